@@ -1,0 +1,110 @@
+// Command ferrule is a patch review assistant for Linux-kernel-style
+// mailing lists. It is the only place that reads flags, the environment and
+// signals; everything else is wired here explicitly.
+//
+// Usage:
+//
+//	ferrule review [flags] PATH…   assemble and summarise patch series
+//	ferrule help [COMMAND]
+//
+// Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
+// configuration error, 3 runtime error.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes (PRODUCT.md "Who uses it").
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+	exitRuntime  = 3
+)
+
+// env is what a command may touch of the outside world; tests replace it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	isTTY          bool
+}
+
+type command struct {
+	name  string
+	usage string // arguments, after the name
+	help  string // one line
+	run   func(ctx context.Context, e *env, args []string) int
+}
+
+var commands []command
+
+func init() {
+	// A table rather than registration from other files' init functions,
+	// so the full command set is visible in one place.
+	commands = []command{
+		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers and diffs, and summarise them", runReview},
+		{"help", "[COMMAND]", "show help", runHelp},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTTY: isTerminal(os.Stdout)}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stderr)
+		return exitUsage
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	if args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
+	usage(e.stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: ferrule COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.help)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'ferrule help COMMAND' for a command's flags.")
+}
+
+func runHelp(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] && c.name != "help" {
+			return c.run(ctx, e, []string{"-h"})
+		}
+	}
+	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
+	return exitUsage
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

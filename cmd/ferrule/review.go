@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"ferrule/mail"
+	"ferrule/review"
+)
+
+func runReview(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	format := fs.String("format", "text", "output format: text, json or markdown")
+	mboxFormat := fs.String("mbox-format", "mboxrd", "quoting of \"From \" lines in mbox input: mboxrd (lore) or mboxo")
+	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
+		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
+		fmt.Fprintln(e.stderr, "and prints the patch series they hold.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "ferrule review: no input (give a path, or - for stdin)")
+		return exitUsage
+	}
+	render, ok := renderers[*format]
+	if !ok {
+		fmt.Fprintf(e.stderr, "ferrule review: unknown --format %q (text, json, markdown)\n", *format)
+		return exitUsage
+	}
+	opts := &mail.OpenOptions{Stdin: e.stdin}
+	switch *mboxFormat {
+	case "mboxrd":
+		opts.Mbox.Format = mail.MboxRD
+	case "mboxo":
+		opts.Mbox.Format = mail.MboxO
+	default:
+		fmt.Fprintf(e.stderr, "ferrule review: unknown --mbox-format %q (mboxrd, mboxo)\n", *mboxFormat)
+		return exitUsage
+	}
+	src, err := mail.Open(fs.Args(), opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
+		return exitUsage
+	}
+	defer src.Close()
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	res, err := review.Ingest(ctx, src, &review.IngestOptions{Workers: *workers})
+	if err != nil {
+		log.Error("review failed", "err", err)
+		return exitRuntime
+	}
+	if err := render(e.stdout, review.BuildReport(res)); err != nil {
+		log.Error("write output", "err", err)
+		return exitRuntime
+	}
+	return exitOK
+}
+
+var renderers = map[string]func(io.Writer, *review.Report) error{
+	"json":     renderJSON,
+	"text":     renderText,
+	"markdown": renderMarkdown,
+}
+
+func renderJSON(w io.Writer, r *review.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"ferrule/review"
+	"ferrule/review/diff"
+)
+
+// summaryLine is the counts line shared by text and markdown output.
+func summaryLine(r *review.Report) string {
+	c := r.Messages
+	current := 0
+	for _, s := range r.Series {
+		if !s.Superseded {
+			current++
+		}
+	}
+	line := fmt.Sprintf("%d messages: %d patches, %d covers, %d replies, %d other, %d unparsed",
+		c.Total, c.Patches, c.Covers, c.Replies, c.Other, c.Unparsed)
+	if c.Duplicates > 0 {
+		line += fmt.Sprintf(", %d duplicates", c.Duplicates)
+	}
+	return line + fmt.Sprintf("\n%d series (%d current, %d superseded)", len(r.Series), current, len(r.Series)-current)
+}
+
+func versionTag(s review.SeriesReport) string {
+	tag := fmt.Sprintf("v%d", s.Version)
+	if s.RFC {
+		tag = "RFC " + tag
+	}
+	if s.Pull {
+		tag = "PULL"
+	}
+	return tag
+}
+
+func partsLine(s review.SeriesReport) string {
+	line := fmt.Sprintf("%d of %d", len(s.Patches)-len(s.Extra), s.Total)
+	if s.Complete {
+		line += ", complete"
+	}
+	if len(s.Missing) > 0 {
+		line += ", missing " + joinInts(s.Missing)
+	}
+	if len(s.Extra) > 0 {
+		line += ", extra " + joinInts(s.Extra)
+	}
+	if len(s.Duplicates) > 0 {
+		line += ", sent again " + joinInts(s.Duplicates)
+	}
+	return line
+}
+
+func statusLine(s review.SeriesReport, byID map[string]review.SeriesReport) string {
+	var parts []string
+	if s.SupersededBy != nil {
+		parts = append(parts, "superseded by "+revisionName(*s.SupersededBy, byID))
+	} else {
+		parts = append(parts, "current")
+	}
+	if len(s.Supersedes) > 0 {
+		parts = append(parts, "supersedes "+revisionName(s.Supersedes[0], byID))
+	}
+	if s.Reviewed {
+		parts = append(parts, "reviewed")
+	} else {
+		parts = append(parts, "no review trailers yet")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func revisionName(id string, byID map[string]review.SeriesReport) string {
+	if s, ok := byID[id]; ok {
+		return fmt.Sprintf("v%d <%s>", s.Version, id)
+	}
+	return "<" + id + ">"
+}
+
+// given returns the trailers a patch received (not those it was written
+// with).
+func given(p review.PatchReport) []review.Trailer {
+	var out []review.Trailer
+	for _, t := range p.Trailers {
+		if t.Source != "patch" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func trailerText(t review.Trailer) string {
+	s := t.Name + ": " + t.Value
+	var notes []string
+	if t.Source != "reply" {
+		notes = append(notes, t.Source)
+	}
+	if !t.Verified {
+		notes = append(notes, "unverified: sender differs")
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, ", ") + ")"
+	}
+	return s
+}
+
+type classTotal struct {
+	class          diff.Class
+	files          []string
+	added, deleted int
+}
+
+// filesByClass groups a series' files by path class, in a fixed class
+// order.
+func filesByClass(s review.SeriesReport) []classTotal {
+	order := []diff.Class{diff.Abstraction, diff.BindingsGlue, diff.Helper, diff.RustInfra, diff.LeafRust, diff.CHeader, diff.CSource, diff.Other}
+	byClass := map[diff.Class]*classTotal{}
+	seen := map[string]bool{}
+	for _, p := range s.Patches {
+		for _, f := range p.Files {
+			ct := byClass[f.Class]
+			if ct == nil {
+				ct = &classTotal{class: f.Class}
+				byClass[f.Class] = ct
+			}
+			if !seen[f.Path] {
+				seen[f.Path] = true
+				ct.files = append(ct.files, f.Path)
+			}
+			ct.added += f.Added
+			ct.deleted += f.Deleted
+		}
+	}
+	var out []classTotal
+	for _, c := range order {
+		if ct := byClass[c]; ct != nil {
+			sort.Strings(ct.files)
+			out = append(out, *ct)
+		}
+	}
+	return out
+}
+
+func renderText(w io.Writer, r *review.Report) error {
+	ew := &errWriter{w: w}
+	ew.printf("%s\n", summaryLine(r))
+	byID := indexSeries(r)
+	for _, s := range r.Series {
+		ew.printf("\n== %s %s\n", versionTag(s), s.Title)
+		ew.printf("   id:       %s\n", s.ID)
+		ew.printf("   author:   %s\n", s.Author)
+		ew.printf("   date:     %s\n", s.Date)
+		ew.printf("   parts:    %s\n", partsLine(s))
+		ew.printf("   status:   %s\n", statusLine(s, byID))
+		ew.printf("   replies:  %d\n", s.Replies)
+		for _, p := range s.Patches {
+			mark := ""
+			if p.Carried {
+				mark = " (unchanged from previous revision)"
+			}
+			if p.DiffError != "" {
+				mark = " (diff unparsed: " + p.DiffError + ")"
+			}
+			ew.printf("   %d/%d %s%s\n", p.Number, s.Total, review.ParseSubject(p.Subject).Title, mark)
+			for _, t := range given(p) {
+				ew.printf("        %s\n", trailerText(t))
+			}
+		}
+		for _, ct := range filesByClass(s) {
+			ew.printf("   %-13s +%d -%d  %s\n", ct.class, ct.added, ct.deleted, strings.Join(ct.files, ", "))
+		}
+	}
+	if len(r.Unparsed) > 0 {
+		ew.printf("\nunparsed:\n")
+		for _, u := range r.Unparsed {
+			ew.printf("   %s: %s\n", u.Source, u.Error)
+		}
+	}
+	return ew.err
+}
+
+func renderMarkdown(w io.Writer, r *review.Report) error {
+	ew := &errWriter{w: w}
+	ew.printf("# Patch series\n\n%s\n", strings.ReplaceAll(summaryLine(r), "\n", "  \n"))
+	byID := indexSeries(r)
+	for _, s := range r.Series {
+		ew.printf("\n## %s %s\n\n", versionTag(s), mdEscape(s.Title))
+		ew.printf("- **id:** `%s`\n", s.ID)
+		ew.printf("- **author:** %s\n", mdEscape(s.Author.String()))
+		ew.printf("- **date:** %s\n", s.Date)
+		ew.printf("- **parts:** %s\n", partsLine(s))
+		ew.printf("- **status:** %s\n", mdEscape(statusLine(s, byID)))
+		ew.printf("- **replies:** %d\n\n", s.Replies)
+		ew.printf("| # | patch | trailers received |\n|---|---|---|\n")
+		for _, p := range s.Patches {
+			var ts []string
+			for _, t := range given(p) {
+				ts = append(ts, mdEscape(trailerText(t)))
+			}
+			ew.printf("| %d/%d | %s | %s |\n", p.Number, s.Total, mdEscape(review.ParseSubject(p.Subject).Title), strings.Join(ts, "<br>"))
+		}
+		if cts := filesByClass(s); len(cts) > 0 {
+			ew.printf("\n| class | lines | files |\n|---|---|---|\n")
+			for _, ct := range cts {
+				ew.printf("| %s | +%d −%d | %s |\n", ct.class, ct.added, ct.deleted, "`"+strings.Join(ct.files, "`, `")+"`")
+			}
+		}
+	}
+	if len(r.Unparsed) > 0 {
+		ew.printf("\n## Unparsed\n\n")
+		for _, u := range r.Unparsed {
+			ew.printf("- `%s`: %s\n", u.Source, mdEscape(u.Error))
+		}
+	}
+	return ew.err
+}
+
+func indexSeries(r *review.Report) map[string]review.SeriesReport {
+	m := make(map[string]review.SeriesReport, len(r.Series))
+	for _, s := range r.Series {
+		m[s.ID] = s
+	}
+	return m
+}
+
+var mdReplacer = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
+
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// errWriter keeps the first write error so renderers can print freely.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

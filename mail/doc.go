@@ -1,0 +1,23 @@
+// Package mail reads mail from files and decodes it for review.
+//
+// It has two halves. Sources ([Source], [MboxReader], [MaildirReader],
+// [Open]) split mailbox files into raw RFC 5322 messages without
+// interpreting them, streaming: memory use is bounded by the largest single
+// message, never by the size of the mailbox. [Parse] decodes one raw message:
+// threading headers, addresses, RFC 2047 words, the Date, and the text a
+// reviewer reads (text/plain parts and text/x-patch or text/x-diff
+// attachments, transfer-decoded and converted to UTF-8).
+//
+// Hostile input is expected. Parse never panics; what it cannot decode is
+// reported as an error or, when the damage is local (an unknown charset, one
+// malformed header line), recorded in [Message.Warnings] while the rest of
+// the message is still returned. A message without a Message-ID gets a stable
+// synthetic one derived from its bytes.
+//
+// The package does no network I/O and does not import the rest of ferrule.
+// Readers are not safe for concurrent use; Parse is.
+//
+// Supported formats: mboxrd (lore's format; ">From " quoting undone) and
+// mboxo, optionally gzip-compressed, Maildir directories (cur/ and new/),
+// and single RFC 5322 files without a "From " line.
+package mail

@@ -1,0 +1,103 @@
+package mail
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// maxDepth bounds multipart nesting; deeper parts are ignored with a
+// warning.
+const maxDepth = 16
+
+// textTypes are the part types whose text a reviewer reads. text/html is
+// not among them: patch mail always has a text/plain copy, and HTML-only
+// mail carries no reviewable diff.
+var textTypes = map[string]bool{
+	"text/plain":          true,
+	"text/x-patch":        true,
+	"text/x-diff":         true,
+	"text/x-log":          true,
+	"application/x-patch": true,
+	"application/x-diff":  true,
+}
+
+// collectText walks e depth-first and concatenates its readable parts.
+func collectText(e *message.Entity, m *Message, depth int) string {
+	if depth > maxDepth {
+		m.warnf("multipart nesting deeper than %d ignored", maxDepth)
+		return ""
+	}
+	if mr := e.MultipartReader(); mr != nil {
+		var parts []string
+		for {
+			p, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				if p == nil || !(message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
+					m.warnf("multipart: %v", err)
+					break
+				}
+				m.warnf("%v", err)
+			}
+			if t := collectText(p, m, depth+1); t != "" {
+				parts = append(parts, t)
+			}
+		}
+		return strings.Join(parts, "\n")
+	}
+	t, params, err := e.Header.ContentType()
+	if err != nil || t == "" {
+		t = "text/plain" // RFC 2045 default, also for unparseable types
+	}
+	if !textTypes[t] && !isPatchAttachment(e, t) {
+		return ""
+	}
+	b, err := io.ReadAll(io.LimitReader(e.Body, DefaultMaxMessageBytes))
+	if err != nil {
+		m.warnf("body: %v", err)
+	}
+	s := toUTF8(string(b))
+	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
+		m.warnf("format=flowed delsp=yes left as sent")
+	}
+	return strings.ReplaceAll(s, "\r\n", "\n")
+}
+
+// isPatchAttachment accepts octet-stream attachments named *.patch or
+// *.diff, as some mailers send them.
+func isPatchAttachment(e *message.Entity, t string) bool {
+	if t != "application/octet-stream" {
+		return false
+	}
+	_, params, _ := e.Header.ContentDisposition()
+	name := params["filename"]
+	if name == "" {
+		_, ctp, _ := e.Header.ContentType()
+		name = ctp["name"]
+	}
+	return strings.HasSuffix(name, ".patch") || strings.HasSuffix(name, ".diff")
+}
+
+// toUTF8 returns s unchanged when it is valid UTF-8 and otherwise decodes
+// it as Windows-1252, the usual charset of unlabelled 8-bit mail (a superset
+// of ISO-8859-1 for printable text). NUL bytes are dropped.
+func toUTF8(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	if utf8.ValidString(s) {
+		return s
+	}
+	out, err := charmap.Windows1252.NewDecoder().String(s)
+	if err != nil {
+		return strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return out
+}

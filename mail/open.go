@@ -1,0 +1,173 @@
+package mail
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+var eof = io.EOF
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) }
+
+// OpenOptions configures [Open].
+type OpenOptions struct {
+	Mbox MboxOptions
+	// Stdin is read for the path "-"; default os.Stdin.
+	Stdin io.Reader
+}
+
+// Open returns a source for each path: "-" is standard input, a directory
+// must be a Maildir, anything else is an mbox file (gzip-compressed ones are
+// detected by their magic number). The caller must Close the result.
+func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
+	var o OpenOptions
+	if opts != nil {
+		o = *opts
+	}
+	var sources []Source
+	var closers []func() error
+	fail := func(err error) (*MultiSource, error) {
+		for _, c := range closers {
+			_ = c()
+		}
+		return nil, err
+	}
+	for _, p := range paths {
+		if p == "-" {
+			in := o.Stdin
+			if in == nil {
+				in = os.Stdin
+			}
+			s, c, err := mboxFromStream(in, "stdin", &o.Mbox)
+			if err != nil {
+				return fail(err)
+			}
+			sources = append(sources, s)
+			closers = append(closers, c)
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return fail(fmt.Errorf("open input: %w", err))
+		}
+		if fi.IsDir() {
+			md, err := NewMaildirReader(p)
+			if err != nil {
+				return fail(err)
+			}
+			sources = append(sources, md)
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return fail(fmt.Errorf("open input: %w", err))
+		}
+		s, c, err := mboxFromStream(f, p, &o.Mbox)
+		if err != nil {
+			_ = f.Close()
+			return fail(err)
+		}
+		closers = append(closers, func() error { cerr := c(); ferr := f.Close(); return errors.Join(cerr, ferr) })
+		sources = append(sources, s)
+	}
+	return NewMultiSource(sources, closers), nil
+}
+
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
+)
+
+func mboxFromStream(r io.Reader, name string, opts *MboxOptions) (Source, func() error, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(6)
+	switch {
+	case bytes.HasPrefix(head, gzipMagic):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		return NewMboxReader(zr, name, opts), zr.Close, nil
+	case bytes.HasPrefix(head, xzMagic):
+		return nil, nil, fmt.Errorf("%s: xz-compressed input is not read directly; stream it: xz -dc %s | ferrule review -", name, name)
+	}
+	return NewMboxReader(br, name, opts), func() error { return nil }, nil
+}
+
+// MaildirReader reads the messages of a Maildir (new/ then cur/, each
+// sorted by file name, which starts with the delivery time).
+type MaildirReader struct {
+	files []string
+	i     int
+}
+
+// NewMaildirReader lists dir's messages. It fails when dir has neither cur/
+// nor new/.
+func NewMaildirReader(dir string) (*MaildirReader, error) {
+	var files []string
+	found := false
+	for _, sub := range []string{"new", "cur"} {
+		ents, err := os.ReadDir(filepath.Join(dir, sub))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read maildir %s: %w", dir, err)
+		}
+		found = true
+		var names []string
+		for _, e := range ents {
+			if e.Type().IsRegular() && e.Name()[0] != '.' {
+				names = append(names, e.Name())
+			}
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			files = append(files, filepath.Join(dir, sub, n))
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s: a directory input must be a Maildir (with cur/ or new/)", dir)
+	}
+	return &MaildirReader{files: files}, nil
+}
+
+// Next implements [Source].
+func (m *MaildirReader) Next(ctx context.Context) (*Raw, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if m.i >= len(m.files) {
+		return nil, eof
+	}
+	p := m.files[m.i]
+	m.i++
+	fi, err := os.Stat(p)
+	if err != nil {
+		return &Raw{Position: p, Err: fmt.Errorf("%s: %w", p, err)}, nil
+	}
+	if fi.Size() > DefaultMaxMessageBytes {
+		return &Raw{Position: p, Err: fmt.Errorf("%s: %w", p, ErrTooLarge)}, nil
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return &Raw{Position: p, Err: fmt.Errorf("%s: %w", p, err)}, nil
+	}
+	return &Raw{Position: p, Bytes: b}, nil
+}
+
+// Position implements [Source].
+func (m *MaildirReader) Position() string {
+	if m.i == 0 || m.i > len(m.files) {
+		return ""
+	}
+	return m.files[m.i-1]
+}

@@ -1,0 +1,88 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Raw is one undecoded message as a source found it.
+type Raw struct {
+	// Position says where the message starts: "path:line" for mbox files,
+	// the file path for Maildir messages, "imap:MAILBOX/UIDVALIDITY/UID"
+	// for IMAP.
+	Position string
+	// Bytes is the RFC 5322 message, mbox quoting already undone.
+	Bytes []byte
+	// Err is set when the source could not deliver the message whole (for
+	// example it exceeded the size limit). The message is then reported as
+	// unparsed by the caller, never skipped silently.
+	Err error
+}
+
+// Source yields raw messages one at a time. Next returns io.EOF after the
+// last message. Errors other than io.EOF are fatal for the source and name
+// the position where reading stopped.
+type Source interface {
+	Next(ctx context.Context) (*Raw, error)
+	// Position names the place in the input the source has reached.
+	Position() string
+}
+
+// ErrTooLarge is set in [Raw.Err] for a message larger than the reader's
+// limit.
+var ErrTooLarge = errors.New("message too large")
+
+// MultiSource reads several sources one after the other.
+type MultiSource struct {
+	sources []Source
+	closers []func() error
+	cur     int
+}
+
+// NewMultiSource returns a source reading each of sources in turn. The
+// closers, if any, are called by Close.
+func NewMultiSource(sources []Source, closers []func() error) *MultiSource {
+	return &MultiSource{sources: sources, closers: closers}
+}
+
+// Next implements [Source].
+func (m *MultiSource) Next(ctx context.Context) (*Raw, error) {
+	for m.cur < len(m.sources) {
+		r, err := m.sources[m.cur].Next(ctx)
+		if err == nil {
+			return r, nil
+		}
+		if !isEOF(err) {
+			return nil, err
+		}
+		m.cur++
+	}
+	return nil, eof
+}
+
+// Position implements [Source].
+func (m *MultiSource) Position() string {
+	if m.cur < len(m.sources) {
+		return m.sources[m.cur].Position()
+	}
+	if len(m.sources) > 0 {
+		return m.sources[len(m.sources)-1].Position()
+	}
+	return ""
+}
+
+// Close closes every underlying file.
+func (m *MultiSource) Close() error {
+	var errs []error
+	for _, c := range m.closers {
+		if err := c(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func positionf(name string, line int) string {
+	return fmt.Sprintf("%s:%d", name, line)
+}

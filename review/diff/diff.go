@@ -1,0 +1,201 @@
+// Package diff turns the diff in a patch mail into files, hunks and lines
+// with pre- and post-image line numbers, classifies every path by its layer
+// in the kernel's Rust architecture, and computes a git-style patch-id.
+//
+// Parsing is done by github.com/bluekeyes/go-gitdiff, which accepts what
+// `git apply` accepts (git and traditional unified diffs, renames, copies,
+// mode changes, binary patches). This package adds locating the diff inside
+// a mail body ([Find]) and the kernel-specific path classes ([Classify],
+// RULES.md §2.1). It is a leaf: it imports nothing else from ferrule, does
+// no I/O, and everything in it is safe for concurrent use.
+package diff
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/bluekeyes/go-gitdiff/gitdiff"
+)
+
+// File is one file changed by a patch.
+type File struct {
+	Path    string `json:"path"`               // new name, or old name for deletions
+	OldPath string `json:"old_path,omitempty"` // set for renames and copies
+	Class   Class  `json:"class"`
+	Added   int    `json:"added"`
+	Deleted int    `json:"deleted"`
+
+	New    bool `json:"new,omitempty"`
+	Delete bool `json:"deleted_file,omitempty"`
+	Rename bool `json:"rename,omitempty"`
+	Copy   bool `json:"copy,omitempty"`
+	Binary bool `json:"binary,omitempty"`
+
+	Hunks []Hunk `json:"-"`
+}
+
+// Hunk is one text fragment.
+type Hunk struct {
+	OldStart, OldLines int
+	NewStart, NewLines int
+	Section            string // text after the second @@ (often the enclosing item)
+	Lines              []Line
+}
+
+// Op is a line's role in a hunk.
+type Op byte
+
+// Line operations, as written in a unified diff.
+const (
+	Context Op = ' '
+	Add     Op = '+'
+	Delete  Op = '-'
+)
+
+// Line is one hunk line. Old is its pre-image line number (0 for added
+// lines), New its post-image line number (0 for deleted lines).
+type Line struct {
+	Op   Op
+	Text string // without the op character and the trailing newline
+	Old  int
+	New  int
+}
+
+// Patch is the parsed diff of one message.
+type Patch struct {
+	Files []File
+	// ID is a git patch-id style hash: file names and changed lines with
+	// white space removed, line numbers ignored. Equal IDs mean the same
+	// change, even when rebased.
+	ID string
+}
+
+// Parse parses diff text (starting at the first file header, as returned by
+// [Find]). An error means go-gitdiff rejected the text; it is never a
+// panic.
+func Parse(text string) (p *Patch, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("parse diff: internal error: %v", r)
+		}
+	}()
+	files, _, err := gitdiff.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("parse diff: %w", err)
+	}
+	p = &Patch{Files: make([]File, 0, len(files))}
+	h := sha1.New()
+	for _, f := range files {
+		df := convert(f)
+		p.Files = append(p.Files, df)
+		fmt.Fprintf(h, "%s\x00%s\n", f.OldName, f.NewName)
+		if f.IsBinary && f.BinaryFragment != nil {
+			fmt.Fprintf(h, "binary %d %d\n", f.BinaryFragment.Method, f.BinaryFragment.Size)
+		}
+		for _, hk := range df.Hunks {
+			for _, l := range hk.Lines {
+				if l.Op == Context {
+					continue
+				}
+				h.Write([]byte{byte(l.Op)})
+				h.Write([]byte(stripSpace(l.Text)))
+				h.Write([]byte{'\n'})
+			}
+		}
+	}
+	p.ID = hex.EncodeToString(h.Sum(nil))
+	return p, nil
+}
+
+func convert(f *gitdiff.File) File {
+	path := f.NewName
+	if f.IsDelete || path == "" {
+		path = f.OldName
+	}
+	df := File{
+		Path:   path,
+		Class:  Classify(path),
+		New:    f.IsNew,
+		Delete: f.IsDelete,
+		Rename: f.IsRename,
+		Copy:   f.IsCopy,
+		Binary: f.IsBinary,
+	}
+	if f.IsRename || f.IsCopy {
+		df.OldPath = f.OldName
+	}
+	for _, frag := range f.TextFragments {
+		hk := Hunk{
+			OldStart: int(frag.OldPosition), OldLines: int(frag.OldLines),
+			NewStart: int(frag.NewPosition), NewLines: int(frag.NewLines),
+			Section: strings.TrimSpace(frag.Comment),
+			Lines:   make([]Line, 0, len(frag.Lines)),
+		}
+		oldN, newN := hk.OldStart, hk.NewStart
+		for _, l := range frag.Lines {
+			text := strings.TrimSuffix(l.Line, "\n")
+			switch l.Op {
+			case gitdiff.OpAdd:
+				hk.Lines = append(hk.Lines, Line{Op: Add, Text: text, New: newN})
+				newN++
+				df.Added++
+			case gitdiff.OpDelete:
+				hk.Lines = append(hk.Lines, Line{Op: Delete, Text: text, Old: oldN})
+				oldN++
+				df.Deleted++
+			default:
+				hk.Lines = append(hk.Lines, Line{Op: Context, Text: text, Old: oldN, New: newN})
+				oldN++
+				newN++
+			}
+		}
+		df.Hunks = append(df.Hunks, hk)
+	}
+	return df
+}
+
+func stripSpace(s string) string {
+	if !strings.ContainsAny(s, " \t\r") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\t' && c != '\r' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Find returns the byte offset of the first file header of a diff in a
+// mail body: a "diff --git" line, an "Index:" line followed by a "===="
+// rule (CVS/SVN), or a "--- " line directly followed by "+++ ". It returns
+// -1 when the text holds no diff.
+func Find(text string) int {
+	off := 0
+	for off < len(text) {
+		end := strings.IndexByte(text[off:], '\n')
+		var line, rest string
+		if end < 0 {
+			line, rest = text[off:], ""
+		} else {
+			line, rest = text[off:off+end], text[off+end+1:]
+		}
+		switch {
+		case strings.HasPrefix(line, "diff --git "):
+			return off
+		case strings.HasPrefix(line, "Index: ") && strings.HasPrefix(rest, "===="):
+			return off
+		case strings.HasPrefix(line, "--- ") && strings.HasPrefix(rest, "+++ "):
+			return off
+		}
+		if end < 0 {
+			break
+		}
+		off += end + 1
+	}
+	return -1
+}

@@ -1,0 +1,170 @@
+package review
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"ferrule/mail"
+)
+
+// IngestOptions configures [Ingest]. The zero value is valid.
+type IngestOptions struct {
+	// Workers is the number of goroutines decoding messages; default
+	// GOMAXPROCS.
+	Workers int
+	// Inspect is passed to [Inspect] for every message.
+	Inspect InspectOptions
+	// Visit, if set, is called in a worker goroutine for every decoded
+	// message after inspection, before the message body is dropped. It is
+	// the seam for per-patch analysis and must be safe for concurrent use.
+	Visit func(*Post, *mail.Message)
+	// Progress, if set, is called from the assembling goroutine after
+	// every 256 messages with the number done so far.
+	Progress func(done int)
+}
+
+// Ingest reads every message of src, decodes and inspects them in
+// parallel, and assembles them in arrival order. Memory stays bounded by
+// the in-flight window plus the compact per-message facts kept for
+// assembly; raw messages and bodies are dropped after inspection.
+//
+// A message that cannot be decoded becomes an unparsed post; only a
+// failure of the source itself (an I/O error) or ctx ends ingestion early.
+func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result, error) {
+	a := NewAssembler()
+	if err := Feed(ctx, a, src, opts); err != nil {
+		return nil, err
+	}
+	return a.Finish(), nil
+}
+
+// Feed is Ingest without the final assembly step: posts are added to a,
+// which may already hold posts from earlier inputs.
+func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOptions) error {
+	var o IngestOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type job struct {
+		seq int
+		raw *mail.Raw
+	}
+	type done struct {
+		seq  int
+		post *Post
+	}
+	jobs := make(chan job, 4*o.Workers)
+	results := make(chan done, 4*o.Workers)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		for seq := 0; ; seq++ {
+			raw, err := src.Next(ctx)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr = fmt.Errorf("read %s: %w", src.Position(), err)
+				}
+				return
+			}
+			select {
+			case jobs <- job{seq, raw}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				p := decode(j.raw, &o)
+				select {
+				case results <- done{j.seq, p}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	pending := map[int]*Post{}
+	next := 0
+	for r := range results {
+		pending[r.seq] = r.post
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			a.Add(p)
+			next++
+			if o.Progress != nil && next%256 == 0 {
+				o.Progress(next)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if readErr != nil {
+		return readErr
+	}
+	return nil
+}
+
+// decode turns one raw message into a post; it never panics.
+func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = unparsed(raw, fmt.Errorf("%s: internal error: %v", raw.Position, r))
+		}
+	}()
+	m, err := mail.Parse(raw)
+	if err != nil {
+		return unparsed(raw, err)
+	}
+	p = Inspect(m, &o.Inspect)
+	if p.Error != "" {
+		p.Kind = KindUnparsed
+	}
+	if o.Visit != nil {
+		o.Visit(p, m)
+	}
+	return p
+}
+
+func unparsed(raw *mail.Raw, err error) *Post {
+	// The position is part of the identity: two broken messages are two
+	// messages even when their bytes are equal.
+	h := sha256.New()
+	h.Write([]byte(raw.Position))
+	h.Write(raw.Bytes)
+	sum := h.Sum(nil)
+	return &Post{
+		Position:    raw.Position,
+		MessageID:   "unparsed-" + hex.EncodeToString(sum[:12]) + "@ferrule.invalid",
+		SyntheticID: true,
+		Kind:        KindUnparsed,
+		Error:       err.Error(),
+		Tags:        Subject{Version: 1},
+	}
+}

@@ -1,0 +1,309 @@
+package review
+
+import (
+	"hash/fnv"
+	"regexp"
+	"strings"
+	"time"
+
+	"ferrule/mail"
+	"ferrule/review/diff"
+)
+
+// Kind is what a message is to a reviewer.
+type Kind string
+
+// Message kinds (PRODUCT.md "Series model").
+const (
+	KindPatch    Kind = "patch"    // carries a diff, or is a git pull request
+	KindCover    Kind = "cover"    // introduces a series (0/N, or a naked same-author thread root)
+	KindReply    Kind = "reply"    // comments on something (Re:, or any other message in a thread)
+	KindOther    Kind = "other"    // none of the above
+	KindUnparsed Kind = "unparsed" // could not be decoded, or its diff was rejected
+)
+
+// Post is everything review needs from one message, extracted once so the
+// message body can be dropped. Posts are built by [Inspect] and are not
+// modified after assembly starts except by the assembler.
+type Post struct {
+	Seq         int // arrival order in the input
+	Position    string
+	MessageID   string
+	SyntheticID bool
+	InReplyTo   string   // the first In-Reply-To
+	References  []string // References plus In-Reply-To, oldest first, deduplicated
+
+	Subject string
+	Tags    Subject
+	From    mail.Address // header sender
+	Sender  mail.Address // From with relay and DMARC munging undone
+	Author  mail.Address // patch author: in-body From, else Sender
+	To, Cc  []mail.Address
+	Date    time.Time
+
+	Kind    Kind
+	Pull    bool   // a git pull request
+	PullURL string // where to pull from
+	Bot     string // set for robots (kernel test robot, patchwork-bot, …)
+
+	HasDiff  bool
+	Files    []diff.File // without hunks unless InspectOptions.KeepHunks
+	PatchID  string
+	DiffErr  string // go-gitdiff's complaint, for unparsed patches
+	Diffstat bool   // the body has a "N files changed" diffstat
+	// Removed and Added are hashes of changed lines (white space
+	// stripped, at most fingerprintLines each), compared when linking
+	// revisions whose subjects differ.
+	Removed, Added []uint64
+
+	// Trailers are the trailers written in this message: a patch's own
+	// (before its "---"), or those a reply gives.
+	Trailers   []Trailer
+	ChangeID   string // b4 "change-id:" line
+	BaseCommit string // "base-commit:" line
+
+	Warnings []string
+	Error    string // why the message is unparsed
+}
+
+// InspectOptions configures [Inspect].
+type InspectOptions struct {
+	// KeepHunks keeps the hunks of each file (for Rust analysis and
+	// interdiffs). Without it only per-file counts are kept, which keeps
+	// list-wide runs small.
+	KeepHunks bool
+}
+
+var (
+	changeIDRe   = regexp.MustCompile(`(?m)^change-id:\s*(\S+)`)
+	baseCommitRe = regexp.MustCompile(`(?m)^base-commit:\s*([0-9a-fA-F]{7,64})`)
+	diffstatRe   = regexp.MustCompile(`(?m)^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?`)
+	pullRe       = regexp.MustCompile(`(?ims)^The following changes since commit.*^are available in the git repository at:\s*\n^\s*([\w+-]+(?:://|@)[\w/.@:~-]+[\s\\]*[\w/._-]*)\s*$`)
+	spaceRunRe   = regexp.MustCompile(`\s+`)
+)
+
+// Inspect extracts a Post from a decoded message.
+func Inspect(m *mail.Message, opts *InspectOptions) *Post {
+	var o InspectOptions
+	if opts != nil {
+		o = *opts
+	}
+	p := &Post{
+		Position:    m.Position,
+		MessageID:   m.MessageID,
+		SyntheticID: m.SyntheticID,
+		Subject:     m.Subject,
+		Tags:        ParseSubject(m.Subject),
+		From:        m.From,
+		To:          m.To,
+		Cc:          m.Cc,
+		Date:        m.Date,
+		Warnings:    m.Warnings,
+	}
+	if len(m.InReplyTo) > 0 {
+		p.InReplyTo = m.InReplyTo[0]
+	}
+	p.References = mergeRefs(m.References, m.InReplyTo, m.MessageID)
+	body := m.Text
+	p.Sender = resolveSender(m)
+	p.Author = p.Sender
+	if a, ok := inBodyFrom(body); ok && a.Email != "" {
+		p.Author = a
+	}
+	p.Bot = detectBot(m, body)
+
+	start := diff.Find(body)
+	p.HasDiff = start >= 0
+	if strings.Contains(body, "repository at:") {
+		if mm := pullRe.FindStringSubmatch(body); mm != nil {
+			p.Pull = true
+			p.PullURL = strings.TrimSpace(spaceRunRe.ReplaceAllString(mm[1], " "))
+		}
+	}
+	if p.Tags.Pull && !p.Tags.Reply {
+		p.Pull = true
+	}
+	comment := body
+	if start >= 0 {
+		comment = body[:start]
+	}
+	p.Diffstat = diffstatRe.MatchString(comment)
+	if mm := changeIDRe.FindStringSubmatch(body); mm != nil {
+		p.ChangeID = mm[1]
+	}
+	if mm := baseCommitRe.FindStringSubmatch(body); mm != nil {
+		p.BaseCommit = mm[1]
+	}
+
+	switch {
+	case p.Tags.Reply:
+		p.Kind = KindReply
+	case p.HasDiff || p.Pull:
+		p.Kind = KindPatch
+	case p.Tags.Counter && p.Tags.Number == 0:
+		p.Kind = KindCover
+	case len(p.References) > 0:
+		p.Kind = KindReply
+	default:
+		p.Kind = KindOther
+	}
+
+	switch p.Kind {
+	case KindPatch:
+		msg := comment
+		if i := strings.Index(msg, "\n---\n"); i >= 0 {
+			msg = msg[:i+1]
+		}
+		p.Trailers = stamp(ParseTrailers(msg), p, "patch", true)
+		if p.HasDiff {
+			parsed, err := diff.Parse(body[start:])
+			if err != nil {
+				p.DiffErr = err.Error()
+				p.Error = err.Error()
+			} else {
+				p.PatchID = parsed.ID
+				p.Files = parsed.Files
+				p.Removed, p.Added = fingerprint(parsed.Files)
+				if !o.KeepHunks {
+					for i := range p.Files {
+						p.Files[i].Hunks = nil
+					}
+				}
+			}
+		}
+	case KindReply, KindOther:
+		if p.Bot == "" {
+			p.Trailers = stamp(ParseTrailers(comment), p, "reply", false)
+		}
+	}
+	return p
+}
+
+// stamp records who gave the trailers and checks person trailers against
+// the sender.
+func stamp(ts []Trailer, p *Post, source string, own bool) []Trailer {
+	for i := range ts {
+		ts[i].ByMessageID = p.MessageID
+		ts[i].Source = source
+		ts[i].Verified = own || ts[i].Person == nil ||
+			strings.EqualFold(ts[i].Person.Email, p.From.Email) ||
+			strings.EqualFold(ts[i].Person.Email, p.Author.Email)
+	}
+	return ts
+}
+
+func mergeRefs(refs, inReplyTo []string, self string) []string {
+	out := make([]string, 0, len(refs)+len(inReplyTo))
+	seen := map[string]bool{self: true}
+	for _, list := range [][]string{refs, inReplyTo} {
+		for _, r := range list {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// resolveSender returns who sent m: a relay or DMARC-munged sender
+// ("Name via List", "Name via B4 Relay") is replaced by X-Original-From or
+// a Reply-To (or Cc) with the same name.
+func resolveSender(m *mail.Message) mail.Address {
+	from := m.From
+	name := from.Name
+	i := strings.LastIndex(name, " via ")
+	if i < 0 && strings.HasSuffix(name, " via") {
+		i = len(name) - len(" via")
+	}
+	if i < 0 {
+		return from
+	}
+	stripped := strings.Trim(strings.TrimSpace(name[:i]), "'\"")
+	if m.OriginalFrom.Email != "" {
+		a := m.OriginalFrom
+		if a.Name == "" {
+			a.Name = stripped
+		}
+		return a
+	}
+	for _, r := range append(append([]mail.Address{}, m.ReplyTo...), m.Cc...) {
+		if r.Name == stripped || len(m.ReplyTo) == 1 {
+			return mail.Address{Name: stripped, Email: r.Email}
+		}
+	}
+	return from
+}
+
+func inBodyFrom(body string) (mail.Address, bool) {
+	for n := 0; n < 4 && body != ""; n++ {
+		line := body
+		if i := strings.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = ""
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if strings.HasPrefix(line, "From:") {
+			return mail.ParseAddress(strings.TrimPrefix(line, "From:"))
+		}
+		return mail.Address{}, false
+	}
+	return mail.Address{}, false
+}
+
+// bots maps sender addresses (lower case) of known robots to a label.
+var bots = map[string]string{
+	"lkp@intel.com":                      "kernel-test-robot",
+	"patchwork-bot+netdevbpf@kernel.org": "patchwork-bot",
+	"syzbot@syzkaller.appspotmail.com":   "syzbot",
+}
+
+func detectBot(m *mail.Message, body string) string {
+	email := strings.ToLower(m.From.Email)
+	if b, ok := bots[email]; ok {
+		return b
+	}
+	switch {
+	case strings.HasPrefix(email, "patchwork-bot"):
+		return "patchwork-bot"
+	case strings.HasPrefix(email, "syzbot"):
+		return "syzbot"
+	case strings.EqualFold(m.From.Name, "kernel test robot"),
+		strings.Contains(m.Subject, "[auto build test"),
+		strings.Contains(body, "kernel test robot noticed"):
+		return "kernel-test-robot"
+	}
+	return ""
+}
+
+const fingerprintLines = 256
+
+// fingerprint hashes the added and removed lines of files, white space
+// stripped, skipping blank ones.
+func fingerprint(files []diff.File) (removed, added []uint64) {
+	for _, f := range files {
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.Op == diff.Context {
+					continue
+				}
+				t := strings.Join(strings.Fields(l.Text), "")
+				if len(t) < 3 {
+					continue
+				}
+				hs := fnv.New64a()
+				hs.Write([]byte(t))
+				if l.Op == diff.Delete && len(removed) < fingerprintLines {
+					removed = append(removed, hs.Sum64())
+				} else if l.Op == diff.Add && len(added) < fingerprintLines {
+					added = append(added, hs.Sum64())
+				}
+			}
+		}
+	}
+	return removed, added
+}

@@ -1,0 +1,140 @@
+package review
+
+import (
+	"regexp"
+	"strings"
+
+	"ferrule/mail"
+)
+
+// Trailer is one "Name: value" line such as Reviewed-by or Fixes.
+type Trailer struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	// Extinfo is extra text b4 keeps with a trailer: a "[for the foo
+	// bits]" line under it or an inline "# comment".
+	Extinfo string `json:"extinfo,omitempty"`
+	// Person is the parsed address of a person trailer (…-by, Cc).
+	Person *mail.Address `json:"-"`
+	// ByMessageID is the message that carried the trailer.
+	ByMessageID string `json:"by_message_id"`
+	// Verified is false for a person trailer given in a reply whose
+	// address differs from the reply's sender (b4 refuses those without
+	// --sloppy-trailers); such trailers are kept, flagged.
+	Verified bool `json:"verified"`
+	// Source says how the trailer reached the patch: "patch" (written in
+	// it), "reply" (a follow-up to the patch), "cover" (a follow-up to the
+	// cover letter, applying to every patch) or "carried" (from the
+	// previous revision of an unchanged patch).
+	Source string `json:"source"`
+	seq    int
+}
+
+// IsPerson reports whether the trailer names a person (…-by, Cc).
+func (t Trailer) IsPerson() bool { return t.Person != nil }
+
+// String formats the trailer as it appears in a commit message.
+func (t Trailer) String() string { return t.Name + ": " + t.Value }
+
+// IsReview reports whether the trailer records human review or testing.
+func (t Trailer) IsReview() bool {
+	switch strings.ToLower(t.Name) {
+	case "reviewed-by", "acked-by", "tested-by":
+		return true
+	}
+	return false
+}
+
+var (
+	trailerLineRe = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9-]*[A-Za-z])\s?:\s+(\S.*?)\s*$`)
+	personNameRe  = regexp.MustCompile(`(?i)^[a-z][a-z0-9-]*-by$`)
+	fixesValueRe  = regexp.MustCompile(`^[0-9a-fA-F]{7,64}\b`)
+	mailtoJunkRe  = regexp.MustCompile(`<mailto:[^<>]*>`)
+	extinfoLineRe = regexp.MustCompile(`^\s*\[.*\]\s*$`)
+)
+
+func trailerKind(name string) (person, ok bool) {
+	switch strings.ToLower(name) {
+	case "cc":
+		return true, true
+	case "fixes", "link", "closes", "buglink":
+		return false, true
+	}
+	return true, personNameRe.MatchString(name)
+}
+
+// ParseTrailers finds the trailers in text following b4's rules: quoted
+// lines ("> …") are skipped, nothing after a signature separator ("-- ") is
+// read, Fixes must start with a commit hash, person trailers wrapped onto a
+// second line are joined, "[…]" lines and inline "# …" comments are kept as
+// extinfo, and <mailto:…> junk from HTML mailers is removed.
+func ParseTrailers(text string) []Trailer {
+	var out []Trailer
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimRight(lines[i], "\r")
+		if line == "-- " || line == "--" {
+			break
+		}
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), ">") {
+			continue
+		}
+		m := trailerLineRe.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		person, ok := trailerKind(m[1])
+		if !ok {
+			continue
+		}
+		t := Trailer{Name: m[1], Value: m[2]}
+		if person {
+			t.Value = strings.TrimSpace(mailtoJunkRe.ReplaceAllString(t.Value, ""))
+			if !strings.Contains(t.Value, "@") && i+1 < len(lines) {
+				next := strings.TrimSpace(lines[i+1])
+				if strings.Contains(next, "@") && trailerLineRe.FindStringSubmatch(next) == nil {
+					t.Value += " " + next
+					i++
+				}
+			}
+			a, ok := mail.ParseAddress(t.Value)
+			if !ok {
+				continue
+			}
+			if strings.HasPrefix(t.Value, "<") && a.Name == "" {
+				t.Value = a.Email
+			}
+			t.Person = &a
+		} else {
+			if strings.EqualFold(t.Name, "fixes") && !fixesValueRe.MatchString(t.Value) {
+				continue
+			}
+			if j := strings.Index(t.Value, " #"); j > 0 {
+				k := j
+				for k > 0 && t.Value[k-1] == ' ' {
+					k--
+				}
+				t.Extinfo = t.Value[k:]
+				t.Value = t.Value[:k]
+			}
+		}
+		if i+1 < len(lines) && extinfoLineRe.MatchString(lines[i+1]) {
+			t.Extinfo = strings.TrimRight(lines[i+1], "\r")
+			i++
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// sameTrailer reports whether a and b record the same thing: same name and
+// (for people) the same address, else the same value.
+func sameTrailer(a, b Trailer) bool {
+	if !strings.EqualFold(a.Name, b.Name) {
+		return false
+	}
+	if a.Person != nil && b.Person != nil {
+		return strings.EqualFold(a.Person.Email, b.Person.Email)
+	}
+	return a.Value == b.Value
+}
