@@ -1,6 +1,7 @@
 package review
 
 import (
+	"fmt"
 	"hash/fnv"
 	"regexp"
 	"strings"
@@ -163,6 +164,9 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 			} else {
 				p.PatchID = parsed.ID
 				p.Files = parsed.Files
+				if parsed.Repaired > 0 {
+					p.Warnings = append(p.Warnings, fmt.Sprintf("diff: restored the leading space of %d context line(s) lost in transit", parsed.Repaired))
+				}
 				p.Removed, p.Added = fingerprint(parsed.Files)
 				if !o.KeepHunks {
 					for i := range p.Files {

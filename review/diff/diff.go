@@ -70,6 +70,9 @@ type Patch struct {
 	// white space removed, line numbers ignored. Equal IDs mean the same
 	// change, even when rebased.
 	ID string
+	// Repaired counts context lines that had lost their leading space in
+	// transit (mail clients strip it) and were restored before parsing.
+	Repaired int
 }
 
 // Parse parses diff text (starting at the first file header, as returned by
@@ -82,10 +85,17 @@ func Parse(text string) (p *Patch, err error) {
 		}
 	}()
 	files, _, err := gitdiff.Parse(strings.NewReader(text))
+	repaired := 0
+	if err != nil && strings.Contains(err.Error(), "invalid line operation") {
+		var fixed string
+		if fixed, repaired = restoreContext(text); repaired > 0 {
+			files, _, err = gitdiff.Parse(strings.NewReader(fixed))
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("parse diff: %w", err)
 	}
-	p = &Patch{Files: make([]File, 0, len(files))}
+	p = &Patch{Files: make([]File, 0, len(files)), Repaired: repaired}
 	h := sha1.New()
 	for _, f := range files {
 		df := convert(f)
@@ -198,4 +208,58 @@ func Find(text string) int {
 		off += end + 1
 	}
 	return -1
+}
+
+// restoreContext puts back the leading space of context lines inside a
+// hunk's counted range that arrived without one (mail clients strip it
+// from lines starting with white space, and from empty lines). It returns
+// the repaired text and how many lines it changed.
+func restoreContext(text string) (string, int) {
+	lines := strings.SplitAfter(text, "\n")
+	oldLeft, newLeft, changed := 0, 0, 0
+	for i, l := range lines {
+		if oldLeft <= 0 && newLeft <= 0 {
+			if strings.HasPrefix(l, "@@ ") {
+				oldLeft, newLeft = hunkCounts(l)
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(l, "+"):
+			newLeft--
+		case strings.HasPrefix(l, "-"):
+			oldLeft--
+		case strings.HasPrefix(l, " "):
+			oldLeft--
+			newLeft--
+		case strings.HasPrefix(l, "\\"):
+		default:
+			lines[i] = " " + l
+			changed++
+			oldLeft--
+			newLeft--
+		}
+	}
+	return strings.Join(lines, ""), changed
+}
+
+// hunkCounts reads the line counts of "@@ -a,b +c,d @@".
+func hunkCounts(header string) (old, new int) {
+	var a, b, c, d int
+	switch {
+	case scan(header, "@@ -%d,%d +%d,%d @@", &a, &b, &c, &d) == 4:
+		return b, d
+	case scan(header, "@@ -%d +%d,%d @@", &a, &c, &d) == 3:
+		return 1, d
+	case scan(header, "@@ -%d,%d +%d @@", &a, &b, &c) == 3:
+		return b, 1
+	case scan(header, "@@ -%d +%d @@", &a, &c) == 2:
+		return 1, 1
+	}
+	return 0, 0
+}
+
+func scan(s, format string, args ...any) int {
+	n, _ := fmt.Sscanf(s, format, args...)
+	return n
 }
