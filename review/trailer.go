@@ -127,14 +127,8 @@ func ParseTrailers(text string) []Trailer {
 	return out
 }
 
-// sameTrailer reports whether a and b record the same thing: same name and
-// (for people) the same address, else the same value.
+// sameTrailer reports whether a and b are the same line, ignoring case
+// (b4 keeps "Reviewed-by: A <x@y>" and "Reviewed-by: B <x@y>" both).
 func sameTrailer(a, b Trailer) bool {
-	if !strings.EqualFold(a.Name, b.Name) {
-		return false
-	}
-	if a.Person != nil && b.Person != nil {
-		return strings.EqualFold(a.Person.Email, b.Person.Email)
-	}
-	return a.Value == b.Value
+	return strings.EqualFold(a.Name, b.Name) && strings.EqualFold(a.Value, b.Value)
 }
