@@ -2,6 +2,7 @@ package review
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"ferrule/mail"
@@ -77,11 +78,14 @@ func (s *Series) Part(n int) *Part {
 func (s *Series) Complete() bool { return len(s.Missing) == 0 }
 
 // Reviewed reports whether any patch carries a verified Reviewed-by,
-// Acked-by or Tested-by from someone other than its author.
+// Acked-by or Tested-by from someone other than its author, given in a
+// reply or already written into the patch (collected from an earlier
+// revision).
 func (s *Series) Reviewed() bool {
 	for _, p := range s.Parts {
 		for _, t := range p.Trailers {
-			if t.IsReview() && t.Verified && t.Source != "patch" {
+			if t.IsReview() && t.Verified && t.Person != nil &&
+				!strings.EqualFold(t.Person.Email, p.Post.Author.Email) {
 				return true
 			}
 		}
