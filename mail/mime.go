@@ -50,7 +50,7 @@ func collectText(e *message.Entity, m *Message, depth int) string {
 				parts = append(parts, t)
 			}
 		}
-		return strings.Join(parts, "\n")
+		return strings.Join(parts, "")
 	}
 	t, params, err := e.Header.ContentType()
 	if err != nil || t == "" {
@@ -67,7 +67,14 @@ func collectText(e *message.Entity, m *Message, depth int) string {
 	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
 		m.warnf("format=flowed delsp=yes left as sent")
 	}
-	return strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	// The line break before a MIME boundary belongs to the boundary
+	// (RFC 2046 §5.1.1); give every part its last newline back so parts
+	// concatenate into whole lines.
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s
 }
 
 // isPatchAttachment accepts octet-stream attachments named *.patch or
