@@ -189,7 +189,10 @@ type Result struct {
 }
 
 // Counts says how many messages of each kind the input held. Total is the
-// number of messages read; the kinds and Duplicates add up to it.
+// number of messages read and the five kinds add up to it. Duplicates
+// counts the deliveries that repeat an earlier Message-ID: they are
+// classified and counted under their kind like any message, but assembled
+// once.
 type Counts struct {
 	Total      int `json:"total"`
 	Patches    int `json:"patches"`
@@ -241,7 +244,7 @@ func (a *Assembler) Finish() *Result {
 	r := &Result{Series: a.series, Posts: a.posts, Duplicates: a.dups, byID: a.byID}
 	r.Counts.Total = len(a.posts) + len(a.dups)
 	r.Counts.Duplicates = len(a.dups)
-	for _, p := range a.posts {
+	for _, p := range append(append([]*Post{}, a.posts...), a.dups...) {
 		switch p.Kind {
 		case KindPatch:
 			r.Counts.Patches++

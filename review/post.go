@@ -39,7 +39,6 @@ type Post struct {
 	From    mail.Address // header sender
 	Sender  mail.Address // From with relay and DMARC munging undone
 	Author  mail.Address // patch author: in-body From, else Sender
-	To, Cc  []mail.Address
 	Date    time.Time
 
 	Kind    Kind
@@ -76,9 +75,8 @@ type InspectOptions struct {
 }
 
 var (
-	changeIDRe   = regexp.MustCompile(`(?m)^change-id:\s*(\S+)`)
-	baseCommitRe = regexp.MustCompile(`(?m)^base-commit:\s*([0-9a-fA-F]{7,64})`)
-	diffstatRe   = regexp.MustCompile(`(?m)^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?`)
+	baseCommitRe = regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`)
+	diffstatRe   = regexp.MustCompile(`^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?`)
 	pullRe       = regexp.MustCompile(`(?ims)^The following changes since commit.*^are available in the git repository at:\s*\n^\s*([\w+-]+(?:://|@)[\w/.@:~-]+[\s\\]*[\w/._-]*)\s*$`)
 	spaceRunRe   = regexp.MustCompile(`\s+`)
 )
@@ -96,8 +94,6 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 		Subject:     m.Subject,
 		Tags:        ParseSubject(m.Subject),
 		From:        m.From,
-		To:          m.To,
-		Cc:          m.Cc,
 		Date:        m.Date,
 		Warnings:    m.Warnings,
 	}
@@ -109,7 +105,7 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 	p.Sender = resolveSender(m)
 	p.Author = p.Sender
 	if a, ok := inBodyFrom(body); ok && a.Email != "" {
-		p.Author = a
+		p.Author = mail.Address{Name: strings.Clone(a.Name), Email: strings.Clone(a.Email)}
 	}
 	p.Bot = detectBot(m, body)
 
@@ -118,7 +114,7 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 	if strings.Contains(body, "repository at:") {
 		if mm := pullRe.FindStringSubmatch(body); mm != nil {
 			p.Pull = true
-			p.PullURL = strings.TrimSpace(spaceRunRe.ReplaceAllString(mm[1], " "))
+			p.PullURL = strings.Clone(strings.TrimSpace(spaceRunRe.ReplaceAllString(mm[1], " ")))
 		}
 	}
 	if p.Tags.Pull && !p.Tags.Reply {
@@ -128,12 +124,10 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 	if start >= 0 {
 		comment = body[:start]
 	}
-	p.Diffstat = diffstatRe.MatchString(comment)
-	if mm := changeIDRe.FindStringSubmatch(body); mm != nil {
-		p.ChangeID = mm[1]
-	}
-	if mm := baseCommitRe.FindStringSubmatch(body); mm != nil {
-		p.BaseCommit = mm[1]
+	p.Diffstat = hasDiffstat(comment)
+	p.ChangeID = lineValue(body, "change-id:")
+	if v := lineValue(body, "base-commit:"); baseCommitRe.MatchString(v) {
+		p.BaseCommit = v
 	}
 
 	switch {
@@ -284,7 +278,7 @@ func detectBot(m *mail.Message, body string) string {
 	return ""
 }
 
-const fingerprintLines = 256
+const fingerprintLines = 96
 
 // fingerprint hashes the added and removed lines of files, white space
 // stripped, skipping blank ones.
@@ -310,4 +304,52 @@ func fingerprint(files []diff.File) (removed, added []uint64) {
 		}
 	}
 	return removed, added
+}
+
+// lineValue returns the first word after prefix on the first line that
+// starts with prefix, or "". It is a fast (?m)^prefix\s*(\S+).
+func lineValue(text, prefix string) string {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], prefix)
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + len(prefix)
+		if i > 0 && text[i-1] != '\n' {
+			continue
+		}
+		rest := text[off:]
+		if j := strings.IndexByte(rest, '\n'); j >= 0 {
+			rest = rest[:j]
+		}
+		if f := strings.Fields(rest); len(f) > 0 {
+			return strings.Clone(f[0])
+		}
+	}
+	return ""
+}
+
+// hasDiffstat reports whether text has a git diffstat summary line
+// ("N files changed, …").
+func hasDiffstat(text string) bool {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], " changed")
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + len(" changed")
+		start := strings.LastIndexByte(text[:i], '\n') + 1
+		end := strings.IndexByte(text[i:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += i
+		}
+		if diffstatRe.MatchString(text[start:end]) {
+			return true
+		}
+	}
+	return false
 }

@@ -122,6 +122,12 @@ func ParseTrailers(text string) []Trailer {
 			t.Extinfo = strings.TrimRight(lines[i+1], "\r")
 			i++
 		}
+		// Clone: the parts are substrings of the whole message body, which
+		// must not stay alive for one trailer.
+		t.Name, t.Value, t.Extinfo = strings.Clone(t.Name), strings.Clone(t.Value), strings.Clone(t.Extinfo)
+		if t.Person != nil {
+			t.Person.Name, t.Person.Email = strings.Clone(t.Person.Name), strings.Clone(t.Person.Email)
+		}
 		out = append(out, t)
 	}
 	return out
