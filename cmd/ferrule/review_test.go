@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ferrule/review"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const example = "../../examples/rust-pwm-demo.mbox"
+
+// runCmd runs ferrule with args and returns exit code, stdout and stderr.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code := run(context.Background(), e, args)
+	return code, out.String(), errb.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, lineDiff(string(want), got))
+	}
+}
+
+// lineDiff shows the first differing lines.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n-%s\n+%s", i+1, wl, gl)
+		}
+	}
+	return ""
+}
+
+func TestReviewGolden(t *testing.T) {
+	for _, f := range []struct{ format, file string }{
+		{"text", "rust-pwm-demo.txt.golden"},
+		{"markdown", "rust-pwm-demo.md.golden"},
+		{"json", "rust-pwm-demo.json.golden"},
+	} {
+		code, out, stderr := runCmd(t, "", "review", "--format", f.format, example)
+		if code != exitOK {
+			t.Fatalf("review --format %s: exit %d, stderr %q", f.format, code, stderr)
+		}
+		golden(t, f.file, out)
+	}
+}
+
+func TestReviewJSONContract(t *testing.T) {
+	_, out, _ := runCmd(t, "", "review", "--format", "json", example)
+	var rep review.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Messages
+	if c.Total != 11 || c.Patches+c.Covers+c.Replies+c.Other+c.Unparsed != c.Total {
+		t.Errorf("messages = %+v", c)
+	}
+	// Generic decoding: the contract's keys are present with their types.
+	var generic map[string]any
+	json.Unmarshal([]byte(out), &generic)
+	s := generic["series"].([]any)[0].(map[string]any)
+	for _, key := range []string{"id", "title", "version", "total", "rfc", "resend", "author", "date",
+		"cover_message_id", "complete", "missing", "extra", "supersedes", "superseded_by", "patches"} {
+		if _, ok := s[key]; !ok {
+			t.Errorf("series lacks %q", key)
+		}
+	}
+	p := s["patches"].([]any)[0].(map[string]any)
+	for _, key := range []string{"number", "message_id", "subject", "files", "trailers"} {
+		if _, ok := p[key]; !ok {
+			t.Errorf("patch lacks %q", key)
+		}
+	}
+}
+
+func TestReviewStdinEqualsFile(t *testing.T) {
+	b, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fromFile, _ := runCmd(t, "", "review", "--format", "json", example)
+	code, fromStdin, stderr := runCmd(t, string(b), "review", "--format", "json", "-")
+	if code != exitOK || fromStdin != fromFile {
+		t.Errorf("stdin: exit %d, stderr %q, same output: %v", code, stderr, fromStdin == fromFile)
+	}
+}
+
+func TestReviewErrors(t *testing.T) {
+	check := func(wantCode int, wantErr string, args ...string) {
+		t.Helper()
+		code, _, stderr := runCmd(t, "", args...)
+		if code != wantCode || !strings.Contains(stderr, wantErr) {
+			t.Errorf("ferrule %q: exit %d, stderr %q; want exit %d mentioning %q", args, code, stderr, wantCode, wantErr)
+		}
+	}
+	check(exitUsage, "usage")
+	check(exitUsage, "unknown command", "frobnicate")
+	check(exitUsage, "no input", "review")
+	check(exitUsage, "unknown --format", "review", "--format", "yaml", example)
+	check(exitUsage, "no-such.mbox", "review", "testdata/no-such.mbox")
+	check(exitOK, "", "review", "-h")
+}
