@@ -25,6 +25,7 @@ type SeriesReport struct {
 	RFC            bool          `json:"rfc"`
 	Resend         bool          `json:"resend"`
 	Pull           bool          `json:"pull"`
+	PullURL        string        `json:"pull_url,omitempty"`
 	Author         mail.Address  `json:"author"`
 	Date           string        `json:"date"`
 	CoverMessageID *string       `json:"cover_message_id"`
@@ -112,6 +113,12 @@ func seriesReport(s *Series) SeriesReport {
 		Reviewed:   s.Reviewed(),
 		Replies:    len(s.Replies),
 		Patches:    []PatchReport{},
+	}
+	for _, pt := range s.Parts {
+		if pt.Post.PullURL != "" {
+			sr.PullURL = pt.Post.PullURL
+			break
+		}
 	}
 	if s.Cover != nil {
 		id := s.Cover.MessageID
