@@ -7,3 +7,9 @@ require (
 	github.com/emersion/go-message v0.18.2
 	golang.org/x/text v0.43.0
 )
+
+require (
+	github.com/mattn/go-pointer v0.0.1 // indirect
+	github.com/tree-sitter/go-tree-sitter v0.25.0 // indirect
+	github.com/tree-sitter/tree-sitter-rust v0.24.2 // indirect
+)

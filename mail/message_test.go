@@ -131,10 +131,10 @@ func TestPatchworkMail(t *testing.T) {
 			t.Errorf("%s: text lacks %q", id, what)
 		}
 	}
-	has("0007", "Index: ")                     // CVS diff in a text/plain attachment
-	has("0010", "diff --git")                  // charset="none", QUOTED-PRINTABLE
-	has("0013", "Rafał Miłecki")               // 8-bit UTF-8 body
-	has("0019", "diff --git")                  // multipart/alternative patch
+	has("0007", "Index: ")                      // CVS diff in a text/plain attachment
+	has("0010", "diff --git")                   // charset="none", QUOTED-PRINTABLE
+	has("0013", "Rafał Miłecki")                // 8-bit UTF-8 body
+	has("0019", "diff --git")                   // multipart/alternative patch
 	has("0011", "\\ No newline at end of file") // marker kept
 	for _, id := range []string{"0019", "0020"} {
 		if m := got[id]; m != nil && strings.Contains(m.Text, "<div") {

@@ -20,6 +20,10 @@ type IngestOptions struct {
 	Workers int
 	// Inspect is passed to [Inspect] for every message.
 	Inspect InspectOptions
+	// Checkers run on every patch with a parsed diff, in the workers,
+	// while its hunks are still in memory. Those that also implement
+	// SeriesChecker run on every series after assembly.
+	Checkers []Checker
 	// Visit, if set, is called in a worker goroutine for every decoded
 	// message after inspection, before the message body is dropped. It is
 	// the seam for per-patch analysis and must be safe for concurrent use.
@@ -41,7 +45,11 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 	if err := Feed(ctx, a, src, opts); err != nil {
 		return nil, err
 	}
-	return a.Finish(), nil
+	res := a.Finish()
+	if opts != nil {
+		RunSeriesCheckers(res, opts.Checkers)
+	}
+	return res, nil
 }
 
 // Feed is Ingest without the final assembly step: posts are added to a,
@@ -142,9 +150,21 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 	if err != nil {
 		return unparsed(raw, err)
 	}
-	p = Inspect(m, &o.Inspect)
+	inspect := o.Inspect
+	inspect.KeepHunks = inspect.KeepHunks || len(o.Checkers) > 0
+	p = Inspect(m, &inspect)
 	if p.Error != "" {
 		p.Kind = KindUnparsed
+	}
+	if p.HasDiff && len(p.Files) > 0 && !p.Tags.Reply {
+		for _, c := range o.Checkers {
+			p.Findings = append(p.Findings, c.Check(&CheckInput{Post: p, Files: p.Files})...)
+		}
+	}
+	if !o.Inspect.KeepHunks {
+		for i := range p.Files {
+			p.Files[i].Hunks = nil
+		}
 	}
 	if o.Visit != nil {
 		o.Visit(p, m)
@@ -166,5 +186,19 @@ func unparsed(raw *mail.Raw, err error) *Post {
 		Kind:        KindUnparsed,
 		Error:       err.Error(),
 		Tags:        Subject{Version: 1},
+	}
+}
+
+// RunSeriesCheckers runs the checkers that implement SeriesChecker on
+// every series of res.
+func RunSeriesCheckers(res *Result, checkers []Checker) {
+	for _, c := range checkers {
+		sc, ok := c.(SeriesChecker)
+		if !ok {
+			continue
+		}
+		for _, s := range res.Series {
+			s.Findings = append(s.Findings, sc.CheckSeries(s)...)
+		}
 	}
 }

@@ -62,6 +62,9 @@ type Post struct {
 	ChangeID   string // b4 "change-id:" line
 	BaseCommit string // "base-commit:" line
 
+	// Findings are what the checkers found in this patch.
+	Findings []Finding
+
 	Warnings []string
 	Error    string // why the message is unparsed
 }

@@ -40,6 +40,9 @@ type SeriesReport struct {
 	Reviewed       bool          `json:"reviewed"`
 	Replies        int           `json:"replies"`
 	Patches        []PatchReport `json:"patches"`
+	// Findings are series-level findings; per-patch ones are under each
+	// patch.
+	Findings []Finding `json:"findings"`
 }
 
 // PatchReport is one part of a series.
@@ -54,6 +57,7 @@ type PatchReport struct {
 	DiffError string       `json:"diff_error,omitempty"`
 	Files     []diff.File  `json:"files"`
 	Trailers  []Trailer    `json:"trailers"`
+	Findings  []Finding    `json:"findings"`
 }
 
 // UnparsedReport is a message that could not be decoded or whose diff was
@@ -113,6 +117,7 @@ func seriesReport(s *Series) SeriesReport {
 		Reviewed:   s.Reviewed(),
 		Replies:    len(s.Replies),
 		Patches:    []PatchReport{},
+		Findings:   nonNilFindings(s.Findings),
 	}
 	for _, pt := range s.Parts {
 		if pt.Post.PullURL != "" {
@@ -148,6 +153,7 @@ func seriesReport(s *Series) SeriesReport {
 			Number: pt.Number, MessageID: p.MessageID, Subject: p.Subject,
 			Author: p.Author, Date: rfc3339(p.Date), Carried: pt.Carried,
 			PatchID: p.PatchID, DiffError: p.DiffErr, Files: files, Trailers: trailers,
+			Findings: nonNilFindings(p.Findings),
 		})
 	}
 	return sr
@@ -165,4 +171,11 @@ func rfc3339(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+func nonNilFindings(f []Finding) []Finding {
+	if f == nil {
+		return []Finding{}
+	}
+	return f
 }

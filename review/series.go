@@ -38,6 +38,9 @@ type Series struct {
 	// they apply to every patch.
 	CoverTrailers []Trailer
 	ChangeID      string
+	// Findings are series-level findings (rules that need several
+	// patches); per-patch findings are on each part's Post.
+	Findings []Finding
 
 	// Revision links, set by linkRevisions: Previous is the revision this
 	// one replaces, Next the one that replaced it.

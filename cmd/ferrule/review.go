@@ -11,6 +11,7 @@ import (
 
 	"ferrule/mail"
 	"ferrule/review"
+	"ferrule/review/rustcheck"
 )
 
 func runReview(ctx context.Context, e *env, args []string) int {
@@ -57,7 +58,8 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	}
 	defer src.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	res, err := review.Ingest(ctx, src, &review.IngestOptions{Workers: *workers})
+	checker := rustcheck.New(nil)
+	res, err := review.Ingest(ctx, src, &review.IngestOptions{Workers: *workers, Checkers: []review.Checker{checker}})
 	if err != nil {
 		log.Error("review failed", "err", err)
 		return exitRuntime

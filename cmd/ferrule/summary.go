@@ -168,6 +168,12 @@ func renderText(w io.Writer, r *review.Report) error {
 			for _, t := range given(p) {
 				ew.printf("        %s\n", trailerText(t))
 			}
+			for _, fd := range p.Findings {
+				ew.printf("        %s\n", findingText(fd))
+			}
+		}
+		for _, fd := range s.Findings {
+			ew.printf("   series: %s\n", findingText(fd))
 		}
 		for _, ct := range filesByClass(s) {
 			ew.printf("   %-13s +%d -%d  %s\n", ct.class, ct.added, ct.deleted, strings.Join(ct.files, ", "))
@@ -248,4 +254,23 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// findingText is one line: severity, rule, place, message.
+func findingText(f review.Finding) string {
+	place := f.File
+	if f.Line > 0 {
+		place = fmt.Sprintf("%s:%d", f.File, f.Line)
+		if f.Side == "pre" {
+			place += " (removed)"
+		}
+	}
+	conf := ""
+	if f.Confidence != review.Certain {
+		conf = " [" + string(f.Confidence) + "]"
+	}
+	if place == "" {
+		return fmt.Sprintf("%-8s %s: %s%s", f.Severity, f.Rule, f.Message, conf)
+	}
+	return fmt.Sprintf("%-8s %s %s: %s%s", f.Severity, f.Rule, place, f.Message, conf)
 }

@@ -1,0 +1,205 @@
+// Package rustcheck finds what a Rust-for-Linux reviewer must look at in a
+// patch: new unsafe code and whether it is justified, the abstraction
+// boundary, changed wrappers, helpers and bindings, and C header changes
+// that reach Rust. Its rule ids, severities and detection notes are those
+// of RULES.md §4 (groups A–D, and from E and F panic-in-kernel,
+// float-arithmetic, disallowed-api, printk-missing-newline and
+// atomic-context-sleep).
+//
+// Rust code is parsed with tree-sitter (tree-sitter-rust): the post-image
+// window of every hunk (context and added lines) for added code, the
+// pre-image window (context and removed lines) for removed code, and the
+// code of doc-tests inside /// fences. tree-sitter tolerates fragments, so
+// a hunk that starts mid-function still yields its unsafe blocks, impls,
+// fns and comments. Regular expressions are used only for token rules,
+// on code with comments and string literals blanked out.
+//
+// SAFETY comment presence follows clippy's undocumented_unsafe_blocks.
+// When a look-up runs off the top of a hunk, the finding's confidence is
+// needs-post-image; with whole files (kernel tree mode, [review.Images])
+// the answer is definite.
+//
+// A Checker is safe for concurrent use; it does no I/O (tree knowledge is
+// loaded by the caller into [Knowledge]). Every tree-sitter parser and tree
+// is closed before a check returns.
+package rustcheck
+
+import (
+	"sort"
+	"strings"
+
+	"ferrule/review"
+	"ferrule/review/diff"
+)
+
+// Options configures [New]. The zero value uses the embedded snapshot.
+type Options struct {
+	// Knowledge about the kernel tree; default Snapshot().
+	Knowledge *Knowledge
+	// LeafAllow lists leaf paths (globs, ** for any depth) where direct
+	// bindings use is a justified exception and only reported as info.
+	// Default: Rust Binder and drm_panic_qr.rs.
+	LeafAllow []string
+}
+
+// Checker implements review.Checker and review.SeriesChecker.
+type Checker struct {
+	knowledge *Knowledge
+	leafAllow []string
+}
+
+// New returns a checker.
+func New(opts *Options) *Checker {
+	c := &Checker{}
+	if opts != nil {
+		c.knowledge, c.leafAllow = opts.Knowledge, opts.LeafAllow
+	}
+	if c.knowledge == nil {
+		c.knowledge = Snapshot()
+	}
+	if c.leafAllow == nil {
+		c.leafAllow = defaultLeafAllow
+	}
+	return c
+}
+
+// Check implements review.Checker.
+func (c *Checker) Check(in *review.CheckInput) []review.Finding {
+	f := &findings{patch: 1, delta: map[string]int{}}
+	if in.Post != nil && in.Post.Tags.Counter && in.Post.Tags.Number > 0 {
+		f.patch = in.Post.Tags.Number
+	}
+	for i := range in.Files {
+		file := &in.Files[i]
+		if strings.HasSuffix(file.Path, ".rs") && !file.Binary {
+			c.checkRust(f, file, in.Images)
+		}
+		f.checkAbstractionFile(file)
+		c.checkCSide(f, file)
+	}
+	sort.SliceStable(f.list, func(i, j int) bool {
+		a, b := f.list[i], f.list[j]
+		if a.File != b.File {
+			return false
+		}
+		return a.Line < b.Line
+	})
+	return f.list
+}
+
+// checkRust analyses one Rust file of the patch: whole images when the
+// caller has them, else hunk windows.
+func (c *Checker) checkRust(f *findings, file *diff.File, images review.Images) {
+	if images != nil && !file.Delete {
+		if post, ok := images.PostImage(file.Path); ok {
+			added, removed := changedLines(file)
+			c.analyze(f, fileWindow(file.Path, file.Class, "post", post, added))
+			if pre, ok := images.PreImage(file.Path); ok {
+				c.analyzePre(f, fileWindow(file.Path, file.Class, "pre", pre, removed))
+			}
+			for i := range file.Hunks {
+				hp, hr := hunkWindows(file, &file.Hunks[i])
+				f.checkContracts(file, &file.Hunks[i], hp, hr)
+			}
+			return
+		}
+	}
+	for i := range file.Hunks {
+		post, pre := hunkWindows(file, &file.Hunks[i])
+		c.analyze(f, post)
+		c.analyzePre(f, pre)
+		f.checkContracts(file, &file.Hunks[i], post, pre)
+	}
+}
+
+func changedLines(file *diff.File) (added, removed map[int]bool) {
+	added, removed = map[int]bool{}, map[int]bool{}
+	for _, h := range file.Hunks {
+		for _, l := range h.Lines {
+			switch l.Op {
+			case diff.Add:
+				added[l.New] = true
+			case diff.Delete:
+				removed[l.Old] = true
+			}
+		}
+	}
+	return added, removed
+}
+
+// analyze runs the post-image rules on w and its doc-tests.
+func (c *Checker) analyze(f *findings, w *window) {
+	if !w.anyChanged() {
+		return
+	}
+	items := parse(w)
+	f.countUnsafe(w, items, +1)
+	f.checkUnsafe(w, items)
+	f.checkInvariants(w, items)
+	f.checkLeaf(c, w, items)
+	f.checkMisc(w)
+	for _, d := range w.docTests() {
+		if !d.anyChanged() {
+			continue
+		}
+		ditems := parse(d)
+		f.checkUnsafe(d, ditems)
+		f.checkMisc(d)
+	}
+}
+
+// analyzePre parses removed code to count the unsafe constructs it takes
+// away.
+func (c *Checker) analyzePre(f *findings, w *window) {
+	if !w.anyChanged() {
+		return
+	}
+	f.countUnsafe(w, parse(w), -1)
+}
+
+func (f *findings) countUnsafe(w *window, items []item, sign int) {
+	for _, it := range items {
+		if it.unsafe && w.lines[it.row].changed && it.kind != implBlock {
+			f.delta[w.file] += sign
+		}
+	}
+}
+
+// CheckSeries implements review.SeriesChecker: rules that need the whole
+// series.
+func (c *Checker) CheckSeries(s *review.Series) []review.Finding {
+	var out []review.Finding
+	classes := map[diff.Class]bool{}
+	newHeaders := false
+	for _, pt := range s.Parts {
+		for _, f := range pt.Post.Files {
+			classes[f.Class] = true
+		}
+		for _, fd := range pt.Post.Findings {
+			if fd.Rule == "bindings-header-changed" && strings.HasPrefix(fd.Message, newHeaderMsg) {
+				newHeaders = true
+			}
+		}
+	}
+	addsAbstraction := classes[diff.Abstraction]
+	for _, pt := range s.Parts {
+		for i := range pt.Post.Findings {
+			fd := &pt.Post.Findings[i]
+			// Leaf code using bindings while the same series builds the
+			// missing abstraction is a step, not the end state.
+			if fd.Rule == "bindings-outside-abstractions" && addsAbstraction && fd.Severity == review.High {
+				fd.Severity = review.Medium
+				fd.Message += " (this series also changes rust/kernel/)"
+			}
+		}
+	}
+	if newHeaders && !addsAbstraction {
+		out = append(out, review.Finding{Rule: "bindings-header-changed", Severity: review.High, Confidence: review.Certain,
+			Message: "the series exposes new C headers to Rust without any rust/kernel/ abstraction using them"})
+	}
+	if (classes[diff.CHeader] || classes[diff.CSource]) && (classes[diff.Abstraction] || classes[diff.Helper]) {
+		out = append(out, review.Finding{Rule: "cross-language-series", Severity: review.Info, Confidence: review.Certain,
+			Message: "the series changes C and its Rust abstractions: both the C maintainers and the Rust reviewers must ack"})
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+package rustcheck
+
+import (
+	"regexp"
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+	rust "github.com/tree-sitter/tree-sitter-rust/bindings/go"
+)
+
+var rustLanguage = sitter.NewLanguage(rust.Language())
+
+// itemKind names the constructs rules look at.
+type itemKind int
+
+const (
+	unsafeBlock itemKind = iota
+	unsafeImpl
+	fnItem // any fn; unsafe says whether it is an unsafe fn
+	traitItem
+	externBlock // extern "C" { … }: hand-written FFI declarations
+	implBlock   // any impl (inherent or trait)
+)
+
+// item is a construct found in a window, with the context rules need.
+type item struct {
+	kind     itemKind
+	row      int // window row where it starts (the `unsafe` keyword for blocks)
+	endRow   int
+	stmtRow  int    // row where the enclosing statement or item starts
+	name     string // fn or trait name; the trait of an impl
+	selfType string // the implemented type of an impl
+	unsafe   bool
+	// inTraitImpl: a fn inside `impl Trait for Type`, whose contract is
+	// the trait's.
+	inTraitImpl bool
+	inUnsafeFn  bool // a block inside an unsafe fn
+	bodyStart   int  // row of a fn body's opening brace, -1 without body
+	macro       bool // found textually inside a macro invocation's tokens
+}
+
+// statementParents are the node kinds whose children are statements or
+// items: climbing from an unsafe block stops below them.
+var statementParents = map[string]bool{
+	"block": true, "source_file": true, "declaration_list": true, "ERROR": true,
+	"match_block": true, "field_declaration_list": true,
+}
+
+var macroUnsafeRe = regexp.MustCompile(`\bunsafe\s*\{`)
+
+// parse runs tree-sitter over w, fills w.code and w.cmt, and returns the
+// items found. The tree and parser are closed before it returns.
+func parse(w *window) []item {
+	src := w.source()
+	p := sitter.NewParser()
+	defer p.Close()
+	if err := p.SetLanguage(rustLanguage); err != nil {
+		return nil
+	}
+	tree := p.Parse(src, nil)
+	if tree == nil {
+		return nil
+	}
+	defer tree.Close()
+
+	offs := make([]int, len(w.lines)+1)
+	for i, l := range w.lines {
+		offs[i+1] = offs[i] + len(l.text) + 1
+	}
+	code := []byte(string(src))
+	cmt := make([]strings.Builder, len(w.lines))
+	var items []item
+	var stack []*sitter.Node
+	var walk func(n *sitter.Node)
+	walk = func(n *sitter.Node) {
+		kind := n.Kind()
+		switch kind {
+		case "line_comment", "block_comment":
+			s, e := int(n.StartByte()), int(n.EndByte())
+			row := int(n.StartPosition().Row)
+			for i := s; i < e && i < len(code); i++ {
+				if code[i] == '\n' {
+					row++
+					continue
+				}
+				if row < len(cmt) {
+					cmt[row].WriteByte(src[i])
+				}
+				code[i] = ' '
+			}
+			return
+		case "string_literal", "raw_string_literal", "char_literal":
+			for i := int(n.StartByte()); i < int(n.EndByte()) && i < len(code); i++ {
+				if code[i] != '\n' {
+					code[i] = ' '
+				}
+			}
+			return
+		case "unsafe_block":
+			items = append(items, item{kind: unsafeBlock, row: row(n), endRow: endRow(n), stmtRow: stmtRow(n, stack), inUnsafeFn: inUnsafeFn(stack, src), unsafe: true})
+		case "impl_item":
+			it := item{kind: implBlock, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")}
+			if t := n.ChildByFieldName("trait"); t != nil {
+				it.name = t.Utf8Text(src)
+			}
+			if t := n.ChildByFieldName("type"); t != nil {
+				it.selfType = t.Utf8Text(src)
+			}
+			items = append(items, it)
+			if it.unsafe {
+				it.kind = unsafeImpl
+				items = append(items, it)
+			}
+		case "function_item", "function_signature_item":
+			it := item{kind: fnItem, row: row(n), endRow: endRow(n), stmtRow: row(n), bodyStart: -1, inTraitImpl: inTraitImpl(stack)}
+			if m := childOfKind(n, "function_modifiers"); m != nil {
+				it.unsafe = hasWord(m.Utf8Text(src), "unsafe")
+			}
+			if nm := n.ChildByFieldName("name"); nm != nil {
+				it.name = nm.Utf8Text(src)
+			}
+			if b := n.ChildByFieldName("body"); b != nil {
+				it.bodyStart = row(b)
+			}
+			items = append(items, it)
+		case "trait_item":
+			it := item{kind: traitItem, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")}
+			if nm := n.ChildByFieldName("name"); nm != nil {
+				it.name = nm.Utf8Text(src)
+			}
+			items = append(items, it)
+		case "foreign_mod_item":
+			items = append(items, item{kind: externBlock, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")})
+		case "token_tree":
+			// Macro arguments are not parsed as expressions: find unsafe
+			// blocks in them by text, once per outermost token tree.
+			if len(stack) == 0 || stack[len(stack)-1].Kind() != "token_tree" {
+				defer func(start, end, stmt int, inFn bool) {
+					for r := start; r <= end && r < len(w.lines); r++ {
+						if macroUnsafeRe.MatchString(string(code[offs[r]:offs[r+1]])) {
+							items = append(items, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: stmt, inUnsafeFn: inFn, unsafe: true, macro: true})
+						}
+					}
+				}(row(n), endRow(n), stmtRow(n, stack), inUnsafeFn(stack, src))
+			}
+		}
+		stack = append(stack, n)
+		for i := uint(0); i < n.ChildCount(); i++ {
+			if c := n.Child(i); c != nil {
+				walk(c)
+			}
+		}
+		stack = stack[:len(stack)-1]
+	}
+	walk(tree.RootNode())
+
+	w.code = make([]string, len(w.lines))
+	w.cmt = make([]string, len(w.lines))
+	for i := range w.lines {
+		w.code[i] = strings.TrimRight(string(code[offs[i]:offs[i+1]]), "\n")
+		w.cmt[i] = strings.TrimSpace(cmt[i].String())
+	}
+	return items
+}
+
+func row(n *sitter.Node) int    { return int(n.StartPosition().Row) }
+func endRow(n *sitter.Node) int { return int(n.EndPosition().Row) }
+
+// stmtRow climbs from n to the node whose parent holds statements or items
+// and returns the row where that statement starts.
+func stmtRow(n *sitter.Node, stack []*sitter.Node) int {
+	cur := n
+	for i := len(stack) - 1; i >= 0; i-- {
+		if statementParents[stack[i].Kind()] {
+			return row(cur)
+		}
+		cur = stack[i]
+	}
+	return row(cur)
+}
+
+func inUnsafeFn(stack []*sitter.Node, src []byte) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].Kind() {
+		case "function_item":
+			if m := childOfKind(stack[i], "function_modifiers"); m != nil {
+				return hasWord(m.Utf8Text(src), "unsafe")
+			}
+			return false
+		case "closure_expression":
+			return false
+		}
+	}
+	return false
+}
+
+func inTraitImpl(stack []*sitter.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].Kind() {
+		case "impl_item":
+			return stack[i].ChildByFieldName("trait") != nil
+		case "function_item", "trait_item":
+			return false
+		}
+	}
+	return false
+}
+
+func childOfKind(n *sitter.Node, kind string) *sitter.Node {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		if c := n.Child(i); c != nil && c.Kind() == kind {
+			return c
+		}
+	}
+	return nil
+}
+
+// hasToken reports whether n has a direct (anonymous) child token kind.
+func hasToken(n *sitter.Node, kind string) bool { return childOfKind(n, kind) != nil }
+
+func hasWord(s, word string) bool {
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		if f == word {
+			return true
+		}
+	}
+	return false
+}
