@@ -157,8 +157,16 @@ func parse(w *window) []item {
 	w.code = make([]string, len(w.lines))
 	w.cmt = make([]string, len(w.lines))
 	for i := range w.lines {
-		w.code[i] = strings.TrimRight(string(code[offs[i]:offs[i+1]]), "\n")
-		w.cmt[i] = strings.TrimSpace(cmt[i].String())
+		c := strings.TrimRight(string(code[offs[i]:offs[i+1]]), "\n")
+		m := strings.TrimSpace(cmt[i].String())
+		// String literals are blanked by now, so a "//" left in the code
+		// starts a comment tree-sitter did not mark (it leaves a bare
+		// "///" line unmarked, for one).
+		if j := strings.Index(c, "//"); j >= 0 {
+			m = strings.TrimSpace(c[j:] + " " + m)
+			c = c[:j] + strings.Repeat(" ", len(c)-j)
+		}
+		w.code[i], w.cmt[i] = c, m
 	}
 	return items
 }
