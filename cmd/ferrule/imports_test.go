@@ -21,15 +21,16 @@ const module = "ferrule"
 var reviewBans = []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os", "net", "net/http", "database/sql"}
 
 var importRules = map[string]importRule{
-	"ferrule/review/diff":      {},
-	"ferrule/mail":             {},
-	"ferrule/mail/mailtest":    {},
-	"ferrule/mail/imappoll":    {internal: []string{"ferrule/mail"}},
-	"ferrule/mail/smtpsend":    {internal: []string{"ferrule/mail"}},
-	"ferrule/review":           {internal: []string{"ferrule/mail", "ferrule/review/diff"}, noDirect: reviewBans},
-	"ferrule/review/rustcheck": {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: reviewBans},
-	"ferrule/store":            {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}},
-	"ferrule/templates":        {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
+	"ferrule/review/diff":        {},
+	"ferrule/review/maintainers": {},
+	"ferrule/mail":               {},
+	"ferrule/mail/mailtest":      {},
+	"ferrule/mail/imappoll":      {internal: []string{"ferrule/mail"}},
+	"ferrule/mail/smtpsend":      {internal: []string{"ferrule/mail"}},
+	"ferrule/review":             {internal: []string{"ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
+	"ferrule/review/rustcheck":   {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
+	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}},
+	"ferrule/templates":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
 }
 
 // TestImportRules enforces STYLE.md §2 with go list -deps: every package

@@ -1,0 +1,322 @@
+// Package maintainers reads the kernel's MAINTAINERS file and says who is
+// responsible for a set of paths, the way scripts/get_maintainer.pl does
+// (RULES.md §5): F: and X: globs with the trailing-slash and same-depth
+// rules, N: path regexes, K: content keywords, sections ordered most
+// specific first, and M:/R:/L: turned into roles.
+//
+// It does not run the git fallback (it needs history) and does not apply
+// .mailmap. Parsing is lenient: lines that are neither tags nor section
+// titles (the file's preamble, comment lines starting with '#' or '=') are
+// skipped, and a pattern Go's regexp cannot compile is reported and
+// ignored. The package is pure, does no I/O, and its types are safe for
+// concurrent reads once built.
+package maintainers
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Section is one MAINTAINERS entry.
+type Section struct {
+	Title    string
+	Status   string   // S:
+	Maintain []string // M: "Name <address>"
+	Review   []string // R:
+	Lists    []string // L: with any "(moderated …)" suffix
+	Files    []string // F:
+	Excludes []string // X:
+	Regexes  []string // N:
+	Keywords []string // K:
+	Trees    []string // T:
+
+	files, excludes []*pattern
+	regexes         []*regexp.Regexp
+	keywords        []*regexp.Regexp
+}
+
+// pattern is a compiled F: or X: glob.
+type pattern struct {
+	raw    string
+	re     *regexp.Regexp
+	dir    bool // ends in '/': prefix match
+	slashN int
+	depth  int
+	any    bool // contains "**": any depth
+}
+
+// File is a parsed MAINTAINERS file.
+type File struct {
+	Sections []*Section
+}
+
+var tagRe = regexp.MustCompile(`^([A-Z]):\s*(.*)$`)
+
+// Parse reads MAINTAINERS text. It returns the sections it could parse and
+// an error per pattern it had to ignore.
+func Parse(text string) (*File, []error) {
+	f := &File{}
+	var errs []error
+	var cur *Section
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			cur = nil
+			continue
+		}
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "=") || line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		m := tagRe.FindStringSubmatch(line)
+		if m == nil {
+			cur = &Section{Title: strings.TrimSpace(line)}
+			f.Sections = append(f.Sections, cur)
+			continue
+		}
+		if cur == nil {
+			continue // a tag in the preamble
+		}
+		v := strings.TrimSpace(m[2])
+		switch m[1] {
+		case "M":
+			cur.Maintain = append(cur.Maintain, v)
+		case "R":
+			cur.Review = append(cur.Review, v)
+		case "L":
+			cur.Lists = append(cur.Lists, v)
+		case "S":
+			cur.Status = v
+		case "T":
+			cur.Trees = append(cur.Trees, v)
+		case "F", "X":
+			p := compileGlob(v)
+			if m[1] == "F" {
+				cur.Files, cur.files = append(cur.Files, v), append(cur.files, p)
+			} else {
+				cur.Excludes, cur.excludes = append(cur.Excludes, v), append(cur.excludes, p)
+			}
+		case "N", "K":
+			re, err := regexp.Compile(perlToGo(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s: %s: %w", cur.Title, m[1], v, err))
+				continue
+			}
+			if m[1] == "N" {
+				cur.Regexes, cur.regexes = append(cur.Regexes, v), append(cur.regexes, re)
+			} else {
+				cur.Keywords, cur.keywords = append(cur.Keywords, v), append(cur.keywords, re)
+			}
+		}
+	}
+	return f, errs
+}
+
+// compileGlob turns an F:/X: value into get_maintainer.pl's regex:
+// '.' literal, '*' any run, '?' one character.
+func compileGlob(v string) *pattern {
+	var b strings.Builder
+	b.WriteString("^")
+	for _, r := range v {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	p := &pattern{raw: v, dir: strings.HasSuffix(v, "/"), slashN: strings.Count(v, "/"), any: strings.Contains(v, "**")}
+	p.re = regexp.MustCompile(b.String())
+	p.depth = p.slashN
+	if !p.dir {
+		p.depth++
+	}
+	if strings.HasPrefix(v, "*") {
+		p.depth = -1
+	}
+	return p
+}
+
+// perlToGo accepts the Perl extended-regex spellings MAINTAINERS uses
+// that Go's RE2 spells differently.
+func perlToGo(v string) string {
+	return strings.ReplaceAll(v, `\Q`, "")
+}
+
+func (p *pattern) match(file string) bool {
+	if !p.re.MatchString(file) {
+		return false
+	}
+	return p.dir || p.any || strings.Count(file, "/") == p.slashN
+}
+
+// Match is a section that covers some of the paths, and why.
+type Match struct {
+	Section *Section
+	// Depth orders matches: the number of '/' in the best F: pattern
+	// (plus one unless it ends in '/'), 0 for N: and K: matches.
+	Depth int
+	// Why names what matched: "F: rust/kernel/alloc/", "N: …", "K: …".
+	Why   string
+	Files []string // the paths it covers (none for keyword matches)
+}
+
+// ForPaths returns the sections covering paths, most specific first, and
+// then those whose K: keywords match the patch lines (patchLines may be
+// nil). Lines before the first "---"/"+++" are all tested; after it, only
+// "+"/"-" lines, as get_maintainer.pl does.
+func (f *File) ForPaths(paths []string, patchLines []string) []Match {
+	byTitle := map[*Section]*Match{}
+	var order []*Section
+	for _, file := range paths {
+		file = strings.TrimPrefix(file, "./")
+		for _, s := range f.Sections {
+			if excluded(s, file) {
+				continue
+			}
+			best, why := -2, ""
+			for _, p := range s.files {
+				if p.match(file) && p.depth > best {
+					best, why = p.depth, "F: "+p.raw
+				}
+			}
+			for i, re := range s.regexes {
+				if re.MatchString(file) && best < 0 {
+					best, why = 0, "N: "+s.Regexes[i]
+				}
+			}
+			if best == -2 {
+				continue
+			}
+			m := byTitle[s]
+			if m == nil {
+				m = &Match{Section: s, Depth: best, Why: why}
+				byTitle[s] = m
+				order = append(order, s)
+			} else if best > m.Depth {
+				m.Depth, m.Why = best, why
+			}
+			m.Files = append(m.Files, file)
+		}
+	}
+	if len(patchLines) > 0 {
+		for _, s := range f.Sections {
+			if byTitle[s] != nil || len(s.keywords) == 0 {
+				continue
+			}
+			if kw := keywordHit(s, patchLines); kw != "" {
+				byTitle[s] = &Match{Section: s, Depth: 0, Why: "K: " + kw}
+				order = append(order, s)
+			}
+		}
+	}
+	out := make([]Match, 0, len(order))
+	for _, s := range order {
+		out = append(out, *byTitle[s])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Depth > out[j].Depth })
+	return out
+}
+
+func excluded(s *Section, file string) bool {
+	for _, p := range s.excludes {
+		if p.match(file) {
+			return true
+		}
+	}
+	return false
+}
+
+func keywordHit(s *Section, lines []string) string {
+	inDiff := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
+			inDiff = true
+		}
+		if inDiff && !(strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) {
+			continue
+		}
+		for i, re := range s.keywords {
+			if re.MatchString(l) {
+				return s.Keywords[i]
+			}
+		}
+	}
+	return ""
+}
+
+// Recipient is one person or list to tell, with get_maintainer.pl's role.
+type Recipient struct {
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email"`
+	Role    string `json:"role"` // "maintainer:RUST", "reviewer:RUST [ALLOC]", "open list:RUST", …
+	Section string `json:"section"`
+}
+
+// Recipients lists who the matches reach, in match order, each address
+// once.
+func Recipients(matches []Match) []Recipient {
+	var out []Recipient
+	seen := map[string]bool{}
+	add := func(v, role string, s *Section) {
+		name, email := splitAddress(v)
+		key := strings.ToLower(email)
+		if email == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, Recipient{Name: name, Email: email, Role: role + ":" + s.Title, Section: s.Title})
+	}
+	for _, m := range matches {
+		s := m.Section
+		for _, v := range s.Maintain {
+			add(v, maintainerRole(s.Status), s)
+		}
+		for _, v := range s.Review {
+			add(v, "reviewer", s)
+		}
+		for _, v := range s.Lists {
+			lower := strings.ToLower(v)
+			switch {
+			case strings.Contains(lower, "subscribers-only"):
+				continue
+			case strings.Contains(lower, "moderated"):
+				add(v, "moderated list", s)
+			default:
+				add(v, "open list", s)
+			}
+		}
+	}
+	return out
+}
+
+func maintainerRole(status string) string {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "supported":
+		return "supporter"
+	case "odd fixes":
+		return "odd fixer"
+	case "orphan":
+		return "orphan minder"
+	case "obsolete":
+		return "obsolete minder"
+	}
+	return "maintainer"
+}
+
+// splitAddress splits "Name <addr>" or a bare address (list lines may end
+// in a comment: "list@x (moderated for non-subscribers)").
+func splitAddress(v string) (name, email string) {
+	if i := strings.IndexByte(v, '<'); i >= 0 {
+		if j := strings.IndexByte(v[i:], '>'); j > 0 {
+			return strings.Trim(strings.TrimSpace(v[:i]), `"`), v[i+1 : i+j]
+		}
+	}
+	if f := strings.Fields(v); len(f) > 0 {
+		return "", f[0]
+	}
+	return "", ""
+}
