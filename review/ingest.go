@@ -24,6 +24,13 @@ type IngestOptions struct {
 	// while its hunks are still in memory. Those that also implement
 	// SeriesChecker run on every series after assembly.
 	Checkers []Checker
+	// Tree, when set, is a kernel checkout: after assembly every series
+	// is applied to it and the checkers run again on whole files
+	// (AnalyzeTree). Hunks are then kept for every patch.
+	Tree Tree
+	// Route, when set, lists who must look at each series
+	// (Series.Responsible).
+	Route *RouteOptions
 	// Visit, if set, is called in a worker goroutine for every decoded
 	// message after inspection, before the message body is dropped. It is
 	// the seam for per-patch analysis and must be safe for concurrent use.
@@ -47,7 +54,15 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 	}
 	res := a.Finish()
 	if opts != nil {
+		if opts.Tree != nil {
+			AnalyzeTree(res, opts.Tree, opts.Checkers)
+		}
 		RunSeriesCheckers(res, opts.Checkers)
+		if opts.Route != nil {
+			for _, s := range res.Series {
+				s.Responsible = Route(s, opts.Route)
+			}
+		}
 	}
 	return res, nil
 }
@@ -151,7 +166,7 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 		return unparsed(raw, err)
 	}
 	inspect := o.Inspect
-	inspect.KeepHunks = inspect.KeepHunks || len(o.Checkers) > 0
+	inspect.KeepHunks = inspect.KeepHunks || len(o.Checkers) > 0 || o.Tree != nil
 	p = Inspect(m, &inspect)
 	if p.Error != "" {
 		p.Kind = KindUnparsed
@@ -161,9 +176,9 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 			p.Findings = append(p.Findings, c.Check(&CheckInput{Post: p, Files: p.Files})...)
 		}
 	}
-	if !o.Inspect.KeepHunks {
+	if !o.Inspect.KeepHunks && o.Tree == nil {
 		for i := range p.Files {
-			p.Files[i].Hunks = nil
+			p.Files[i].DropHunks()
 		}
 	}
 	if o.Visit != nil {

@@ -167,7 +167,7 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 				p.Removed, p.Added = fingerprint(parsed.Files)
 				if !o.KeepHunks {
 					for i := range p.Files {
-						p.Files[i].Hunks = nil
+						p.Files[i].DropHunks()
 					}
 				}
 			}

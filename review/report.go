@@ -43,6 +43,8 @@ type SeriesReport struct {
 	// Findings are series-level findings; per-patch ones are under each
 	// patch.
 	Findings []Finding `json:"findings"`
+	// Maintainers are who must look, from MAINTAINERS, with the reason.
+	Maintainers []Responsible `json:"maintainers"`
 }
 
 // PatchReport is one part of a series.
@@ -105,19 +107,23 @@ func seriesReport(s *Series) SeriesReport {
 	sr := SeriesReport{
 		ID: s.ID, Title: s.Title, Version: s.Version, Total: s.Total,
 		RFC: s.RFC, Resend: s.Resend, Pull: s.Pull,
-		Author:     s.Sender,
-		Date:       rfc3339(s.Date),
-		Complete:   s.Complete(),
-		Missing:    nonNil(s.Missing),
-		Extra:      nonNil(s.Extra),
-		Duplicates: nonNil(s.Duplicates),
-		Supersedes: []string{},
-		Superseded: s.Superseded(),
-		ChangeID:   s.ChangeID,
-		Reviewed:   s.Reviewed(),
-		Replies:    len(s.Replies),
-		Patches:    []PatchReport{},
-		Findings:   nonNilFindings(s.Findings),
+		Author:      s.Sender,
+		Date:        rfc3339(s.Date),
+		Complete:    s.Complete(),
+		Missing:     nonNil(s.Missing),
+		Extra:       nonNil(s.Extra),
+		Duplicates:  nonNil(s.Duplicates),
+		Supersedes:  []string{},
+		Superseded:  s.Superseded(),
+		ChangeID:    s.ChangeID,
+		Reviewed:    s.Reviewed(),
+		Replies:     len(s.Replies),
+		Patches:     []PatchReport{},
+		Findings:    nonNilFindings(s.Findings),
+		Maintainers: s.Responsible,
+	}
+	if sr.Maintainers == nil {
+		sr.Maintainers = []Responsible{}
 	}
 	for _, pt := range s.Parts {
 		if pt.Post.PullURL != "" {

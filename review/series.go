@@ -41,6 +41,8 @@ type Series struct {
 	// Findings are series-level findings (rules that need several
 	// patches); per-patch findings are on each part's Post.
 	Findings []Finding
+	// Responsible lists who must look (MAINTAINERS routing).
+	Responsible []Responsible
 
 	// Revision links, set by linkRevisions: Previous is the revision this
 	// one replaces, Next the one that replaced it.

@@ -20,6 +20,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	mboxFormat := fs.String("mbox-format", "mboxrd", "quoting of \"From \" lines in mbox input: mboxrd (lore) or mboxo")
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
+	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
 		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
@@ -58,8 +59,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	}
 	defer src.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	checker := rustcheck.New(nil)
-	res, err := review.Ingest(ctx, src, &review.IngestOptions{Workers: *workers, Checkers: []review.Checker{checker}})
+	opts2, err := analysisOptions(*tree)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
+		return exitUsage
+	}
+	opts2.Workers = *workers
+	res, err := review.Ingest(ctx, src, opts2)
 	if err != nil {
 		log.Error("review failed", "err", err)
 		return exitRuntime
@@ -69,6 +75,24 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return exitRuntime
 	}
 	return exitOK
+}
+
+// analysisOptions wires the Rust checker and MAINTAINERS routing, from a
+// kernel tree when one is given, else from the embedded snapshot.
+func analysisOptions(tree string) (*review.IngestOptions, error) {
+	knowledge, maint := rustcheck.Snapshot(), defaultMaintainers()
+	opts := &review.IngestOptions{}
+	if tree != "" {
+		k, m, err := loadTree(tree)
+		if err != nil {
+			return nil, err
+		}
+		knowledge, maint = k, m
+		opts.Tree = kernelTree{root: tree}
+	}
+	opts.Checkers = []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: knowledge})}
+	opts.Route = &review.RouteOptions{Maintainers: maint, Wraps: knowledge.WrappedHeaders}
+	return opts, nil
 }
 
 var renderers = map[string]func(io.Writer, *review.Report) error{

@@ -156,6 +156,9 @@ func renderText(w io.Writer, r *review.Report) error {
 		ew.printf("   parts:    %s\n", partsLine(s))
 		ew.printf("   status:   %s\n", statusLine(s, byID))
 		ew.printf("   replies:  %d\n", s.Replies)
+		if look := lookLine(s.Maintainers, 6); look != "" {
+			ew.printf("   look:     %s\n", look)
+		}
 		for _, p := range s.Patches {
 			mark := ""
 			if p.Carried {
@@ -273,4 +276,30 @@ func findingText(f review.Finding) string {
 		return fmt.Sprintf("%-8s %s: %s%s", f.Severity, f.Rule, f.Message, conf)
 	}
 	return fmt.Sprintf("%-8s %s %s: %s%s", f.Severity, f.Rule, place, f.Message, conf)
+}
+
+// lookLine names the first n people who must look (lists left out) and
+// how many more there are.
+func lookLine(rs []review.Responsible, n int) string {
+	var people []string
+	more := 0
+	for _, r := range rs {
+		if strings.Contains(r.Role, "list:") {
+			continue
+		}
+		if len(people) == n {
+			more++
+			continue
+		}
+		role := r.Role
+		if i := strings.IndexByte(role, ':'); i >= 0 {
+			role = role[:i] + " of " + role[i+1:]
+		}
+		people = append(people, fmt.Sprintf("%s <%s> (%s)", r.Name, r.Email, role))
+	}
+	s := strings.Join(people, ", ")
+	if more > 0 {
+		s += fmt.Sprintf(", and %d more", more)
+	}
+	return s
 }

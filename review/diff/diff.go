@@ -11,6 +11,7 @@
 package diff
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -34,6 +35,32 @@ type File struct {
 	Binary bool `json:"binary,omitempty"`
 
 	Hunks []Hunk `json:"-"`
+
+	src *gitdiff.File // for Apply; dropped with the hunks
+}
+
+// DropHunks forgets the hunks and what Apply needs, keeping the counts.
+func (f *File) DropHunks() {
+	f.Hunks, f.src = nil, nil
+}
+
+// Apply applies the file's change to pre (nil for a new file) and returns
+// the post-image. It fails when the hunks' context does not match, as git
+// apply does, or when the hunks were dropped.
+func (f *File) Apply(pre []byte) (post []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			post, err = nil, fmt.Errorf("apply %s: internal error: %v", f.Path, r)
+		}
+	}()
+	if f.src == nil {
+		return nil, fmt.Errorf("apply %s: hunks not kept", f.Path)
+	}
+	var out bytes.Buffer
+	if err := gitdiff.Apply(&out, bytes.NewReader(pre), f.src); err != nil {
+		return nil, fmt.Errorf("apply %s: %w", f.Path, err)
+	}
+	return out.Bytes(), nil
 }
 
 // Hunk is one text fragment.
@@ -125,6 +152,7 @@ func convert(f *gitdiff.File) File {
 		path = f.OldName
 	}
 	df := File{
+		src:    f,
 		Path:   path,
 		Class:  Classify(path),
 		New:    f.IsNew,

@@ -168,3 +168,22 @@ func FuzzParse(f *testing.F) {
 		_, _ = restoreContext(text)
 	})
 }
+
+func TestApply(t *testing.T) {
+	pre := []byte("a\nb\nc\nd\n")
+	p, err := Parse("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n d\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := p.Files[0].Apply(pre)
+	if err != nil || string(post) != "a\nB\nc\nd\n" {
+		t.Errorf("Apply = %q, %v", post, err)
+	}
+	if _, err := p.Files[0].Apply([]byte("x\ny\nz\nw\n")); err == nil {
+		t.Error("Apply on mismatched context succeeded")
+	}
+	p.Files[0].DropHunks()
+	if _, err := p.Files[0].Apply(pre); err == nil {
+		t.Error("Apply without hunks succeeded")
+	}
+}

@@ -29,7 +29,8 @@ var (
 	cProtoRe      = regexp.MustCompile(`^\s*(?:extern\s+)?(?:const\s+)?(?:(?:struct|enum|union|unsigned|signed)\s+)?\w+[\s*]+\**\s*(\w+)\s*\(`)
 	cTypeRe       = regexp.MustCompile(`\b(struct|union|enum)\s+(\w+)\s*\{`)
 	cEnumConstRe  = regexp.MustCompile(`^\s*([A-Z][A-Z0-9_]{2,})\s*(=[^,]*)?,?\s*(/\*.*)?$`)
-	cSectionRe    = regexp.MustCompile(`\b(struct|union|enum)\s+(\w+)`)
+	cSectionRe    = regexp.MustCompile(`^\s*(typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{?\s*$`)
+	cStmtWords    = map[string]bool{"return": true, "if": true, "else": true, "while": true, "for": true, "switch": true, "case": true, "goto": true, "do": true}
 	cKeywords     = map[string]bool{"if": true, "while": true, "for": true, "switch": true, "return": true, "sizeof": true, "defined": true}
 	helperDefRe   = regexp.MustCompile(`^(__rust_helper\s+)?[A-Za-z_][\w\s*]*?\b(\w+)\s*\([^;]*$`)
 	cControlRe    = regexp.MustCompile(`\b(if|for|while|switch)\s*\(|\?.*:`)
@@ -168,9 +169,11 @@ func (c *Checker) checkHeader(f *findings, file *diff.File) {
 	for i := range file.Hunks {
 		h := &file.Hunks[i]
 		post, pre := hunkWindows(file, h)
-		enclosing := ""
+		enclosing, enclosingInline := "", ""
 		if m := cSectionRe.FindStringSubmatch(h.Section); m != nil {
-			enclosing = m[2]
+			enclosing = m[3]
+		} else if m := cInlineRe.FindStringSubmatch(h.Section); m != nil {
+			enclosingInline = m[2]
 		}
 		for _, w := range []*window{post, pre} {
 			for r, l := range w.lines {
@@ -185,6 +188,9 @@ func (c *Checker) checkHeader(f *findings, file *diff.File) {
 					syms = append(syms, sym{name, inline, def, r, w})
 				}
 				t := l.text
+				if inl := inlineAbove(w, r); inl != "" {
+					enclosingInline = inl
+				}
 				switch {
 				case cDefineRe.MatchString(t):
 					add(cDefineRe.FindStringSubmatch(t)[1], true, true)
@@ -192,10 +198,12 @@ func (c *Checker) checkHeader(f *findings, file *diff.File) {
 					add(cInlineRe.FindStringSubmatch(t)[2], true, true)
 				case cTypeRe.MatchString(t):
 					add(cTypeRe.FindStringSubmatch(t)[2], false, true)
-				case cProtoRe.MatchString(t):
+				case cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(t, "\t") && !strings.HasPrefix(t, "    "):
 					add(cProtoRe.FindStringSubmatch(t)[1], false, true)
 				case cEnumConstRe.MatchString(t):
 					add(cEnumConstRe.FindStringSubmatch(t)[1], false, false)
+				case enclosingInline != "":
+					add(enclosingInline, true, true) // the body of an inline function
 				case enclosing != "":
 					add(enclosing, false, true) // a field of the enclosing type
 				}
@@ -277,4 +285,26 @@ func (k *Knowledge) usesOf(name string) []Use {
 		}
 	}
 	return out
+}
+
+// inlineAbove returns the inline function whose body row belongs to, when
+// its definition line is visible above in the window.
+func inlineAbove(w *window, row int) string {
+	for r := row; r >= 0; r-- {
+		t := w.lines[r].text
+		if m := cInlineRe.FindStringSubmatch(t); m != nil {
+			return m[2]
+		}
+		if strings.HasPrefix(t, "}") && r < row {
+			return ""
+		}
+	}
+	return ""
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }

@@ -309,10 +309,13 @@ func (f *findings) safetyDocOnSafeItem(w *window, i int) {
 func (f *findings) checkContracts(file *diff.File, h *diff.Hunk, post, pre *window) {
 	section := ""
 	flagged := map[string]bool{}
-	for i, l := range h.Lines {
+	for _, l := range h.Lines {
 		t := strings.TrimSpace(l.Text)
 		if m := sectionHeadingRe.FindStringSubmatch(t); m != nil {
 			section = m[1]
+			if l.Op == diff.Add {
+				section = "" // a new section documents a new item
+			}
 		} else if !strings.HasPrefix(t, "///") && t != "" {
 			section = ""
 		}
@@ -334,7 +337,6 @@ func (f *findings) checkContracts(file *diff.File, h *diff.Hunk, post, pre *wind
 			f.add("invariants-doc-changed", review.High, review.Certain, w, row,
 				"the type's # Invariants changed: SAFETY comments relying on them need re-review")
 		}
-		_ = i
 	}
 	// unsafe added to or removed from an existing signature.
 	removed := map[string]bool{}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"ferrule/review"
+)
+
+const (
+	kernelTreeDir = "testdata/kernel"
+	kernelPatches = "testdata/kernel-patches.mbox"
+)
+
+// findingsOf runs review --format json and indexes findings as
+// "rule file:line confidence".
+func findingsOf(t *testing.T, args ...string) (map[string]bool, *review.Report) {
+	t.Helper()
+	code, out, stderr := runCmd(t, "", append([]string{"review", "--format", "json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep review.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, s := range rep.Series {
+		for _, p := range s.Patches {
+			for _, f := range p.Findings {
+				got[f.Rule+" "+f.File+":"+itoa(f.Line)+" "+string(f.Confidence)] = true
+			}
+		}
+	}
+	return got, &rep
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// TestKernelTreeMode: hunks alone cannot see the SAFETY comment above the
+// hunk; the whole post-image file can. The tree also says which Rust lines
+// use a changed C symbol and which helper wraps a changed inline.
+func TestKernelTreeMode(t *testing.T) {
+	hunks, _ := findingsOf(t, kernelPatches)
+	tree, rep := findingsOf(t, "--tree", kernelTreeDir, kernelPatches)
+	check := func(set map[string]bool, mode, key string, want bool) {
+		t.Helper()
+		if set[key] != want {
+			t.Errorf("%s: %q reported = %v, want %v; have %v", mode, key, set[key], want, keys(set))
+		}
+	}
+	check(hunks, "hunks", "safety-comment-missing rust/kernel/clk.rs:23 needs-post-image", true)
+	check(tree, "tree", "safety-comment-missing rust/kernel/clk.rs:23 needs-post-image", false)
+	check(tree, "tree", "safety-comment-missing rust/kernel/clk.rs:23 high", false)
+	check(hunks, "hunks", "safety-comment-missing rust/kernel/clk.rs:35 high", true)
+	check(tree, "tree", "safety-comment-missing rust/kernel/clk.rs:35 high", true)
+	check(hunks, "hunks", "c-header-used-by-rust-changed include/linux/clk.h:7 needs-post-image", true)
+	check(tree, "tree", "c-header-used-by-rust-changed include/linux/clk.h:7 high", true)
+	check(tree, "tree", "c-inline-or-macro-wrapped-by-helper-changed include/linux/clk.h:19 high", true)
+
+	var critical string
+	for _, s := range rep.Series {
+		for _, p := range s.Patches {
+			for _, f := range p.Findings {
+				if f.Rule == "c-header-used-by-rust-changed" && f.Line == 7 {
+					critical = string(f.Severity) + " " + f.Message
+				}
+			}
+		}
+	}
+	if !strings.HasPrefix(critical, "critical ") || !strings.Contains(critical, "rust/kernel/clk.rs:23") {
+		t.Errorf("clk_get_rate finding = %q, want critical naming rust/kernel/clk.rs:23", critical)
+	}
+}
+
+// TestRoutingToCMaintainers: a change to the Rust clk wrapper alone reaches
+// the clock maintainers, whose API it wraps.
+func TestRoutingToCMaintainers(t *testing.T) {
+	_, rep := findingsOf(t, "--tree", kernelTreeDir, kernelPatches)
+	for _, s := range rep.Series {
+		if !strings.HasPrefix(s.Title, "rust: clk") {
+			continue
+		}
+		var emails []string
+		why := ""
+		for _, m := range s.Maintainers {
+			emails = append(emails, m.Email)
+			if m.Email == "clk@example.org" {
+				why = m.Why
+			}
+		}
+		if strings.Join(emails, " ") != "rust@example.org rust-review@example.org rust-for-linux@vger.kernel.org clk@example.org linux-clk@vger.kernel.org" {
+			t.Errorf("maintainers = %v", emails)
+		}
+		if !strings.Contains(why, "C API wrapped by rust/kernel/clk.rs (include/linux/clk.h") {
+			t.Errorf("clk maintainer reason = %q", why)
+		}
+		return
+	}
+	t.Fatal("no rust: clk series")
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
