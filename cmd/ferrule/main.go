@@ -5,6 +5,7 @@
 // Usage:
 //
 //	ferrule review [flags] PATH…   assemble and summarise patch series
+//	ferrule check [flags] PATCH…   pre-flight an author's patches (exit 1 on findings)
 //	ferrule help [COMMAND]
 //
 // Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
@@ -49,7 +50,8 @@ func init() {
 	// A table rather than registration from other files' init functions,
 	// so the full command set is visible in one place.
 	commands = []command{
-		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers and diffs, and summarise them", runReview},
+		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
+		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
 		{"help", "[COMMAND]", "show help", runHelp},
 	}
 }

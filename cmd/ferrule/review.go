@@ -11,6 +11,7 @@ import (
 
 	"ferrule/mail"
 	"ferrule/review"
+	"ferrule/review/maintainers"
 	"ferrule/review/rustcheck"
 )
 
@@ -90,9 +91,13 @@ func analysisOptions(tree string) (*review.IngestOptions, error) {
 		knowledge, maint = k, m
 		opts.Tree = kernelTree{root: tree}
 	}
-	opts.Checkers = []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: knowledge})}
-	opts.Route = &review.RouteOptions{Maintainers: maint, Wraps: knowledge.WrappedHeaders}
+	opts.Checkers, opts.Route = checkersFor(knowledge, maint)
 	return opts, nil
+}
+
+func checkersFor(k *rustcheck.Knowledge, m *maintainers.File) ([]review.Checker, *review.RouteOptions) {
+	return []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: k})},
+		&review.RouteOptions{Maintainers: m, Wraps: k.WrappedHeaders}
 }
 
 var renderers = map[string]func(io.Writer, *review.Report) error{
