@@ -52,6 +52,7 @@ func init() {
 	commands = []command{
 		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
 		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
+		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
 		{"help", "[COMMAND]", "show help", runHelp},
 	}
 }
@@ -86,7 +87,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ferrule COMMAND [flags] [args]")
 	fmt.Fprintln(w)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.help)
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.help)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'ferrule help COMMAND' for a command's flags.")

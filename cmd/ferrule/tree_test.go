@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"ferrule/review"
+	"ferrule/review/rustcheck"
 )
 
 const (
@@ -110,4 +113,21 @@ func keys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestKernelSnapshot regenerates the embedded knowledge from the test tree
+// and reads it back the way the embedded snapshot is read.
+func TestKernelSnapshot(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCmd(t, "", "kernel-snapshot", "--out", out, kernelTreeDir); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	k := rustcheck.SnapshotFS(os.DirFS(out))
+	if !k.Headers["include/linux/clk.h"] || !k.HelperFiles["rust/helpers/clk.c"] {
+		t.Errorf("snapshot knowledge = headers %v, helpers %v", k.Headers, k.HelperFiles)
+	}
+	m, _ := os.ReadFile(filepath.Join(out, "maintainers-rust-stanzas.txt"))
+	if !strings.Contains(string(m), "\nRUST\n") || !strings.Contains(string(m), "COMMON CLK FRAMEWORK") {
+		t.Errorf("maintainers excerpt lacks RUST or the clk stanza:\n%s", m)
+	}
 }

@@ -3,6 +3,7 @@ package rustcheck
 import (
 	"bufio"
 	"embed"
+	"io/fs"
 	"path"
 	"regexp"
 	"sort"
@@ -49,9 +50,19 @@ var includeRe = regexp.MustCompile(`#include\s+[<"]([^>"]+)[>"]`)
 // Snapshot returns the embedded knowledge (RULES.md's kernel snapshots;
 // regenerate with `ferrule kernel-snapshot TREE`).
 func Snapshot() *Knowledge {
+	sub, err := fs.Sub(snapshotFS, "snapshot")
+	if err != nil {
+		return SnapshotFS(snapshotFS)
+	}
+	return SnapshotFS(sub)
+}
+
+// SnapshotFS reads snapshot files (as written by `ferrule kernel-snapshot`)
+// from fsys.
+func SnapshotFS(fsys fs.FS) *Knowledge {
 	k := &Knowledge{Headers: map[string]bool{}, HelperFiles: map[string]bool{}, Helpers: map[string]string{},
 		RustUses: map[string][]Use{}, HeaderLinks: map[string][]string{}}
-	if b, err := snapshotFS.ReadFile("snapshot/bindings_helper-includes.txt"); err == nil {
+	if b, err := fs.ReadFile(fsys, "bindings_helper-includes.txt"); err == nil {
 		section := ""
 		sc := bufio.NewScanner(strings.NewReader(string(b)))
 		for sc.Scan() {
@@ -65,7 +76,7 @@ func Snapshot() *Knowledge {
 			}
 		}
 	}
-	if b, err := snapshotFS.ReadFile("snapshot/rust-helpers-files.txt"); err == nil {
+	if b, err := fs.ReadFile(fsys, "rust-helpers-files.txt"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], "rust/helpers/") {
 				k.HelperFiles[f[0]] = true
