@@ -191,13 +191,17 @@ func (f *findings) checkAbstractionFile(file *diff.File) {
 			if m := pubItemRe.FindStringSubmatch(t); m != nil && l.Op == diff.Delete {
 				pubChanged = append(pubChanged, m[5])
 			}
-			if i := strings.Index(t, "//"); i >= 0 {
-				if up := strings.ToUpper(t[i:]); strings.Contains(up, "SAFETY:") || strings.Contains(up, "INVARIANT:") {
+			// Added or rewritten safety text raises the grade; removing
+			// an unsafe block with its comment does not.
+			if l.Op == diff.Add {
+				if i := strings.Index(t, "//"); i >= 0 {
+					if up := strings.ToUpper(t[i:]); strings.Contains(up, "SAFETY:") || strings.Contains(up, "INVARIANT:") {
+						safetyText = true
+					}
+				}
+				if m := sectionHeadingRe.FindStringSubmatch(t); m != nil && (m[1] == "Safety" || m[1] == "Invariants") {
 					safetyText = true
 				}
-			}
-			if sectionHeadingRe.MatchString(t) {
-				safetyText = true
 			}
 		}
 	}

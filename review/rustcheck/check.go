@@ -203,3 +203,80 @@ func (c *Checker) CheckSeries(s *review.Series) []review.Finding {
 	}
 	return out
 }
+
+// UnsafeItem is one unsafe construct a patch adds, with its justification.
+type UnsafeItem struct {
+	File string
+	Line int
+	Kind string // "unsafe block", "unsafe impl", "unsafe fn", "unsafe trait", "extern block"
+	// Safety is "SAFETY comment", "no SAFETY comment" or
+	// "needs-post-image" for blocks and impls, "# Safety doc", "no # Safety
+	// doc" (or "trait impl: contract on the trait") for fns and traits.
+	Safety  string
+	DocTest bool
+}
+
+// Inventory lists the unsafe constructs on added lines of the files, in
+// file order, the way the checker sees them.
+func Inventory(files []diff.File) []UnsafeItem {
+	var out []UnsafeItem
+	for i := range files {
+		f := &files[i]
+		if !strings.HasSuffix(f.Path, ".rs") {
+			continue
+		}
+		for j := range f.Hunks {
+			post, _ := hunkWindows(f, &f.Hunks[j])
+			if !post.anyChanged() {
+				continue
+			}
+			out = append(out, inventory(post, parse(post))...)
+			for _, d := range post.docTests() {
+				if d.anyChanged() {
+					out = append(out, inventory(d, parse(d))...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func inventory(w *window, items []item) []UnsafeItem {
+	var out []UnsafeItem
+	status := func(l lookUp, yes, no string) string {
+		switch l {
+		case present:
+			return yes
+		case ranOff:
+			return "needs-post-image"
+		}
+		return no
+	}
+	for _, it := range items {
+		if !it.unsafe || !w.lines[it.row].changed {
+			continue
+		}
+		u := UnsafeItem{File: w.file, Line: w.lines[it.row].num, DocTest: w.doc}
+		switch it.kind {
+		case unsafeBlock:
+			u.Kind, u.Safety = "unsafe block", status(w.hasSafetyComment(it), "SAFETY comment", "no SAFETY comment")
+		case unsafeImpl:
+			u.Kind, u.Safety = "unsafe impl "+it.name, status(w.safetyAbove(it.row), "SAFETY comment", "no SAFETY comment")
+		case fnItem:
+			u.Kind = "unsafe fn " + it.name
+			if it.inTraitImpl {
+				u.Safety = "trait impl: contract on the trait"
+			} else {
+				u.Safety = status(w.safetyDoc(it.row), "# Safety doc", "no # Safety doc")
+			}
+		case traitItem:
+			u.Kind, u.Safety = "unsafe trait "+it.name, status(w.safetyDoc(it.row), "# Safety doc", "no # Safety doc")
+		case externBlock:
+			u.Kind, u.Safety = "unsafe extern block", "-"
+		default:
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}

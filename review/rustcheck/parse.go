@@ -2,6 +2,7 @@ package rustcheck
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -133,15 +134,18 @@ func parse(w *window) []item {
 			items = append(items, item{kind: externBlock, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")})
 		case "token_tree":
 			// Macro arguments are not parsed as expressions: find unsafe
-			// blocks in them by text, once per outermost token tree.
+			// blocks in them by text, once per outermost token tree, in
+			// the tree's own bytes only.
 			if len(stack) == 0 || stack[len(stack)-1].Kind() != "token_tree" {
 				defer func(start, end, stmt int, inFn bool) {
-					for r := start; r <= end && r < len(w.lines); r++ {
-						if macroUnsafeRe.MatchString(string(code[offs[r]:offs[r+1]])) {
+					end = min(end, len(code))
+					for _, loc := range macroUnsafeRe.FindAllIndex(code[start:end], -1) {
+						r := sort.SearchInts(offs, start+loc[0]+1) - 1
+						if r >= 0 && r < len(w.lines) {
 							items = append(items, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: stmt, inUnsafeFn: inFn, unsafe: true, macro: true})
 						}
 					}
-				}(row(n), endRow(n), stmtRow(n, stack), inUnsafeFn(stack, src))
+				}(int(n.StartByte()), int(n.EndByte()), stmtRow(n, stack), inUnsafeFn(stack, src))
 			}
 		}
 		stack = append(stack, n)
@@ -168,7 +172,59 @@ func parse(w *window) []item {
 		}
 		w.code[i], w.cmt[i] = c, m
 	}
-	return items
+	return append(items, fallbackItems(w, items)...)
+}
+
+var (
+	fbImplRe  = regexp.MustCompile(`\bunsafe\s+impl\b(?:\s*<.*?>)?\s*(.*?)\s+for\s+(.*?)\s*(\{|where\b|$)`)
+	fbFnRe    = regexp.MustCompile(`\bunsafe\s+(?:extern\s+"[^"]*"\s+)?fn\s+(#?\w+)`)
+	fbTraitRe = regexp.MustCompile(`\bunsafe\s+trait\s+(\w+)`)
+	fbImplAny = regexp.MustCompile(`^(\s*)(?:unsafe\s+)?impl\b(.*)`)
+)
+
+// fallbackItems recovers unsafe anchors (RULES.md §3) on rows where
+// tree-sitter's error recovery produced no item: a hunk that starts or
+// ends inside braces can leave an impl or a macro body in an ERROR node.
+// The code is already free of comments and string literals.
+func fallbackItems(w *window, items []item) []item {
+	have := map[[2]int]bool{}
+	for _, it := range items {
+		have[[2]int{int(it.kind), it.row}] = true
+	}
+	var out []item
+	for r, c := range w.code {
+		if !strings.Contains(c, "unsafe") {
+			continue
+		}
+		if m := fbImplRe.FindStringSubmatch(c); m != nil && !have[[2]int{int(unsafeImpl), r}] {
+			out = append(out, item{kind: unsafeImpl, row: r, endRow: r, stmtRow: r, unsafe: true, name: strings.TrimSpace(m[1]), selfType: strings.TrimSpace(m[2]), macro: true})
+		}
+		if m := fbFnRe.FindStringSubmatch(c); m != nil && !have[[2]int{int(fnItem), r}] {
+			it := item{kind: fnItem, row: r, endRow: r, stmtRow: r, unsafe: true, name: m[1], bodyStart: -1, macro: true}
+			it.inTraitImpl = enclosingImplHasTrait(w, r)
+			out = append(out, it)
+		}
+		if m := fbTraitRe.FindStringSubmatch(c); m != nil && !have[[2]int{int(traitItem), r}] {
+			out = append(out, item{kind: traitItem, row: r, endRow: r, stmtRow: r, unsafe: true, name: m[1], macro: true})
+		}
+		if macroUnsafeRe.MatchString(c) && !have[[2]int{int(unsafeBlock), r}] {
+			out = append(out, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: r, unsafe: true, macro: true})
+		}
+	}
+	return out
+}
+
+// enclosingImplHasTrait looks upwards for the impl line enclosing row (by
+// indentation) and reports whether it implements a trait.
+func enclosingImplHasTrait(w *window, row int) bool {
+	indent := len(w.code[row]) - len(strings.TrimLeft(w.code[row], " \t"))
+	for r := row - 1; r >= 0; r-- {
+		m := fbImplAny.FindStringSubmatch(w.code[r])
+		if m != nil && len(m[1]) < indent {
+			return strings.Contains(m[2], " for ")
+		}
+	}
+	return false
 }
 
 func row(n *sitter.Node) int    { return int(n.StartPosition().Row) }

@@ -485,3 +485,18 @@ func dump(fs []review.Finding) string {
 	}
 	return b.String()
 }
+
+func TestSafetyListStyle(t *testing.T) {
+	got := run(t, hunk("rust/kernel/foo.rs", 10, "", `
+ fn a() {
++    // SAFETY:
++    // - ~p~ is valid for reads,
++    // - and aligned.
++    unsafe { g(p) };
+ }`))
+	for _, f := range got {
+		if f.Rule == "safety-comment-format" || f.Rule == "safety-comment-weak" || f.Rule == "safety-comment-missing" {
+			t.Errorf("bullet-list SAFETY comment flagged: %s", dump(got))
+		}
+	}
+}

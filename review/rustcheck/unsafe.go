@@ -261,8 +261,11 @@ func (f *findings) safetyComments(w *window, i int) {
 		f.add("safety-comment-weak", review.Medium, review.Certain, w, i,
 			"SAFETY comment %q does not say why the code is sound", strings.TrimSpace(c))
 	}
-	wellFormed := strings.HasPrefix(c, "// SAFETY: ")
-	if !wellFormed || (body != "" && !startsUpper(body)) || (last+1 < len(w.lines) || w.whole) && !strings.HasSuffix(strings.TrimSpace(full), ".") {
+	// "// SAFETY:" followed by "// - …" bullet lines is kernel style too.
+	list := body == "" && last > i && strings.HasPrefix(strings.TrimSpace(strings.TrimLeft(w.cmt[i+1], "/")), "- ")
+	wellFormed := strings.HasPrefix(c, "// SAFETY: ") || list && strings.HasPrefix(c, "// SAFETY:")
+	endsBadly := !list && (last+1 < len(w.lines) || w.whole) && !strings.HasSuffix(strings.TrimSpace(full), ".")
+	if !wellFormed || (body != "" && !startsUpper(body)) || endsBadly {
 		f.add("safety-comment-format", review.Low, review.Certain, w, i,
 			"kernel style is \"// SAFETY: \" and a sentence starting with a capital letter and ending with a period")
 	}
@@ -405,9 +408,13 @@ func bodyMatches(w *window, it item, re *regexp.Regexp) bool {
 	return false
 }
 
+// inMacroRules reports whether row is (probably) inside a macro body:
+// a macro_rules! definition or a proc-macro quote!, where #[expect] could
+// misfire on generated code.
 func inMacroRules(w *window, row int) bool {
-	for r := row; r >= 0 && r > row-40; r-- {
-		if strings.Contains(w.code[r], "macro_rules!") {
+	for r := row; r >= 0 && r > row-60; r-- {
+		c := w.code[r]
+		if strings.Contains(c, "macro_rules!") || strings.Contains(c, "quote!") || strings.Contains(c, "quote_spanned!") {
 			return true
 		}
 	}
