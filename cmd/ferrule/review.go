@@ -22,6 +22,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	mboxFormat := fs.String("mbox-format", "mboxrd", "quoting of \"From \" lines in mbox input: mboxrd (lore) or mboxo")
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
+	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
 		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
@@ -66,6 +67,9 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	opts2.Workers = *workers
+	if !*rust {
+		opts2.Checkers = nil
+	}
 	res, err := review.Ingest(ctx, src, opts2)
 	if err != nil {
 		log.Error("review failed", "err", err)

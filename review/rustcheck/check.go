@@ -151,7 +151,11 @@ func (c *Checker) analyze(f *findings, w *window) {
 // analyzePre parses removed code to count the unsafe constructs it takes
 // away.
 func (c *Checker) analyzePre(f *findings, w *window) {
-	if !w.anyChanged() {
+	removesUnsafe := false
+	for _, l := range w.lines {
+		removesUnsafe = removesUnsafe || l.changed && strings.Contains(l.text, "unsafe")
+	}
+	if !removesUnsafe {
 		return
 	}
 	f.countUnsafe(w, parse(w), -1)

@@ -176,6 +176,7 @@ func (c *Checker) checkHeader(f *findings, file *diff.File) {
 			enclosingInline = m[2]
 		}
 		for _, w := range []*window{post, pre} {
+			inlineAt := inlineRows(w)
 			for r, l := range w.lines {
 				if !l.changed {
 					continue
@@ -188,7 +189,7 @@ func (c *Checker) checkHeader(f *findings, file *diff.File) {
 					syms = append(syms, sym{name, inline, def, r, w})
 				}
 				t := l.text
-				if inl := inlineAbove(w, r); inl != "" {
+				if inl := inlineAt[r]; inl != "" {
 					enclosingInline = inl
 				}
 				switch {
@@ -287,19 +288,23 @@ func (k *Knowledge) usesOf(name string) []Use {
 	return out
 }
 
-// inlineAbove returns the inline function whose body row belongs to, when
-// its definition line is visible above in the window.
-func inlineAbove(w *window, row int) string {
-	for r := row; r >= 0; r-- {
-		t := w.lines[r].text
-		if m := cInlineRe.FindStringSubmatch(t); m != nil {
-			return m[2]
+// inlineRows names, for each row, the inline function whose definition
+// (visible above in the window) the row belongs to, in one pass.
+func inlineRows(w *window) []string {
+	out := make([]string, len(w.lines))
+	cur := ""
+	for r, l := range w.lines {
+		if strings.Contains(l.text, "inline") {
+			if m := cInlineRe.FindStringSubmatch(l.text); m != nil {
+				cur = m[2]
+			}
 		}
-		if strings.HasPrefix(t, "}") && r < row {
-			return ""
+		out[r] = cur
+		if strings.HasPrefix(l.text, "}") {
+			cur = ""
 		}
 	}
-	return ""
+	return out
 }
 
 func firstWord(s string) string {

@@ -33,8 +33,11 @@ func (f *findings) checkMisc(w *window) {
 			continue
 		}
 		code := w.code[i]
+		if strings.TrimSpace(code) == "" {
+			continue
+		}
 		if !w.doc && !host {
-			if m := panicRe.FindString(code); m != "" {
+			if m := mayMatch(code, panicRe, "unwrap", "expect(", "!"); m != "" {
 				sev := review.Medium
 				if strings.HasPrefix(w.file, "samples/rust/") {
 					sev = review.Low
@@ -42,22 +45,25 @@ func (f *findings) checkMisc(w *window) {
 				f.add("panic-in-kernel", sev, review.Certain, w, i,
 					"%s can panic the kernel: prefer a fallible path returning Result", strings.TrimSuffix(m, "("))
 			}
-			if floatTypeRe.MatchString(code) || floatLitRe.MatchString(code) {
+			if (strings.Contains(code, "f32") || strings.Contains(code, "f64") || strings.Contains(code, ".")) &&
+				(floatTypeRe.MatchString(code) || floatLitRe.MatchString(code)) {
 				f.add("float-arithmetic", review.Medium, review.Certain, w, i,
 					"floating point in kernel code (clippy::float_arithmetic)")
 			}
 		}
-		if m := disallowedRe.FindString(code); m != "" {
+		if m := mayMatch(code, disallowedRe, "dbg!", "CStr", "ffi::"); m != "" {
 			f.add("disallowed-api", review.Low, review.Certain, w, i,
 				"%s is disallowed in the kernel (.clippy.toml, coding guidelines)", strings.TrimSuffix(m, "("))
 		}
-		if loc := printkRe.FindStringIndex(code); loc != nil {
-			if lit, ok := firstStringLiteral(w, i, loc[1]); ok && !strings.HasSuffix(lit, `\n`) {
-				f.add("printk-missing-newline", review.Low, review.Certain, w, i,
-					"the message does not end in \\n: it may be merged with the next line in the log")
+		if strings.Contains(code, "_") && strings.Contains(code, "!") {
+			if loc := printkRe.FindStringIndex(code); loc != nil {
+				if lit, ok := firstStringLiteral(w, i, loc[1]); ok && !strings.HasSuffix(lit, `\n`) {
+					f.add("printk-missing-newline", review.Low, review.Certain, w, i,
+						"the message does not end in \\n: it may be merged with the next line in the log")
+				}
 			}
 		}
-		if klintRe.MatchString(code) {
+		if strings.Contains(code, "klint") && klintRe.MatchString(code) {
 			f.add("klint-annotation-changed", review.Info, review.Certain, w, i, "klint annotation changed")
 		}
 	}
@@ -94,6 +100,16 @@ func firstStringLiteral(w *window, row, col int) (string, bool) {
 // atomicContext flags possibly sleeping calls on added lines while a lock
 // guard, RCU read lock, or disabled interrupts or preemption are held.
 func (f *findings) atomicContext(w *window) {
+	takes := false
+	for _, c := range w.code {
+		if strings.Contains(c, "lock") || strings.Contains(c, "_disable(") {
+			takes = true
+			break
+		}
+	}
+	if !takes {
+		return
+	}
 	var held []guard
 	depth := 0
 	for i := range w.lines {
@@ -174,6 +190,16 @@ func lockKind(w *window, receiver string) string {
 				return "SpinLock"
 			}
 			return "Mutex"
+		}
+	}
+	return ""
+}
+
+// mayMatch runs re only when code contains one of the literals re needs.
+func mayMatch(code string, re *regexp.Regexp, literals ...string) string {
+	for _, l := range literals {
+		if strings.Contains(code, l) {
+			return re.FindString(code)
 		}
 	}
 	return ""

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	rust "github.com/tree-sitter/tree-sitter-rust/bindings/go"
@@ -49,9 +50,59 @@ var statementParents = map[string]bool{
 
 var macroUnsafeRe = regexp.MustCompile(`\bunsafe\s*\{`)
 
-// parse runs tree-sitter over w, fills w.code and w.cmt, and returns the
-// items found. The tree and parser are closed before it returns.
+// itemQuery captures, in one pass inside tree-sitter, the nodes parse
+// needs; walking the tree node by node through cgo costs far more.
+// Comments and literals are handled by the Go lexer (lex.go).
+const itemQuery = `
+(unsafe_block) @unsafe_block
+(impl_item) @impl
+(function_item) @fn
+(function_signature_item) @fn
+(trait_item) @trait
+(foreign_mod_item) @extern
+(token_tree) @token_tree
+`
+
+var (
+	queryOnce sync.Once
+	query     *sitter.Query
+)
+
+func itemsQuery() *sitter.Query {
+	queryOnce.Do(func() {
+		q, err := sitter.NewQuery(rustLanguage, itemQuery)
+		if err != nil {
+			panic("rustcheck: bad item query: " + err.Error())
+		}
+		query = q
+	})
+	return query
+}
+
+// needsTree reports whether the window has anything the syntax tree is
+// needed for: unsafe code, extern blocks, or type invariants.
+func needsTree(w *window) bool {
+	for _, l := range w.lines {
+		if strings.Contains(l.text, "unsafe") || strings.Contains(l.text, "extern") || strings.Contains(l.text, "Invariants") {
+			return true
+		}
+	}
+	return false
+}
+
+// parse fills w.code (comments and literals blanked) and w.cmt with the Go
+// lexer, then, where needed, runs tree-sitter over w and returns the items
+// found. The tree, parser and query cursor are closed before it returns.
 func parse(w *window) []item {
+	w.code = make([]string, len(w.lines))
+	w.cmt = make([]string, len(w.lines))
+	var st lexState
+	for i, l := range w.lines {
+		w.code[i], w.cmt[i] = st.blankLine(l.text)
+	}
+	if !needsTree(w) {
+		return nil
+	}
 	src := w.source()
 	p := sitter.NewParser()
 	defer p.Close()
@@ -65,41 +116,28 @@ func parse(w *window) []item {
 	defer tree.Close()
 
 	offs := make([]int, len(w.lines)+1)
-	for i, l := range w.lines {
-		offs[i+1] = offs[i] + len(l.text) + 1
+	var cb strings.Builder
+	for i, c := range w.code {
+		offs[i+1] = offs[i] + len(c) + 1
+		cb.WriteString(c)
+		cb.WriteByte('\n')
 	}
-	code := []byte(string(src))
-	cmt := make([]strings.Builder, len(w.lines))
+	code := []byte(cb.String())
+
+	q := itemsQuery()
+	names := q.CaptureNames()
+	qc := sitter.NewQueryCursor()
+	defer qc.Close()
 	var items []item
-	var stack []*sitter.Node
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		kind := n.Kind()
-		switch kind {
-		case "line_comment", "block_comment":
-			s, e := int(n.StartByte()), int(n.EndByte())
-			row := int(n.StartPosition().Row)
-			for i := s; i < e && i < len(code); i++ {
-				if code[i] == '\n' {
-					row++
-					continue
-				}
-				if row < len(cmt) {
-					cmt[row].WriteByte(src[i])
-				}
-				code[i] = ' '
-			}
-			return
-		case "string_literal", "raw_string_literal", "char_literal":
-			for i := int(n.StartByte()); i < int(n.EndByte()) && i < len(code); i++ {
-				if code[i] != '\n' {
-					code[i] = ' '
-				}
-			}
-			return
+	caps := qc.Captures(q, tree.RootNode(), src)
+	for m, idx := caps.Next(); m != nil; m, idx = caps.Next() {
+		c := m.Captures[idx]
+		n := &c.Node
+		switch names[c.Index] {
 		case "unsafe_block":
-			items = append(items, item{kind: unsafeBlock, row: row(n), endRow: endRow(n), stmtRow: stmtRow(n, stack), inUnsafeFn: inUnsafeFn(stack, src), unsafe: true})
-		case "impl_item":
+			anc := ancestors(n)
+			items = append(items, item{kind: unsafeBlock, row: row(n), endRow: endRow(n), stmtRow: stmtRow(n, anc), inUnsafeFn: inUnsafeFn(anc, src), unsafe: true})
+		case "impl":
 			it := item{kind: implBlock, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")}
 			if t := n.ChildByFieldName("trait"); t != nil {
 				it.name = t.Utf8Text(src)
@@ -112,10 +150,13 @@ func parse(w *window) []item {
 				it.kind = unsafeImpl
 				items = append(items, it)
 			}
-		case "function_item", "function_signature_item":
-			it := item{kind: fnItem, row: row(n), endRow: endRow(n), stmtRow: row(n), bodyStart: -1, inTraitImpl: inTraitImpl(stack)}
+		case "fn":
+			it := item{kind: fnItem, row: row(n), endRow: endRow(n), stmtRow: row(n), bodyStart: -1}
 			if m := childOfKind(n, "function_modifiers"); m != nil {
 				it.unsafe = hasWord(m.Utf8Text(src), "unsafe")
+			}
+			if it.unsafe {
+				it.inTraitImpl = inTraitImpl(ancestors(n))
 			}
 			if nm := n.ChildByFieldName("name"); nm != nil {
 				it.name = nm.Utf8Text(src)
@@ -124,55 +165,49 @@ func parse(w *window) []item {
 				it.bodyStart = row(b)
 			}
 			items = append(items, it)
-		case "trait_item":
+		case "trait":
 			it := item{kind: traitItem, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")}
 			if nm := n.ChildByFieldName("name"); nm != nil {
 				it.name = nm.Utf8Text(src)
 			}
 			items = append(items, it)
-		case "foreign_mod_item":
+		case "extern":
 			items = append(items, item{kind: externBlock, row: row(n), endRow: endRow(n), stmtRow: row(n), unsafe: hasToken(n, "unsafe")})
 		case "token_tree":
 			// Macro arguments are not parsed as expressions: find unsafe
 			// blocks in them by text, once per outermost token tree, in
 			// the tree's own bytes only.
-			if len(stack) == 0 || stack[len(stack)-1].Kind() != "token_tree" {
-				defer func(start, end, stmt int, inFn bool) {
-					end = min(end, len(code))
-					for _, loc := range macroUnsafeRe.FindAllIndex(code[start:end], -1) {
-						r := sort.SearchInts(offs, start+loc[0]+1) - 1
-						if r >= 0 && r < len(w.lines) {
-							items = append(items, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: stmt, inUnsafeFn: inFn, unsafe: true, macro: true})
-						}
-					}
-				}(int(n.StartByte()), int(n.EndByte()), stmtRow(n, stack), inUnsafeFn(stack, src))
+			start, end := int(n.StartByte()), min(int(n.EndByte()), len(code))
+			if start >= end || !macroUnsafeRe.Match(code[start:end]) {
+				continue
+			}
+			if par := n.Parent(); par != nil && par.Kind() == "token_tree" {
+				continue
+			}
+			anc := ancestors(n)
+			stmt, inFn := stmtRow(n, anc), inUnsafeFn(anc, src)
+			for _, loc := range macroUnsafeRe.FindAllIndex(code[start:end], -1) {
+				r := sort.SearchInts(offs, start+loc[0]+1) - 1
+				if r >= 0 && r < len(w.lines) {
+					items = append(items, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: stmt, inUnsafeFn: inFn, unsafe: true, macro: true})
+				}
 			}
 		}
-		stack = append(stack, n)
-		for i := uint(0); i < n.ChildCount(); i++ {
-			if c := n.Child(i); c != nil {
-				walk(c)
-			}
-		}
-		stack = stack[:len(stack)-1]
-	}
-	walk(tree.RootNode())
-
-	w.code = make([]string, len(w.lines))
-	w.cmt = make([]string, len(w.lines))
-	for i := range w.lines {
-		c := strings.TrimRight(string(code[offs[i]:offs[i+1]]), "\n")
-		m := strings.TrimSpace(cmt[i].String())
-		// String literals are blanked by now, so a "//" left in the code
-		// starts a comment tree-sitter did not mark (it leaves a bare
-		// "///" line unmarked, for one).
-		if j := strings.Index(c, "//"); j >= 0 {
-			m = strings.TrimSpace(c[j:] + " " + m)
-			c = c[:j] + strings.Repeat(" ", len(c)-j)
-		}
-		w.code[i], w.cmt[i] = c, m
 	}
 	return append(items, fallbackItems(w, items)...)
+}
+
+// ancestors returns n's parents, nearest last (the order of a walk's
+// stack).
+func ancestors(n *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	for p := n.Parent(); p != nil && len(out) < 256; p = p.Parent() {
+		out = append(out, p)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
 }
 
 var (

@@ -22,7 +22,7 @@ func (f *findings) add(rule string, sev review.Severity, conf review.Confidence,
 	}
 	if row >= 0 && row < len(w.lines) {
 		fd.Line = w.lines[row].num
-		fd.Excerpt = w.lines[row].excerpt
+		fd.Excerpt = w.excerpt(row)
 	}
 	if w.side == "pre" {
 		fd.Side = "pre"

@@ -500,3 +500,17 @@ func TestSafetyListStyle(t *testing.T) {
 		}
 	}
 }
+
+func TestKlintAnnotation(t *testing.T) {
+	got := run(t, hunk("rust/kernel/foo.rs", 10, "", `
+ }
++#[klint::preempt_count(expect = 0)]
++fn a() {}
+ `))
+	for _, f := range got {
+		if f.Rule == "klint-annotation-changed" && f.Line == 11 {
+			return
+		}
+	}
+	t.Errorf("klint annotation not reported: %s", dump(got))
+}

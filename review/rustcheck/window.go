@@ -11,7 +11,10 @@ type line struct {
 	text    string
 	num     int  // line number in the file image the window shows
 	changed bool // added (post-image window) or removed (pre-image window)
-	excerpt string
+	// hunk and idx locate the line in its hunk, for excerpts (nil for
+	// whole-file windows).
+	hunk []diff.Line
+	idx  int
 }
 
 // window is a contiguous piece of one side of a file: the post-image of a
@@ -39,18 +42,39 @@ func hunkWindows(f *diff.File, h *diff.Hunk) (post, pre *window) {
 	post = &window{file: f.Path, class: f.Class, side: "post", section: h.Section, atTop: h.NewStart <= 1}
 	pre = &window{file: f.Path, class: f.Class, side: "pre", section: h.Section, atTop: h.OldStart <= 1}
 	for i, l := range h.Lines {
-		ex := excerptAround(h.Lines, i)
 		switch l.Op {
 		case diff.Add:
-			post.lines = append(post.lines, line{text: l.Text, num: l.New, changed: true, excerpt: ex})
+			post.lines = append(post.lines, line{text: l.Text, num: l.New, changed: true, hunk: h.Lines, idx: i})
 		case diff.Delete:
-			pre.lines = append(pre.lines, line{text: l.Text, num: l.Old, changed: true, excerpt: ex})
+			pre.lines = append(pre.lines, line{text: l.Text, num: l.Old, changed: true, hunk: h.Lines, idx: i})
 		default:
-			post.lines = append(post.lines, line{text: l.Text, num: l.New, excerpt: ex})
-			pre.lines = append(pre.lines, line{text: l.Text, num: l.Old, excerpt: ex})
+			post.lines = append(post.lines, line{text: l.Text, num: l.New, hunk: h.Lines, idx: i})
+			pre.lines = append(pre.lines, line{text: l.Text, num: l.Old, hunk: h.Lines, idx: i})
 		}
 	}
 	return post, pre
+}
+
+// excerpt renders row with up to two lines of context in diff form: from
+// its hunk, or from the whole file with changed lines marked.
+func (w *window) excerpt(row int) string {
+	l := w.lines[row]
+	if l.hunk != nil {
+		return excerptAround(l.hunk, l.idx)
+	}
+	op := "+"
+	if w.side == "pre" {
+		op = "-"
+	}
+	var b strings.Builder
+	for j := max(0, row-2); j <= min(len(w.lines)-1, row+2); j++ {
+		p := " "
+		if w.lines[j].changed {
+			p = op
+		}
+		b.WriteString(p + w.lines[j].text + "\n")
+	}
+	return b.String()
 }
 
 // fileWindow is a whole file with the given lines (1-based) marked
@@ -59,23 +83,8 @@ func fileWindow(path string, class diff.Class, side string, content []byte, chan
 	w := &window{file: path, class: class, side: side, atTop: true, whole: true}
 	text := strings.TrimSuffix(string(content), "\n")
 	all := strings.Split(text, "\n")
-	op := "+"
-	if side == "pre" {
-		op = "-"
-	}
 	for i, t := range all {
 		w.lines = append(w.lines, line{text: t, num: i + 1, changed: changed[i+1]})
-	}
-	for i := range w.lines {
-		var b strings.Builder
-		for j := max(0, i-2); j <= min(len(all)-1, i+2); j++ {
-			p := " "
-			if w.lines[j].changed {
-				p = op
-			}
-			b.WriteString(p + all[j] + "\n")
-		}
-		w.lines[i].excerpt = b.String()
 	}
 	return w
 }
@@ -153,7 +162,7 @@ func (w *window) docTests() []*window {
 			if strings.HasPrefix(strings.TrimSpace(code), "# ") || strings.TrimSpace(code) == "#" {
 				code = strings.Replace(code, "#", "", 1)
 			}
-			cur.lines = append(cur.lines, line{text: code, num: l.num, changed: l.changed, excerpt: l.excerpt})
+			cur.lines = append(cur.lines, line{text: code, num: l.num, changed: l.changed, hunk: l.hunk, idx: l.idx})
 		}
 	}
 	if cur != nil {
