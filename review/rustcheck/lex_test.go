@@ -14,7 +14,7 @@ func TestBlankLine(t *testing.T) {
 		}
 	}
 	check([]string{`let s = "a // b"; // real`}, []string{`let s =         ;        `}, []string{"// real"})
-	check([]string{`let c = '"'; let l: &'a str = r##"x "# y"##;`}, []string{`let c =    ; let l: &'a str =               ;`}, []string{""})
+	check([]string{`let c = '"'; let l: &'a str = r##"x "# y"##;`}, []string{`let c =    ; let l: &'a str =              ;`}, []string{""})
 	check([]string{`/* outer /* inner */ still */ code()`}, []string{`                              code()`}, []string{"/* outer /* inner */ still */"})
 	check([]string{`x = "multi`, `line"; unsafe {`}, []string{`x =       `, `     ; unsafe {`}, []string{"", ""})
 	check([]string{`f(b'x', br"raw", '\n', '\u{1F600}')`}, []string{`f(b   ,        ,     ,            )`}, []string{""})
