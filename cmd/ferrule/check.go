@@ -25,6 +25,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	tree := fs.String("tree", "", "kernel checkout the patches apply to (whole-file analysis)")
 	gitRange := fs.String("git-range", "", "check the commits A..B of the git checkout in the current directory (the tree at A is used)")
 	ignoreUncertain := fs.Bool("ignore-uncertain", false, "do not fail on needs-post-image or low-confidence findings")
+	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule check [flags] PATCH… | ferrule check --git-range A..B")
 		fmt.Fprintln(e.stderr, "Runs the review analysis on git format-patch files and exits 1 on findings at or above --fail-on.")
@@ -50,7 +51,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 
-	opts, err := analysisOptions(*tree)
+	opts, leafAllow, err := configuredAnalysis(*configPath, *tree)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule check: %v\n", err)
 		return exitUsage
@@ -70,7 +71,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		src = mail.NewMboxReader(bytes.NewReader(patches), *gitRange, nil)
 		if *tree == "" {
 			if k, m, err := loadTree("."); err == nil {
-				opts.Checkers, opts.Route = checkersFor(k, m)
+				opts.Checkers, opts.Route = checkersFor(k, m, leafAllow)
 			}
 			opts.Tree = gitTree{ctx: ctx, rev: base}
 		}

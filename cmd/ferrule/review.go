@@ -23,6 +23,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
+	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
 		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
@@ -61,7 +62,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	}
 	defer src.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts2, err := analysisOptions(*tree)
+	opts2, _, err := configuredAnalysis(*configPath, *tree)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
 		return exitUsage
@@ -82,9 +83,27 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
+// configuredAnalysis applies a config file (if any) under the flags: a
+// --tree flag wins over kernel_tree. It also returns the leaf allow-list.
+func configuredAnalysis(configPath, tree string) (*review.IngestOptions, []string, error) {
+	var leafAllow []string
+	if configPath != "" {
+		c, err := loadConfig(configPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		if tree == "" {
+			tree = c.KernelTree
+		}
+		leafAllow = c.Rust.LeafAllow
+	}
+	opts, err := analysisOptions(tree, leafAllow)
+	return opts, leafAllow, err
+}
+
 // analysisOptions wires the Rust checker and MAINTAINERS routing, from a
 // kernel tree when one is given, else from the embedded snapshot.
-func analysisOptions(tree string) (*review.IngestOptions, error) {
+func analysisOptions(tree string, leafAllow []string) (*review.IngestOptions, error) {
 	knowledge, maint := rustcheck.Snapshot(), defaultMaintainers()
 	opts := &review.IngestOptions{}
 	if tree != "" {
@@ -95,12 +114,12 @@ func analysisOptions(tree string) (*review.IngestOptions, error) {
 		knowledge, maint = k, m
 		opts.Tree = kernelTree{root: tree}
 	}
-	opts.Checkers, opts.Route = checkersFor(knowledge, maint)
+	opts.Checkers, opts.Route = checkersFor(knowledge, maint, leafAllow)
 	return opts, nil
 }
 
-func checkersFor(k *rustcheck.Knowledge, m *maintainers.File) ([]review.Checker, *review.RouteOptions) {
-	return []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: k})},
+func checkersFor(k *rustcheck.Knowledge, m *maintainers.File, leafAllow []string) ([]review.Checker, *review.RouteOptions) {
+	return []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: k, LeafAllow: leafAllow})},
 		&review.RouteOptions{Maintainers: m, Wraps: k.WrappedHeaders}
 }
 
