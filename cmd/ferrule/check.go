@@ -31,11 +31,8 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "Runs the review analysis on git format-patch files and exits 1 on findings at or above --fail-on.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	threshold, ok := review.ParseSeverity(*failOn)
 	if !ok {

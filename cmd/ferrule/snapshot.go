@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -26,11 +25,8 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "MAINTAINERS sections that own Rust files or headers bindgen reads, from a kernel tree.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()

@@ -1,13 +1,16 @@
-// Package mailtest helps tests find the shared peer data (Patchwork and b4
-// fixtures, real list archives) that lives outside the repository, at
-// ../shared/testdata next to the checkout or wherever $FERRULE_TESTDATA
-// points. Tests skip with a clear message when it is absent; the data is
-// never copied into the repository.
+// Package mailtest holds test helpers: finding the shared peer data
+// (Patchwork and b4 fixtures, real list archives) that lives outside the
+// repository, at ../shared/testdata next to the checkout or wherever
+// $FERRULE_TESTDATA points (tests skip with a clear message when it is
+// absent; the data is never copied into the repository), and comparing
+// output with golden files.
 package mailtest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +50,42 @@ func findUp(rel string) string {
 			break
 		}
 		dir = parent
+	}
+	return ""
+}
+
+// Golden compares got with the golden file at path, rewriting the file
+// first when update is set (go test -update). A difference is reported
+// with the first differing line.
+func Golden(tb testing.TB, path, got string, update bool) {
+	tb.Helper()
+	if update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		tb.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", path, firstDiff(string(want), got))
+	}
+}
+
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n-%s\n+%s", i+1, wl, gl)
+		}
 	}
 	return ""
 }

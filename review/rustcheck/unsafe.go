@@ -131,13 +131,19 @@ func (f *findings) unsafeBlock(w *window, it item) {
 		where = "a doc-test"
 	}
 	f.add("unsafe-block-added", leafOr(w, review.High, review.Medium), review.Certain, w, it.row, "new unsafe block in %s", where)
-	switch got := w.hasSafetyComment(it); got {
+	f.safetyMissing(w, it.row, w.hasSafetyComment(it), "unsafe block")
+}
+
+// safetyMissing reports safety-comment-missing for what ("unsafe block",
+// "unsafe impl") at row, definite or needs-post-image by the look-up.
+func (f *findings) safetyMissing(w *window, row int, got lookUp, what string) {
+	switch got {
 	case missing:
-		f.add("safety-comment-missing", review.High, review.Certain, w, it.row,
-			"unsafe block without a // SAFETY: comment (clippy::undocumented_unsafe_blocks)")
+		f.add("safety-comment-missing", review.High, review.Certain, w, row,
+			"%s without a // SAFETY: comment (clippy::undocumented_unsafe_blocks)", what)
 	case ranOff:
-		f.add("safety-comment-missing", review.High, review.NeedsPostImage, w, it.row,
-			"no // SAFETY: comment within the hunk above this unsafe block; the lines above the hunk decide")
+		f.add("safety-comment-missing", review.High, review.NeedsPostImage, w, row,
+			"no // SAFETY: comment within the hunk above this %s; the lines above the hunk decide", what)
 	}
 }
 
@@ -155,14 +161,7 @@ func (f *findings) unsafeImpl(w *window, it item) {
 		f.add("unsafe-impl-other", sev, review.Certain, w, it.row,
 			"unsafe impl %s for %s: the trait's # Safety contract must be justified", trait, it.selfType)
 	}
-	switch got := w.safetyAbove(it.row); got {
-	case missing:
-		f.add("safety-comment-missing", review.High, review.Certain, w, it.row,
-			"unsafe impl without a // SAFETY: comment (clippy::undocumented_unsafe_blocks)")
-	case ranOff:
-		f.add("safety-comment-missing", review.High, review.NeedsPostImage, w, it.row,
-			"no // SAFETY: comment within the hunk above this unsafe impl; the lines above the hunk decide")
-	}
+	f.safetyMissing(w, it.row, w.safetyAbove(it.row), "unsafe impl")
 }
 
 func (f *findings) unsafeFn(w *window, it item, items []item) {
