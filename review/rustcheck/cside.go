@@ -35,7 +35,6 @@ var (
 	helperDefRe   = regexp.MustCompile(`^(__rust_helper\s+)?[A-Za-z_][\w\s*]*?\b(\w+)\s*\([^;]*$`)
 	cControlRe    = regexp.MustCompile(`\b(if|for|while|switch)\s*\(|\?.*:`)
 	exportSymRe   = regexp.MustCompile(`\bEXPORT_SYMBOL(_GPL)?\s*\(`)
-	helperInclRe  = regexp.MustCompile(`^\s*#include\s+"([^"]+\.c)"`)
 	anyIncludeRe  = regexp.MustCompile(`^\s*#include\s+([<"][^>"]+[>"])`)
 	relIncludeRe  = regexp.MustCompile(`#include\s+"\.\./`)
 	constHelperRe = regexp.MustCompile(`RUST_CONST_HELPER_(\w+)`)
