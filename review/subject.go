@@ -53,6 +53,7 @@ var (
 	looseCountRe = regexp.MustCompile(`^(\d{1,5})/(\d{1,5})(:\s*|\s+)`)
 	parenVerRe   = regexp.MustCompile(`(?i)\s*\(v(\d{1,4})\)\s*$`)
 	tokenSplitRe = regexp.MustCompile(`[,\s]+`)
+	gluedPatchRe = regexp.MustCompile(`^(?i)(v\d{1,4})?patch(v\d{1,4})?\d{1,5}/\d{1,5}(:\s*|\s+|$)`)
 )
 
 // ParseSubject parses a decoded, unfolded subject line. It handles the
@@ -86,6 +87,13 @@ func ParseSubject(s string) Subject {
 		break
 	}
 	groups := 0
+	// An unbracketed leading tag glued to PATCH ("PATCH1/8 foo",
+	// "v2PATCH1/4 foo", Patchwork issue #126) counts as a group.
+	if m := gluedPatchRe.FindString(s); m != "" {
+		groups++
+		sub.parseGroup(strings.TrimRight(m, ": \t"))
+		s = strings.TrimSpace(s[len(m):])
+	}
 	for strings.HasPrefix(s, "[") {
 		content, rest, ok := cutBracket(s)
 		if !ok {

@@ -44,6 +44,14 @@ func TestParseSubject(t *testing.T) {
 		Subject{Patch: true, Counter: true, Number: 1, Total: 8, Title: "foo"})
 	check("[v2PATCH1/4] foo",
 		Subject{Patch: true, Version: 2, VersionExplicit: true, Counter: true, Number: 1, Total: 4, Title: "foo"})
+	check("PATCH1/8 foo",
+		Subject{Patch: true, Counter: true, Number: 1, Total: 8, Title: "foo"})
+	check("v2PATCH1/4 foo",
+		Subject{Patch: true, Version: 2, VersionExplicit: true, Counter: true, Number: 1, Total: 4, Title: "foo"})
+	check("PATCH100/123: foo",
+		Subject{Patch: true, Counter: true, Number: 100, Total: 123, Title: "foo"})
+	check("Patches for review",
+		Subject{Title: "Patches for review"})
 	check("[PATCH100/123] foo",
 		Subject{Patch: true, Counter: true, Number: 100, Total: 123, Title: "foo"})
 	check("[PATCH 0 of 2] foo",
