@@ -58,10 +58,12 @@ func (f *findings) checkLeaf(c *Checker, w *window, items []item) {
 	inUse := false
 	for i, l := range w.lines {
 		code := w.code[i]
-		if useKernelOpenRe.MatchString(code) && !strings.Contains(code, "}") {
-			inUse = true
+		if inUse || strings.Contains(code, "use") {
+			if useKernelOpenRe.MatchString(code) && !strings.Contains(code, "}") {
+				inUse = true
+			}
 		}
-		hit := bindingsUseRe.MatchString(code) || inUse && wordBindingsRe.MatchString(code)
+		hit := strings.Contains(code, "bindings") && (bindingsUseRe.MatchString(code) || inUse && wordBindingsRe.MatchString(code))
 		if inUse && strings.Contains(code, "}") {
 			inUse = false
 		}
@@ -79,19 +81,19 @@ func (f *findings) checkLeaf(c *Checker, w *window, items []item) {
 		if !l.changed {
 			continue
 		}
-		if uapiRe.MatchString(code) {
+		if strings.Contains(code, "uapi") && uapiRe.MatchString(code) {
 			f.add("uapi-in-leaf", review.Info, review.Certain, w, i, "leaf code uses the uapi crate (a C ABI edge)")
 		}
-		if rawHandleRe.MatchString(code) && (strings.Contains(code, "bindings::") || insideUnsafe(i, items) ||
+		if strings.Contains(code, ".as_") && rawHandleRe.MatchString(code) && (strings.Contains(code, "bindings::") || insideUnsafe(i, items) ||
 			i+1 < len(w.lines) && strings.Contains(w.code[i+1], "bindings::")) {
 			f.add("raw-handle-escape-in-leaf", review.Medium, review.Certain, w, i,
 				"leaf code takes a raw C pointer out of an abstraction (%s)", rawHandleRe.FindString(code))
 		}
-		if dupAbstractionRe.MatchString(code) {
+		if strings.Contains(code, "bindings::") && dupAbstractionRe.MatchString(code) {
 			f.add("duplicate-abstraction", review.High, review.Certain, w, i,
 				"leaf code wraps a C type itself; a generic abstraction belongs in rust/kernel/")
 		}
-		if releaseCallRe.MatchString(code) && dropAbove(w, i) {
+		if strings.Contains(code, "bindings::") && releaseCallRe.MatchString(code) && dropAbove(w, i) {
 			f.add("duplicate-abstraction", review.High, review.Certain, w, i,
 				"leaf code implements Drop over a C release function; a generic abstraction belongs in rust/kernel/")
 		}

@@ -231,15 +231,18 @@ func fallbackItems(w *window, items []item) []item {
 		if !strings.Contains(c, "unsafe") {
 			continue
 		}
-		if m := fbImplRe.FindStringSubmatch(c); m != nil && !have[[2]int{int(unsafeImpl), r}] {
+		if !strings.Contains(c, "impl") && !strings.Contains(c, "fn") && !strings.Contains(c, "trait") && !strings.Contains(c, "{") {
+			continue
+		}
+		if m := mayMatchSub(c, fbImplRe, "impl"); m != nil && !have[[2]int{int(unsafeImpl), r}] {
 			out = append(out, item{kind: unsafeImpl, row: r, endRow: r, stmtRow: r, unsafe: true, name: strings.TrimSpace(m[1]), selfType: strings.TrimSpace(m[2]), macro: true})
 		}
-		if m := fbFnRe.FindStringSubmatch(c); m != nil && !have[[2]int{int(fnItem), r}] {
+		if m := mayMatchSub(c, fbFnRe, "fn"); m != nil && !have[[2]int{int(fnItem), r}] {
 			it := item{kind: fnItem, row: r, endRow: r, stmtRow: r, unsafe: true, name: m[1], bodyStart: -1, macro: true}
 			it.inTraitImpl = enclosingImplHasTrait(w, r)
 			out = append(out, it)
 		}
-		if m := fbTraitRe.FindStringSubmatch(c); m != nil && !have[[2]int{int(traitItem), r}] {
+		if m := mayMatchSub(c, fbTraitRe, "trait"); m != nil && !have[[2]int{int(traitItem), r}] {
 			out = append(out, item{kind: traitItem, row: r, endRow: r, stmtRow: r, unsafe: true, name: m[1], macro: true})
 		}
 		if macroUnsafeRe.MatchString(c) && !have[[2]int{int(unsafeBlock), r}] {
@@ -326,4 +329,12 @@ func hasWord(s, word string) bool {
 		}
 	}
 	return false
+}
+
+// mayMatchSub runs re only when code contains the literal re needs.
+func mayMatchSub(code string, re *regexp.Regexp, literal string) []string {
+	if !strings.Contains(code, literal) {
+		return nil
+	}
+	return re.FindStringSubmatch(code)
 }

@@ -352,6 +352,9 @@ func (f *findings) checkContracts(file *diff.File, h *diff.Hunk, post, pre *wind
 		if l.Op != diff.Delete {
 			continue
 		}
+		if !strings.Contains(l.Text, "fn ") && !strings.Contains(l.Text, "trait ") {
+			continue
+		}
 		if m := fnLineRe.FindStringSubmatch(l.Text); m != nil {
 			removed[m[3]] = m[1] != ""
 		} else if m := traitLineRe.FindStringSubmatch(l.Text); m != nil {
@@ -359,7 +362,7 @@ func (f *findings) checkContracts(file *diff.File, h *diff.Hunk, post, pre *wind
 		}
 	}
 	for _, l := range h.Lines {
-		if l.Op != diff.Add {
+		if l.Op != diff.Add || len(removed) == 0 {
 			continue
 		}
 		name, isUnsafe := "", false
