@@ -45,6 +45,12 @@ type SeriesReport struct {
 	Findings []Finding `json:"findings"`
 	// Maintainers are who must look, from MAINTAINERS, with the reason.
 	Maintainers []Responsible `json:"maintainers"`
+
+	Score   float64  `json:"score"`
+	Tier    Tier     `json:"tier"`
+	Reasons []string `json:"reasons"`
+	// Latest is the date of the series' newest message (RFC 3339).
+	Latest string `json:"latest"`
 }
 
 // PatchReport is one part of a series.
@@ -71,24 +77,63 @@ type UnparsedReport struct {
 	Error     string `json:"error"`
 }
 
-// BuildReport converts a result into the report, current revisions first
-// (newest first), then superseded ones (newest first). Later issues order
-// by attention score instead.
-func BuildReport(r *Result) *Report {
+// ReportOptions configures [BuildReport]. The zero value ranks with
+// DefaultWeights and keeps every series.
+type ReportOptions struct {
+	Weights *Weights
+	Filter  *Filter
+	// Limit keeps the first Limit series (0: all).
+	Limit int
+}
+
+// BuildReport converts a result into the report, ranked: current
+// revisions first, by tier, then score, then the longest waiting; then
+// superseded revisions, flagged, newest first.
+func BuildReport(r *Result, opts *ReportOptions) *Report {
+	var o ReportOptions
+	if opts != nil {
+		o = *opts
+	}
 	rep := &Report{Messages: r.Counts, Series: []SeriesReport{}, Unparsed: []UnparsedReport{}}
-	series := append([]*Series{}, r.Series...)
-	sort.SliceStable(series, func(i, j int) bool {
-		a, b := series[i], series[j]
-		if a.Superseded() != b.Superseded() {
-			return !a.Superseded()
-		}
-		return a.Date.After(b.Date)
-	})
-	for _, s := range series {
+	type ranked struct {
+		s *Series
+		r Ranking
+	}
+	var list []ranked
+	for _, s := range r.Series {
 		if len(s.Parts) == 0 && s.Cover == nil {
 			continue
 		}
-		rep.Series = append(rep.Series, seriesReport(s))
+		rk := Rank(s, o.Weights)
+		if !o.Filter.Match(s, rk) {
+			continue
+		}
+		list = append(list, ranked{s, rk})
+	}
+	tierOrder := map[Tier]int{MustLook: 0, ShouldLook: 1, FYI: 2}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.s.Superseded() != b.s.Superseded() {
+			return !a.s.Superseded()
+		}
+		if a.s.Superseded() {
+			return a.s.Date.After(b.s.Date)
+		}
+		if tierOrder[a.r.Tier] != tierOrder[b.r.Tier] {
+			return tierOrder[a.r.Tier] < tierOrder[b.r.Tier]
+		}
+		if a.r.Score != b.r.Score {
+			return a.r.Score > b.r.Score
+		}
+		return a.s.Date.Before(b.s.Date) // waiting longest first
+	})
+	if o.Limit > 0 && len(list) > o.Limit {
+		list = list[:o.Limit]
+	}
+	for _, x := range list {
+		sr := seriesReport(x.s)
+		sr.Score, sr.Tier, sr.Reasons = x.r.Score, x.r.Tier, x.r.Reasons
+		rep.Series = append(rep.Series, sr)
 	}
 	for _, p := range r.Unparsed {
 		rep.Unparsed = append(rep.Unparsed, UnparsedReport{Source: p.Position, MessageID: idUnlessSynthetic(p), Subject: p.Subject, Error: p.Error})

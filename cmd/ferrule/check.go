@@ -86,7 +86,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule check: %v\n", err)
 		return exitRuntime
 	}
-	rep := review.BuildReport(res)
+	rep := review.BuildReport(res, nil)
 	failing := 0
 	for _, f := range allFindings(rep) {
 		if f.Severity.Rank() >= threshold.Rank() && (!*ignoreUncertain || f.Confidence == review.Certain) {

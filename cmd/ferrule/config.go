@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"ferrule/review"
 )
 
 // Config is ferrule's configuration file. Only keys that something reads
@@ -24,6 +27,56 @@ type Config struct {
 		// exception (globs, ** for any depth).
 		LeafAllow []string `yaml:"leaf_allow"`
 	} `yaml:"rust"`
+	// Ranking overrides the attention score's weights; unset ones keep
+	// review.DefaultWeights.
+	Ranking RankingConfig `yaml:"ranking"`
+}
+
+// RankingConfig is the ranking section; pointers tell unset from zero.
+type RankingConfig struct {
+	Critical    *float64 `yaml:"critical"`
+	High        *float64 `yaml:"high"`
+	Medium      *float64 `yaml:"medium"`
+	Low         *float64 `yaml:"low"`
+	Info        *float64 `yaml:"info"`
+	NitCap      *float64 `yaml:"nit_cap"`
+	Uncertain   *float64 `yaml:"uncertain"`
+	BlastRadius *float64 `yaml:"blast_radius"`
+	Unreviewed  *float64 `yaml:"unreviewed"`
+	UnsafeDelta *float64 `yaml:"unsafe_delta"`
+	MustLook    *float64 `yaml:"must_look"`
+	ShouldLook  *float64 `yaml:"should_look"`
+}
+
+// weights applies the section over review.DefaultWeights.
+func (r RankingConfig) weights() *review.Weights {
+	w := review.DefaultWeights
+	for _, x := range []struct {
+		v   *float64
+		dst *float64
+	}{
+		{r.Critical, &w.Critical}, {r.High, &w.High}, {r.Medium, &w.Medium}, {r.Low, &w.Low}, {r.Info, &w.Info},
+		{r.NitCap, &w.NitCap}, {r.Uncertain, &w.Uncertain}, {r.BlastRadius, &w.BlastRadius},
+		{r.Unreviewed, &w.Unreviewed}, {r.UnsafeDelta, &w.UnsafeDelta}, {r.MustLook, &w.MustLook}, {r.ShouldLook, &w.ShouldLook},
+	} {
+		if x.v != nil {
+			*x.dst = *x.v
+		}
+	}
+	return &w
+}
+
+// configuredWeights returns the ranking weights of the config file, or the
+// defaults without one.
+func configuredWeights(path string) (*review.Weights, error) {
+	if path == "" {
+		return &review.DefaultWeights, nil
+	}
+	c, err := loadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	return c.Ranking.weights(), nil
 }
 
 // loadConfig reads and validates a config file. Unknown keys are errors;
@@ -67,12 +120,23 @@ func (c *Config) validate() error {
 			problems = append(problems, fmt.Sprintf("kernel_tree: %q is not a directory", c.KernelTree))
 		}
 	}
+	w := c.Ranking.weights()
+	if w.NitCap >= w.High {
+		problems = append(problems, fmt.Sprintf("ranking.nit_cap: %v must stay below ranking.high (%v) so nits never outrank a soundness finding", w.NitCap, w.High))
+	}
+	for name, v := range map[string]float64{"critical": w.Critical, "high": w.High, "medium": w.Medium, "low": w.Low, "info": w.Info,
+		"uncertain": w.Uncertain, "blast_radius": w.BlastRadius, "unreviewed": w.Unreviewed, "unsafe_delta": w.UnsafeDelta} {
+		if v < 0 {
+			problems = append(problems, fmt.Sprintf("ranking.%s: %v is negative", name, v))
+		}
+	}
 	for i, g := range c.Rust.LeafAllow {
 		if strings.TrimSpace(g) == "" {
 			problems = append(problems, fmt.Sprintf("rust.leaf_allow[%d]: empty glob", i))
 		}
 	}
 	if len(problems) > 0 {
+		sort.Strings(problems)
 		return fmt.Errorf("\n  %s", strings.Join(problems, "\n  "))
 	}
 	return nil

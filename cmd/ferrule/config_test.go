@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -23,11 +24,14 @@ func TestConfigExample(t *testing.T) {
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
 			key := strings.Split(f.Tag.Get("yaml"), ",")[0]
-			if !strings.Contains(string(b), key+":") {
+			if !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(key) + `:`).Match(b) {
 				t.Errorf("config.example.yaml does not document %q", key)
 			}
 			if f.Type.Kind() == reflect.Struct {
 				walk(f.Type)
+			}
+			if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+				walk(f.Type.Elem())
 			}
 		}
 	}

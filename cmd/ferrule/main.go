@@ -6,6 +6,7 @@
 //
 //	ferrule review [flags] PATH…   assemble and summarise patch series
 //	ferrule check [flags] PATCH…   pre-flight an author's patches (exit 1 on findings)
+//	ferrule show [flags] ID INPUT… one series in full, with the interdiff
 //	ferrule help [COMMAND]
 //
 // Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
@@ -21,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"golang.org/x/term"
 )
 
 // Exit codes (PRODUCT.md "Who uses it").
@@ -36,7 +39,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	isTTY          bool
+	isTTY          bool // stdout is a terminal
+	stderrTTY      bool // stderr is a terminal (progress)
+	width          int  // terminal width, 0 when unknown
 }
 
 type command struct {
@@ -54,6 +59,7 @@ func init() {
 	commands = []command{
 		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
 		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
+		{"show", "[flags] ID INPUT…", "one series in full: versions, trailers, findings with hunks, interdiff", runShow},
 		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
 		{"help", "[COMMAND]", "show help", runHelp},
 	}
@@ -62,7 +68,13 @@ func init() {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTTY: isTerminal(os.Stdout)}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		isTTY: term.IsTerminal(int(os.Stdout.Fd())), stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
+	if e.isTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			e.width = w
+		}
+	}
 	os.Exit(run(ctx, e, os.Args[1:]))
 }
 
@@ -107,11 +119,6 @@ func runHelp(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
 	return exitUsage
-}
-
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // parseFlags parses a subcommand's flags; ok is false when the command

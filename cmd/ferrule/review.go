@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
+	"time"
 
 	"ferrule/mail"
 	"ferrule/review"
@@ -22,7 +24,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
-	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow)")
+	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow, ranking)")
+	var paths multiFlag
+	fs.Var(&paths, "path", "keep series touching a file matching this lei dfn:-style glob (repeatable)")
+	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
+	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD or RFC 3339)")
+	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
+	limit := fs.Int("limit", 0, "show at most this many series")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
 		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
@@ -40,6 +48,21 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		fmt.Fprintf(e.stderr, "ferrule review: unknown --format %q (text, json, markdown)\n", *format)
 		return exitUsage
+	}
+	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
+	switch filter.Tier {
+	case "", review.MustLook, review.ShouldLook, review.FYI:
+	default:
+		fmt.Fprintf(e.stderr, "ferrule review: unknown --tier %q (must-look, should-look, fyi)\n", *tier)
+		return exitUsage
+	}
+	if *since != "" {
+		t, err := parseSince(*since)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ferrule review: --since: %v\n", err)
+			return exitUsage
+		}
+		filter.Since = t
 	}
 	opts := &mail.OpenOptions{Stdin: e.stdin}
 	switch *mboxFormat {
@@ -59,20 +82,27 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	defer src.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts2, _, err := configuredAnalysis(*configPath, *tree)
+	weights, werr := configuredWeights(*configPath)
+	if werr != nil {
+		err = werr
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
 		return exitUsage
 	}
 	opts2.Workers = *workers
+	stopProgress := startProgress(e, opts2)
 	if !*rust {
 		opts2.Checkers = nil
 	}
 	res, err := review.Ingest(ctx, src, opts2)
+	stopProgress()
 	if err != nil {
 		log.Error("review failed", "err", err)
 		return exitRuntime
 	}
-	if err := render(e.stdout, review.BuildReport(res)); err != nil {
+	rep := review.BuildReport(res, &review.ReportOptions{Weights: weights, Filter: filter, Limit: *limit})
+	if err := render(e.stdout, rep, textStyle(e)); err != nil {
 		log.Error("write output", "err", err)
 		return exitRuntime
 	}
@@ -119,13 +149,49 @@ func checkersFor(k *rustcheck.Knowledge, m *maintainers.File, leafAllow []string
 		&review.RouteOptions{Maintainers: m, Wraps: k.WrappedHeaders}
 }
 
-var renderers = map[string]func(io.Writer, *review.Report) error{
+var renderers = map[string]func(io.Writer, *review.Report, style) error{
 	"json":     renderJSON,
 	"text":     renderText,
 	"markdown": renderMarkdown,
 }
 
-func renderJSON(w io.Writer, r *review.Report) error {
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func parseSince(v string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD or RFC 3339", v)
+}
+
+// startProgress shows a progress line on a terminal stderr once the input
+// has taken more than a second; the returned func clears it.
+func startProgress(e *env, opts *review.IngestOptions) func() {
+	if !e.stderrTTY {
+		return func() {}
+	}
+	start := time.Now()
+	shown := false
+	opts.Progress = func(done int) {
+		if el := time.Since(start); el > time.Second {
+			shown = true
+			fmt.Fprintf(e.stderr, "\rferrule: %d messages read (%.0f/s)", done, float64(done)/el.Seconds())
+		}
+	}
+	return func() {
+		if shown {
+			fmt.Fprint(e.stderr, "\r\033[K")
+		}
+	}
+}
+
+func renderJSON(w io.Writer, r *review.Report, _ style) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)

@@ -144,12 +144,64 @@ func filesByClass(s review.SeriesReport) []classTotal {
 	return out
 }
 
-func renderText(w io.Writer, r *review.Report) error {
+// style is how text output may look: colour only on a terminal without
+// NO_COLOR, titles cut to the terminal's width.
+type style struct {
+	color bool
+	width int
+}
+
+func textStyle(e *env) style {
+	return style{color: e.isTTY && e.getenv("NO_COLOR") == "", width: e.width}
+}
+
+var tierColor = map[review.Tier]string{review.MustLook: "\033[1;31m", review.ShouldLook: "\033[33m", review.FYI: "\033[2m"}
+
+func (st style) paint(t review.Tier, s string) string {
+	if !st.color {
+		return s
+	}
+	return tierColor[t] + s + "\033[0m"
+}
+
+func tierLabel(s review.SeriesReport) string {
+	if s.Superseded {
+		return "superseded"
+	}
+	return string(s.Tier)
+}
+
+func reviewStatus(s review.SeriesReport) string {
+	if s.Reviewed {
+		return "reviewed"
+	}
+	return "none"
+}
+
+// table is the compact ranked overview.
+func table(ew *errWriter, r *review.Report, st style) {
+	ew.printf("%-11s %6s %-5s %-7s %-8s %s\n", "TIER", "SCORE", "VER", "PARTS", "REVIEW", "TITLE")
+	for _, s := range r.Series {
+		title := s.Title
+		fixed := 11 + 1 + 6 + 1 + 5 + 1 + 7 + 1 + 8 + 1
+		if st.width > fixed+10 && len([]rune(title)) > st.width-fixed {
+			title = string([]rune(title)[:st.width-fixed-1]) + "…"
+		}
+		parts := fmt.Sprintf("%d/%d", len(s.Patches)-len(s.Extra), s.Total)
+		ew.printf("%s %6.1f %-5s %-7s %-8s %s\n", st.paint(s.Tier, fmt.Sprintf("%-11s", tierLabel(s))), s.Score, versionTag(s), parts, reviewStatus(s), title)
+	}
+}
+
+func renderText(w io.Writer, r *review.Report, st style) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s\n", summaryLine(r))
+	ew.printf("%s\n\n", summaryLine(r))
+	table(ew, r, st)
 	byID := indexSeries(r)
 	for _, s := range r.Series {
-		ew.printf("\n== %s %s\n", versionTag(s), s.Title)
+		ew.printf("\n== %s %.1f %s %s\n", st.paint(s.Tier, tierLabel(s)), s.Score, versionTag(s), s.Title)
+		for _, reason := range s.Reasons {
+			ew.printf("   - %s\n", reason)
+		}
 		ew.printf("   id:       %s\n", s.ID)
 		ew.printf("   author:   %s\n", s.Author)
 		ew.printf("   date:     %s\n", s.Date)
@@ -191,12 +243,23 @@ func renderText(w io.Writer, r *review.Report) error {
 	return ew.err
 }
 
-func renderMarkdown(w io.Writer, r *review.Report) error {
+func renderMarkdown(w io.Writer, r *review.Report, _ style) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Patch series\n\n%s\n", strings.ReplaceAll(summaryLine(r), "\n", "  \n"))
+	ew.printf("\n| tier | score | version | parts | review | title |\n|---|---|---|---|---|---|\n")
+	for _, s := range r.Series {
+		ew.printf("| %s | %.1f | %s | %d/%d | %s | %s |\n", tierLabel(s), s.Score, versionTag(s), len(s.Patches)-len(s.Extra), s.Total, reviewStatus(s), mdEscape(s.Title))
+	}
 	byID := indexSeries(r)
 	for _, s := range r.Series {
 		ew.printf("\n## %s %s\n\n", versionTag(s), mdEscape(s.Title))
+		ew.printf("**%s**, score %.1f\n\n", tierLabel(s), s.Score)
+		for _, reason := range s.Reasons {
+			ew.printf("- %s\n", mdEscape(reason))
+		}
+		if len(s.Reasons) > 0 {
+			ew.printf("\n")
+		}
 		ew.printf("- **id:** `%s`\n", s.ID)
 		ew.printf("- **author:** %s\n", mdEscape(s.Author.String()))
 		ew.printf("- **date:** %s\n", s.Date)

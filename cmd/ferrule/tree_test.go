@@ -61,7 +61,7 @@ func TestKernelTreeMode(t *testing.T) {
 	check(tree, "tree", "safety-comment-missing rust/kernel/clk.rs:23 high", false)
 	check(hunks, "hunks", "safety-comment-missing rust/kernel/clk.rs:35 high", true)
 	check(tree, "tree", "safety-comment-missing rust/kernel/clk.rs:35 high", true)
-	check(hunks, "hunks", "c-header-used-by-rust-changed include/linux/clk.h:7 needs-post-image", true)
+	check(hunks, "hunks", "c-header-used-by-rust-changed include/linux/clk.h:7 high", true)
 	check(tree, "tree", "c-header-used-by-rust-changed include/linux/clk.h:7 high", true)
 	check(tree, "tree", "c-inline-or-macro-wrapped-by-helper-changed include/linux/clk.h:19 high", true)
 

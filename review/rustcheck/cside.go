@@ -243,12 +243,13 @@ func (c *Checker) checkHeader(f *findings, file *diff.File) {
 		if len(names) > 0 {
 			detail = "changed: " + strings.Join(names, ", ")
 		}
-		conf := review.Certain
-		if !k.FromTree {
-			conf = review.NeedsPostImage
-		}
+		// That bindgen reads the header is known; whether Rust uses the
+		// changed symbols needs a tree (--tree), so say so.
 		fd := fmt.Sprintf("%s is read by bindgen for the Rust bindings (%s)", file.Path, detail)
-		f.addFileConf("c-header-used-by-rust-changed", review.Medium, conf, file, fd)
+		if !k.FromTree {
+			fd += "; use --tree to find the Rust users"
+		}
+		f.addFileConf("c-header-used-by-rust-changed", review.Medium, review.Certain, file, fd)
 	}
 }
 

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestParseID(t *testing.T) {
+	for in, want := range map[string]string{
+		"<a@b>":                                  "a@b",
+		"a@b":                                    "a@b",
+		"https://lore.kernel.org/r/a@b":          "a@b",
+		"https://lore.kernel.org/linux-pwm/a@b/": "a@b",
+		"https://lore.kernel.org/all/a%2Bx@b/T/#u": "a+x@b",
+		"https://patch.msgid.link/a@b":             "a@b",
+	} {
+		if got := parseID(in); got != want {
+			t.Errorf("parseID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestShow(t *testing.T) {
+	// Any message of the series selects it: here v1's review reply.
+	code, out, stderr := runCmd(t, "", "show", "https://lore.kernel.org/r/rita-1@example.net", example)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, "show-rust-pwm-demo-v1.txt.golden", out)
+	code, out, _ = runCmd(t, "", "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", example)
+	if code != exitOK {
+		t.Fatal(code)
+	}
+	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
+
+	code, out, _ = runCmd(t, "", "show", "--format", "json", "20261010-pwm-demo-v2-0-bbbb@example.org", example)
+	var rep showReport
+	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil {
+		t.Fatalf("json: exit %d", code)
+	}
+	if len(rep.Versions) != 2 || rep.Interdiff == nil || rep.Interdiff.FromVersion != 1 {
+		t.Fatalf("versions %d, interdiff %+v", len(rep.Versions), rep.Interdiff)
+	}
+	statuses := []string{}
+	for _, c := range rep.Interdiff.Patches {
+		statuses = append(statuses, c.Status)
+	}
+	if strings.Join(statuses, " ") != "unchanged changed" || !strings.Contains(rep.Interdiff.Patches[1].Diff, "-+        unsafe { bindings::pwm_chip_period_ns(chip.as_raw()) }") {
+		t.Errorf("interdiff = %+v", rep.Interdiff.Patches)
+	}
+
+	check := func(want int, msg string, args ...string) {
+		t.Helper()
+		code, _, stderr := runCmd(t, "", append([]string{"show"}, args...)...)
+		if code != want || !strings.Contains(stderr, msg) {
+			t.Errorf("show %q: exit %d, stderr %q; want %d mentioning %q", args, code, stderr, want, msg)
+		}
+	}
+	check(exitUsage, "no series", "nobody@example.org", example)
+	check(exitUsage, "store", "20261010-pwm-demo-v2-0-bbbb@example.org")
+}
