@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
 
 // MboxFormat selects how "From " lines inside message bodies were quoted.
@@ -45,14 +46,18 @@ type MboxReader struct {
 	name string
 	opts MboxOptions
 
-	line      int  // lines consumed so far
-	prevBlank bool // previous line was empty
+	line      int          // lines consumed so far
+	read      atomic.Int64 // bytes consumed so far (read by other goroutines)
+	prevBlank bool         // previous line was empty
 	started   bool
 	done      bool
 	nextStart int // line number where the next message starts
 	msg       bytes.Buffer
 	tooLarge  bool
 	partial   []byte
+	// compressed: the stream is decompressed, so BytesRead is not
+	// comparable with the file's size.
+	compressed bool
 }
 
 // NewMboxReader returns a reader over r; name is used in positions and
@@ -71,12 +76,17 @@ func NewMboxReader(r io.Reader, name string, opts *MboxOptions) *MboxReader {
 // Position implements [Source].
 func (m *MboxReader) Position() string { return positionf(m.name, m.line) }
 
+// BytesRead returns how many bytes of the (decompressed) stream have been
+// consumed. It is safe to call from another goroutine.
+func (m *MboxReader) BytesRead() int64 { return m.read.Load() }
+
 // readLine returns the next line including its "\n" (the last line may
 // lack it). The slice is valid until the next call.
 func (m *MboxReader) readLine() ([]byte, error) {
 	line, err := m.r.ReadSlice('\n')
 	if err == nil || (errors.Is(err, io.EOF) && len(line) > 0) {
 		m.line++
+		m.read.Add(int64(len(line)))
 		return line, nil
 	}
 	if !errors.Is(err, bufio.ErrBufferFull) {
@@ -90,6 +100,7 @@ func (m *MboxReader) readLine() ([]byte, error) {
 		m.partial = append(m.partial, more...)
 		if err == nil || errors.Is(err, io.EOF) {
 			m.line++
+			m.read.Add(int64(len(m.partial)))
 			return m.partial, nil
 		}
 		if !errors.Is(err, bufio.ErrBufferFull) {

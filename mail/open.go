@@ -34,6 +34,8 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 	}
 	var sources []Source
 	var closers []func() error
+	var size int64
+	sized := true
 	fail := func(err error) (*MultiSource, error) {
 		for _, c := range closers {
 			_ = c()
@@ -50,6 +52,7 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 			if err != nil {
 				return fail(err)
 			}
+			sized = false
 			sources = append(sources, s)
 			closers = append(closers, c)
 			continue
@@ -63,6 +66,7 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 			if err != nil {
 				return fail(err)
 			}
+			sized = false
 			sources = append(sources, md)
 			continue
 		}
@@ -77,8 +81,16 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 		}
 		closers = append(closers, func() error { cerr := c(); ferr := f.Close(); return errors.Join(cerr, ferr) })
 		sources = append(sources, s)
+		if mr, ok := s.(*MboxReader); ok && mr.compressed {
+			sized = false
+		}
+		size += fi.Size()
 	}
-	return NewMultiSource(sources, closers), nil
+	ms := NewMultiSource(sources, closers)
+	if sized {
+		ms.size = size
+	}
+	return ms, nil
 }
 
 var (
@@ -95,7 +107,9 @@ func mboxFromStream(r io.Reader, name string, opts *MboxOptions) (Source, func()
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
-		return NewMboxReader(zr, name, opts), zr.Close, nil
+		mr := NewMboxReader(zr, name, opts)
+		mr.compressed = true
+		return mr, zr.Close, nil
 	case bytes.HasPrefix(head, xzMagic):
 		return nil, nil, fmt.Errorf("%s: xz-compressed input is not read directly; stream it: xz -dc %s | ferrule review -", name, name)
 	}

@@ -38,6 +38,7 @@ type MultiSource struct {
 	sources []Source
 	closers []func() error
 	cur     int
+	size    int64
 }
 
 // NewMultiSource returns a source reading each of sources in turn. The
@@ -71,6 +72,22 @@ func (m *MultiSource) Position() string {
 	}
 	return ""
 }
+
+// BytesRead sums what the underlying mbox readers have consumed (Maildir
+// messages are not counted). Safe to call from another goroutine.
+func (m *MultiSource) BytesRead() int64 {
+	var n int64
+	for _, s := range m.sources {
+		if r, ok := s.(interface{ BytesRead() int64 }); ok {
+			n += r.BytesRead()
+		}
+	}
+	return n
+}
+
+// Size is the total size of the inputs when every one is a plain
+// (uncompressed) file, else 0: what a progress bar can aim at.
+func (m *MultiSource) Size() int64 { return m.size }
 
 // Close closes every underlying file.
 func (m *MultiSource) Close() error {

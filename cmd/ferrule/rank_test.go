@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"ferrule/review"
 )
@@ -88,5 +89,19 @@ func TestReviewTTYStyle(t *testing.T) {
 	}
 	if !strings.Contains(plain, "rust: device: add Device::is_bound()") {
 		t.Error("titles cut without a terminal")
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	if got := progressLine(100, 50, 200, time.Second*2); got != "[=======>                      ]  25% 100 messages (50/s)" {
+		t.Errorf("progressLine = %q", got)
+	}
+	if got := progressLine(100, 0, 0, time.Second); got != "ferrule: 100 messages (100/s)" {
+		t.Errorf("progressLine without size = %q", got)
+	}
+	// Not a terminal: nothing on stderr, however long it takes.
+	_, _, stderr := runCmd(t, "", "review", example)
+	if stderr != "" {
+		t.Errorf("stderr = %q", stderr)
 	}
 }

@@ -91,7 +91,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	opts2.Workers = *workers
-	stopProgress := startProgress(e, opts2)
+	stopProgress := startProgress(e, opts2, src)
 	if !*rust {
 		opts2.Checkers = nil
 	}
@@ -170,25 +170,45 @@ func parseSince(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD or RFC 3339", v)
 }
 
-// startProgress shows a progress line on a terminal stderr once the input
-// has taken more than a second; the returned func clears it.
-func startProgress(e *env, opts *review.IngestOptions) func() {
+// startProgress shows a progress bar on a terminal stderr once the input
+// has taken more than a second (a message count when the input's size is
+// unknown: stdin, gzip, Maildir); the returned func clears it.
+func startProgress(e *env, opts *review.IngestOptions, src *mail.MultiSource) func() {
 	if !e.stderrTTY {
 		return func() {}
 	}
 	start := time.Now()
 	shown := false
 	opts.Progress = func(done int) {
-		if el := time.Since(start); el > time.Second {
-			shown = true
-			fmt.Fprintf(e.stderr, "\rferrule: %d messages read (%.0f/s)", done, float64(done)/el.Seconds())
+		el := time.Since(start)
+		if el <= time.Second {
+			return
 		}
+		shown = true
+		fmt.Fprintf(e.stderr, "\r%s", progressLine(done, src.BytesRead(), src.Size(), el))
 	}
 	return func() {
 		if shown {
 			fmt.Fprint(e.stderr, "\r\033[K")
 		}
 	}
+}
+
+// progressLine draws "[=====>    ]  45% 10234 messages" (or only the
+// count without a known size).
+func progressLine(done int, read, size int64, el time.Duration) string {
+	rate := float64(done) / el.Seconds()
+	if size <= 0 {
+		return fmt.Sprintf("ferrule: %d messages (%.0f/s)", done, rate)
+	}
+	const width = 30
+	frac := min(float64(read)/float64(size), 1)
+	filled := int(frac * width)
+	bar := strings.Repeat("=", filled)
+	if filled < width {
+		bar += ">" + strings.Repeat(" ", width-filled-1)
+	}
+	return fmt.Sprintf("[%s] %3.0f%% %d messages (%.0f/s)", bar, frac*100, done, rate)
 }
 
 func renderJSON(w io.Writer, r *review.Report, _ style) error {
