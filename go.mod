@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/bluekeyes/go-gitdiff v0.9.0
 	github.com/emersion/go-message v0.18.2
+	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/tree-sitter/go-tree-sitter v0.25.0
 	github.com/tree-sitter/tree-sitter-rust v0.24.2
 	go.yaml.in/yaml/v3 v3.0.6

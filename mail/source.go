@@ -2,6 +2,8 @@ package mail
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
@@ -102,4 +104,14 @@ func (m *MultiSource) Close() error {
 
 func positionf(name string, line int) string {
 	return fmt.Sprintf("%s:%d", name, line)
+}
+
+// FallbackID is the identity of a message that could not be decoded: a
+// hash of where it was found and its bytes, so that two broken messages
+// are two messages and re-reading the same input gives the same IDs.
+func FallbackID(r *Raw) string {
+	h := sha256.New()
+	h.Write([]byte(r.Position))
+	h.Write(r.Bytes)
+	return "unparsed-" + hex.EncodeToString(h.Sum(nil)[:12]) + "@ferrule.invalid"
 }

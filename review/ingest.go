@@ -2,8 +2,6 @@ package review
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -188,15 +186,9 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 }
 
 func unparsed(raw *mail.Raw, err error) *Post {
-	// The position is part of the identity: two broken messages are two
-	// messages even when their bytes are equal.
-	h := sha256.New()
-	h.Write([]byte(raw.Position))
-	h.Write(raw.Bytes)
-	sum := h.Sum(nil)
 	return &Post{
 		Position:    raw.Position,
-		MessageID:   "unparsed-" + hex.EncodeToString(sum[:12]) + "@ferrule.invalid",
+		MessageID:   mail.FallbackID(raw),
 		SyntheticID: true,
 		Kind:        KindUnparsed,
 		Error:       err.Error(),

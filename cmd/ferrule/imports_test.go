@@ -29,7 +29,7 @@ var importRules = map[string]importRule{
 	"ferrule/mail/smtpsend":      {internal: []string{"ferrule/mail"}},
 	"ferrule/review":             {internal: []string{"ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/review/rustcheck":   {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
-	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}},
+	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend"}},
 	"ferrule/templates":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
 }
 

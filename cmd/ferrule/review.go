@@ -14,6 +14,7 @@ import (
 	"ferrule/review"
 	"ferrule/review/maintainers"
 	"ferrule/review/rustcheck"
+	"ferrule/store"
 )
 
 func runReview(ctx context.Context, e *env, args []string) int {
@@ -31,6 +32,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD or RFC 3339)")
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
 	limit := fs.Int("limit", 0, "show at most this many series")
+	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, then review everything it holds")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
 		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
@@ -40,8 +42,8 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(e.stderr, "ferrule review: no input (give a path, or - for stdin)")
+	if fs.NArg() == 0 && *dbPath == "" {
+		fmt.Fprintln(e.stderr, "ferrule review: no input (give a path, - for stdin, or --db PATH)")
 		return exitUsage
 	}
 	render, ok := renderers[*format]
@@ -74,12 +76,26 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule review: unknown --mbox-format %q (mboxrd, mboxo)\n", *mboxFormat)
 		return exitUsage
 	}
-	src, err := mail.Open(fs.Args(), opts)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
-		return exitUsage
+	var src mail.Source
+	var progress sizer
+	var db *store.DB
+	if *dbPath != "" {
+		var err error
+		db, src, err = storeSource(ctx, e, *dbPath, fs.Args(), false)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
+			return exitUsage
+		}
+		defer db.Close()
+	} else {
+		ms, err := mail.Open(fs.Args(), opts)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
+			return exitUsage
+		}
+		defer ms.Close()
+		src, progress = ms, ms
 	}
-	defer src.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts2, _, err := configuredAnalysis(*configPath, *tree)
 	weights, werr := configuredWeights(*configPath)
@@ -91,7 +107,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	opts2.Workers = *workers
-	stopProgress := startProgress(e, opts2, src)
+	stopProgress := startProgress(e, opts2, progress)
 	if !*rust {
 		opts2.Checkers = nil
 	}
@@ -100,6 +116,14 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		log.Error("review failed", "err", err)
 		return exitRuntime
+	}
+	if db != nil {
+		// The store keeps every series' full report; filters only shape
+		// what is printed.
+		if err := db.SaveReview(ctx, review.BuildReport(res, &review.ReportOptions{Weights: weights}).Series); err != nil {
+			log.Error("save review", "err", err)
+			return exitRuntime
+		}
 	}
 	rep := review.BuildReport(res, &review.ReportOptions{Weights: weights, Filter: filter, Limit: *limit})
 	if err := render(e.stdout, rep, textStyle(e)); err != nil {
@@ -173,7 +197,7 @@ func parseSince(v string) (time.Time, error) {
 // startProgress shows a progress bar on a terminal stderr once the input
 // has taken more than a second (a message count when the input's size is
 // unknown: stdin, gzip, Maildir); the returned func clears it.
-func startProgress(e *env, opts *review.IngestOptions, src *mail.MultiSource) func() {
+func startProgress(e *env, opts *review.IngestOptions, src sizer) func() {
 	if !e.stderrTTY {
 		return func() {}
 	}
@@ -185,13 +209,23 @@ func startProgress(e *env, opts *review.IngestOptions, src *mail.MultiSource) fu
 			return
 		}
 		shown = true
-		fmt.Fprintf(e.stderr, "\r%s", progressLine(done, src.BytesRead(), src.Size(), el))
+		var read, size int64
+		if src != nil {
+			read, size = src.BytesRead(), src.Size()
+		}
+		fmt.Fprintf(e.stderr, "\r%s", progressLine(done, read, size, el))
 	}
 	return func() {
 		if shown {
 			fmt.Fprint(e.stderr, "\r\033[K")
 		}
 	}
+}
+
+// sizer is an input that knows how far it has been read.
+type sizer interface {
+	BytesRead() int64
+	Size() int64
 }
 
 // progressLine draws "[=====>    ]  45% 10234 messages" (or only the

@@ -52,8 +52,9 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	format := fs.String("format", "text", "output format: text or json")
 	tree := fs.String("tree", "", "kernel checkout for whole-file analysis")
 	configPath := fs.String("c", "", "config file")
+	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule show [flags] ID INPUT…")
+		fmt.Fprintln(e.stderr, "usage: ferrule show [flags] ID [INPUT…]")
 		fmt.Fprintln(e.stderr, "ID is a series id, the Message-ID of any of its messages (with or without <>), or a lore URL.")
 		fmt.Fprintln(e.stderr, "Shows every version, trailers, files, findings with their hunks, and the interdiff from the previous version.")
 		fs.PrintDefaults()
@@ -70,22 +71,34 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	id := parseID(fs.Arg(0))
-	if fs.NArg() == 1 {
-		fmt.Fprintln(e.stderr, "ferrule show: give the input to read (mbox, Maildir or -): reading from a store needs the store, which does not exist yet")
-		return exitUsage
-	}
 	opts, _, err := configuredAnalysis(*configPath, *tree)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)
 		return exitUsage
 	}
 	opts.Inspect.KeepHunks = true
-	src, err := mail.Open(fs.Args()[1:], &mail.OpenOptions{Stdin: e.stdin})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)
-		return exitUsage
+	var src mail.Source
+	if fs.NArg() == 1 {
+		path := *dbPath
+		if path == "" {
+			path = defaultDBPath(e)
+		}
+		db, s, err := storeSource(ctx, e, path, nil, true)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)
+			return exitUsage
+		}
+		defer db.Close()
+		src = s
+	} else {
+		ms, err := mail.Open(fs.Args()[1:], &mail.OpenOptions{Stdin: e.stdin})
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)
+			return exitUsage
+		}
+		defer ms.Close()
+		src = ms
 	}
-	defer src.Close()
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"ferrule/mail"
+)
+
+// batchSize is how many messages one transaction or query carries.
+const batchSize = 256
+
+// Ingest stores every message of src whose Message-ID is new, in batches
+// of one transaction each, and returns how many messages it read and how
+// many were new. A message that cannot be decoded is stored too, under a
+// synthetic ID, with the error.
+func (d *DB) Ingest(ctx context.Context, src mail.Source) (read, added int, err error) {
+	var batch []Message
+	flush := func() error {
+		n, err := d.AddMessages(ctx, batch)
+		added += n
+		batch = batch[:0]
+		return err
+	}
+	for {
+		raw, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return read, added, fmt.Errorf("ingest: %w", err)
+		}
+		read++
+		batch = append(batch, toMessage(raw))
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return read, added, err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return read, added, err
+		}
+	}
+	return read, added, nil
+}
+
+func toMessage(raw *mail.Raw) Message {
+	m := Message{Source: raw.Position, Raw: raw.Bytes}
+	msg, err := mail.Parse(raw)
+	if err != nil {
+		m.MessageID, m.Error = mail.FallbackID(raw), err.Error()
+		if m.Raw == nil {
+			m.Raw = []byte{}
+		}
+		return m
+	}
+	m.MessageID, m.Subject, m.Date = msg.MessageID, msg.Subject, msg.Date
+	return m
+}
+
+// Messages returns a source over the stored messages in arrival order,
+// reading them in batches (no long-lived read transaction).
+func (d *DB) Messages() *MessageSource {
+	return &MessageSource{db: d}
+}
+
+// MessageSource is a mail.Source over the store.
+type MessageSource struct {
+	db     *DB
+	lastID int64
+	buf    []*mail.Raw
+	ids    []int64
+	done   bool
+	pos    string
+}
+
+// Next implements mail.Source.
+func (s *MessageSource) Next(ctx context.Context) (*mail.Raw, error) {
+	if len(s.buf) == 0 && !s.done {
+		if err := s.fill(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.buf) == 0 {
+		return nil, io.EOF
+	}
+	r := s.buf[0]
+	s.buf, s.ids = s.buf[1:], s.ids[1:]
+	s.pos = r.Position
+	return r, nil
+}
+
+func (s *MessageSource) fill(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, source, raw, error FROM messages WHERE id > ? ORDER BY id LIMIT ?`, s.lastID, batchSize)
+	if err != nil {
+		return fmt.Errorf("read messages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var source, errText string
+		var raw []byte
+		if err := rows.Scan(&id, &source, &raw, &errText); err != nil {
+			return fmt.Errorf("read messages: %w", err)
+		}
+		r := &mail.Raw{Position: source, Bytes: raw}
+		if errText != "" && len(raw) == 0 {
+			r.Err = errors.New(errText) // never delivered whole (too large)
+		}
+		s.buf = append(s.buf, r)
+		s.ids = append(s.ids, id)
+		s.lastID = id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read messages: %w", err)
+	}
+	if len(s.buf) < batchSize {
+		s.done = true
+	}
+	return nil
+}
+
+// Position implements mail.Source.
+func (s *MessageSource) Position() string { return s.pos }

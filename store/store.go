@@ -1,0 +1,174 @@
+// Package store is ferrule's sqlite store, the source of truth for
+// everything ingested: raw messages deduplicated by Message-ID (so
+// ingestion is idempotent and a killed process loses nothing it
+// acknowledged), IMAP mailbox cursors, the results of the last review
+// (series with revisions, trailers and findings, as JSON), and digests
+// already sent.
+//
+// A fresh database gets the embedded schema.sql; an existing one is
+// migrated in one transaction by the numbered migrations, keyed on PRAGMA
+// user_version; a database newer than the binary is refused. The database
+// runs in WAL mode with a busy timeout so the daemon and the CLI can share
+// it, and every query has a timeout. A DB is safe for concurrent use.
+package store
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+//go:embed schema.sql
+var schema string
+
+// queryTimeout bounds every statement (STYLE.md §3.2).
+const queryTimeout = 30 * time.Second
+
+// DB is an open store.
+type DB struct {
+	db *sql.DB
+}
+
+// Version is the schema version this binary writes.
+func Version() int { return len(migrations) }
+
+// Open opens (creating if needed) the store at path and brings its schema
+// up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	db, err := sql.Open(driverName, dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	d := &DB{db: db}
+	if err := d.upgrade(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+func (d *DB) upgrade(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	switch {
+	case version == len(migrations):
+		return nil
+	case version > len(migrations):
+		return fmt.Errorf("schema version %d is newer than this ferrule knows (%d)", version, len(migrations))
+	case version == 0:
+		var tables int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table'").Scan(&tables); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if tables == 0 {
+			if _, err := tx.ExecContext(ctx, schema); err != nil {
+				return fmt.Errorf("create schema: %w", err)
+			}
+			version = len(migrations)
+			break
+		}
+		fallthrough
+	default:
+		for i := version; i < len(migrations); i++ {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
+		}
+		version = len(migrations)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Message is a message to store.
+type Message struct {
+	MessageID string
+	Source    string
+	Raw       []byte
+	Subject   string
+	Date      time.Time
+	Error     string // set when it could not be decoded
+}
+
+// AddMessages stores the messages whose Message-ID is new, in one
+// transaction, and returns how many were new.
+func (d *DB) AddMessages(ctx context.Context, msgs []Message) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("add messages: %w", err)
+	}
+	defer tx.Rollback()
+	added, err := addMessages(ctx, tx, msgs)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("add messages: %w", err)
+	}
+	return added, nil
+}
+
+func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO messages (message_id, source, raw, subject, date, error, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("add messages: %w", err)
+	}
+	defer stmt.Close()
+	now := time.Now().UTC().Format(time.RFC3339)
+	added := 0
+	for _, m := range msgs {
+		if m.MessageID == "" {
+			return 0, errors.New("add messages: empty Message-ID")
+		}
+		date := ""
+		if !m.Date.IsZero() {
+			date = m.Date.UTC().Format(time.RFC3339)
+		}
+		res, err := stmt.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
+		if err != nil {
+			return 0, fmt.Errorf("add message <%s>: %w", m.MessageID, err)
+		}
+		n, _ := res.RowsAffected()
+		added += int(n)
+	}
+	return added, nil
+}
+
+// CountMessages returns how many messages the store holds.
+func (d *DB) CountMessages(ctx context.Context) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var n int
+	err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM messages").Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count messages: %w", err)
+	}
+	return n, nil
+}
