@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"ferrule/mail"
 	"ferrule/mail/mailtest"
@@ -152,3 +153,25 @@ func TestClkInterdiff(t *testing.T) {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+func TestWaitingReason(t *testing.T) {
+	res := ingestChecked(t, "testdata/ranking.mbox")
+	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	rep := review.BuildReport(res, &review.ReportOptions{Now: now})
+	for _, s := range rep.Series {
+		has := false
+		for _, r := range s.Reasons {
+			has = has || strings.HasPrefix(r, "waiting ") && strings.HasSuffix(r, " days without review")
+		}
+		if has == s.Reviewed {
+			t.Errorf("%s (reviewed %v): waiting reason %v", s.Title, s.Reviewed, has)
+		}
+	}
+	// Age does not move series between tiers.
+	plain := review.BuildReport(res, nil)
+	for i := range rep.Series {
+		if rep.Series[i].Tier != plain.Series[i].Tier || rep.Series[i].ID != plain.Series[i].ID {
+			t.Errorf("position %d changed with the clock", i)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -84,6 +85,9 @@ type ReportOptions struct {
 	Filter  *Filter
 	// Limit keeps the first Limit series (0: all).
 	Limit int
+	// Now is when the report is made, for waiting times; zero leaves
+	// them out.
+	Now time.Time
 }
 
 // BuildReport converts a result into the report, ranked: current
@@ -105,6 +109,13 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 			continue
 		}
 		rk := Rank(s, o.Weights)
+		if !o.Now.IsZero() && !s.Superseded() && !s.Reviewed() {
+			// Age orders series within a tier (below) and is said, but
+			// does not move a series between tiers.
+			if days := int(o.Now.Sub(latest(s)).Hours() / 24); days >= 7 {
+				rk.Reasons = append(rk.Reasons, fmt.Sprintf("waiting %d days without review", days))
+			}
+		}
 		if !o.Filter.Match(s, rk) {
 			continue
 		}

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -42,6 +43,7 @@ type env struct {
 	isTTY          bool // stdout is a terminal
 	stderrTTY      bool // stderr is a terminal (progress)
 	width          int  // terminal width, 0 when unknown
+	now            func() time.Time
 }
 
 type command struct {
@@ -68,7 +70,7 @@ func init() {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now,
 		isTTY: term.IsTerminal(int(os.Stdout.Fd())), stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	if e.isTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
@@ -131,4 +133,12 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 		return exitUsage, false
 	}
 	return 0, true
+}
+
+// clock returns the current time (fixed in tests).
+func (e *env) clock() time.Time {
+	if e.now == nil {
+		return time.Time{}
+	}
+	return e.now()
 }

@@ -120,12 +120,12 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if db != nil {
 		// The store keeps every series' full report; filters only shape
 		// what is printed.
-		if err := db.SaveReview(ctx, review.BuildReport(res, &review.ReportOptions{Weights: weights}).Series); err != nil {
+		if err := db.SaveReview(ctx, review.BuildReport(res, &review.ReportOptions{Weights: weights, Now: e.clock()}).Series); err != nil {
 			log.Error("save review", "err", err)
 			return exitRuntime
 		}
 	}
-	rep := review.BuildReport(res, &review.ReportOptions{Weights: weights, Filter: filter, Limit: *limit})
+	rep := review.BuildReport(res, &review.ReportOptions{Weights: weights, Filter: filter, Limit: *limit, Now: e.clock()})
 	if err := render(e.stdout, rep, textStyle(e)); err != nil {
 		log.Error("write output", "err", err)
 		return exitRuntime

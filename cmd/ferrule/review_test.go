@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ferrule/mail/mailtest"
 	"ferrule/review"
@@ -18,11 +19,14 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 const example = "../../examples/rust-pwm-demo.mbox"
 
+// testNow pins the clock of command tests (waiting times in reasons).
+func testNow() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }
+
 // runCmd runs ferrule with args and returns exit code, stdout and stderr.
 func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, now: testNow}
 	code := run(context.Background(), e, args)
 	return code, out.String(), errb.String()
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"ferrule/mail"
 	"ferrule/review"
@@ -114,7 +115,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)
 		return exitUsage
 	}
-	rep := buildShow(s, weights)
+	rep := buildShow(s, weights, e.clock())
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -158,9 +159,9 @@ func findSeries(res *review.Result, id string) *review.Series {
 	return res.SeriesOf(id)
 }
 
-func buildShow(s *review.Series, w *review.Weights) *showReport {
+func buildShow(s *review.Series, w *review.Weights, now time.Time) *showReport {
 	one := &review.Result{Series: []*review.Series{s}}
-	sr := review.BuildReport(one, &review.ReportOptions{Weights: w}).Series[0]
+	sr := review.BuildReport(one, &review.ReportOptions{Weights: w, Now: now}).Series[0]
 	rep := &showReport{Series: sr}
 	chain := append([]*review.Series{}, s.Older()...)
 	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
