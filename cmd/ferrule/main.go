@@ -62,6 +62,7 @@ func init() {
 		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
 		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
 		{"show", "[flags] ID INPUT…", "one series in full: versions, trailers, findings with hunks, interdiff", runShow},
+		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},
 		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
 		{"help", "[COMMAND]", "show help", runHelp},
 	}
