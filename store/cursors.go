@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"ferrule/mail"
 )
 
 // Cursor is where a mailbox was read up to.
@@ -54,4 +56,20 @@ func (d *DB) AddFromMailbox(ctx context.Context, mailbox string, c Cursor, msgs 
 		return 0, fmt.Errorf("add from %s: %w", mailbox, err)
 	}
 	return added, nil
+}
+
+// LoadCursor implements imappoll.Store with plain values.
+func (d *DB) LoadCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, ok bool, err error) {
+	c, ok, err := d.Cursor(ctx, mailbox)
+	return c.UIDValidity, c.LastUID, ok, err
+}
+
+// SaveBatch implements imappoll.Store: the messages and the cursor move in
+// one transaction.
+func (d *DB) SaveBatch(ctx context.Context, mailbox string, uidValidity, lastUID uint32, msgs []*mail.Raw) (int, error) {
+	out := make([]Message, 0, len(msgs))
+	for _, r := range msgs {
+		out = append(out, toMessage(r))
+	}
+	return d.AddFromMailbox(ctx, mailbox, Cursor{UIDValidity: uidValidity, LastUID: lastUID}, out)
 }
