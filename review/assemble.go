@@ -228,8 +228,12 @@ func (r *Result) SeriesOf(id string) *Series {
 }
 
 // Finish completes assembly: naked cover letters, replies and their
-// trailers, revision links, partial re-rolls and trailer carry-over.
+// trailers, revision links, partial re-rolls and trailer carry-over. It may
+// be called again after more Adds (the daemon reviews incrementally): the
+// derived state is rebuilt, the per-message work (decoding, diffs,
+// findings) is not redone.
 func (a *Assembler) Finish() *Result {
+	a.reset()
 	a.nakedCovers()
 	for _, s := range a.series {
 		s.finish()
@@ -260,6 +264,22 @@ func (a *Assembler) Finish() *Result {
 		}
 	}
 	return r
+}
+
+// reset clears what Finish derives, so that it can run again.
+func (a *Assembler) reset() {
+	for _, s := range a.series {
+		s.Replies, s.CoverTrailers, s.Findings, s.Responsible = nil, nil, nil, nil
+		s.Previous, s.Next, s.InheritedCover = nil, nil, nil
+		parts := s.Parts[:0]
+		for _, p := range s.Parts {
+			if !p.Carried {
+				p.Trailers = nil
+				parts = append(parts, p)
+			}
+		}
+		s.Parts = parts
+	}
 }
 
 // nakedCovers turns a same-sender thread root without a diff into the

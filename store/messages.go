@@ -68,6 +68,12 @@ func (d *DB) Messages() *MessageSource {
 	return &MessageSource{db: d}
 }
 
+// MessagesAfter is Messages, starting after the message with row id
+// (see MessageSource.LastID): what arrived since a previous read.
+func (d *DB) MessagesAfter(id int64) *MessageSource {
+	return &MessageSource{db: d, lastID: id, delivered: id}
+}
+
 // MessageSource is a mail.Source over the store.
 type MessageSource struct {
 	db     *DB
@@ -76,7 +82,13 @@ type MessageSource struct {
 	ids    []int64
 	done   bool
 	pos    string
+	// delivered is the row id of the last message Next returned.
+	delivered int64
 }
+
+// LastID is the row id of the last message returned: pass it to
+// MessagesAfter to continue later.
+func (s *MessageSource) LastID() int64 { return s.delivered }
 
 // Next implements mail.Source.
 func (s *MessageSource) Next(ctx context.Context) (*mail.Raw, error) {
@@ -89,6 +101,7 @@ func (s *MessageSource) Next(ctx context.Context) (*mail.Raw, error) {
 		return nil, io.EOF
 	}
 	r := s.buf[0]
+	s.delivered = s.ids[0]
 	s.buf, s.ids = s.buf[1:], s.ids[1:]
 	s.pos = r.Position
 	return r, nil

@@ -7,6 +7,7 @@
 //	ferrule review [flags] PATH…   assemble and summarise patch series
 //	ferrule check [flags] PATCH…   pre-flight an author's patches (exit 1 on findings)
 //	ferrule show [flags] ID INPUT… one series in full, with the interdiff
+//	ferrule watch -c FILE          the daemon: IMAP mailboxes into the store
 //	ferrule help [COMMAND]
 //
 // Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
@@ -44,6 +45,7 @@ type env struct {
 	stderrTTY      bool // stderr is a terminal (progress)
 	width          int  // terminal width, 0 when unknown
 	now            func() time.Time
+	hup            <-chan os.Signal // SIGHUP: reload (watch)
 }
 
 type command struct {
@@ -62,6 +64,7 @@ func init() {
 		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
 		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
 		{"show", "[flags] ID INPUT…", "one series in full: versions, trailers, findings with hunks, interdiff", runShow},
+		{"watch", "-c FILE", "follow the configured IMAP mailboxes into the store and keep the review current", runWatch},
 		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},
 		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
 		{"help", "[COMMAND]", "show help", runHelp},
@@ -71,7 +74,9 @@ func init() {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now,
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, hup: hup,
 		isTTY: term.IsTerminal(int(os.Stdout.Fd())), stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	if e.isTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {

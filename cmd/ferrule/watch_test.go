@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"ferrule/mail"
+	"ferrule/store"
+)
+
+type lit struct{ *bytes.Reader }
+
+func (l lit) Size() int64 { return int64(l.Len()) }
+
+func memServer(t *testing.T) (string, *imapmemserver.User) {
+	t.Helper()
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser("user", "pass")
+	u.Create("INBOX", nil)
+	mem.AddUser(u)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		InsecureAuth: true,
+		Logger:       log.New(io.Discard, "", 0),
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String(), u
+}
+
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer is a log buffer safe for the daemon's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestWatch runs the daemon against an in-process IMAP server: it stores
+// and reviews the mailbox, serves /healthz and /metrics, keeps its
+// configuration when a reload brings an invalid one, and stops cleanly.
+func TestWatch(t *testing.T) {
+	addr, user := memServer(t)
+	src, err := mail.Open([]string{example}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		r, err := src.Next(context.Background())
+		if err != nil {
+			break
+		}
+		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
+	}
+	src.Close()
+
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "ferrule.db")
+	httpAddr := freePort(t)
+	cfg := fmt.Sprintf(`store: {path: %s}
+mailboxes:
+  - name: demo
+    imap: {address: %q, tls: none, username: user, password_cmd: echo pass}
+    poll_interval: 1s
+http: {listen: %q}
+`, dbPath, addr, httpAddr)
+	cfgPath := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o600)
+
+	hup := make(chan os.Signal, 1)
+	var logs syncBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &logs, getenv: func(string) string { return "" }, now: testNow, hup: hup}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, []string{"watch", "-c", cfgPath}) }()
+
+	get := func(path string) string {
+		resp, err := http.Get("http://" + httpAddr + path)
+		if err != nil {
+			return ""
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(get("/metrics"), "ferrule_series 3") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no review of the mailbox; metrics:\n%s\nlogs:\n%s", get("/metrics"), logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := get("/metrics")
+	for _, want := range []string{`ferrule_messages_ingested_total{mailbox="demo"} 11`, "ferrule_stored_messages 11", `ferrule_imap_connected{mailbox="demo"} 1`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %q:\n%s", want, m)
+		}
+	}
+	if h := get("/healthz"); h != "ok\n" {
+		t.Errorf("/healthz = %q", h)
+	}
+
+	// A reload with a broken file keeps the running configuration.
+	os.WriteFile(cfgPath, []byte("mailboxes: [{name: x}]\nbogus: 1\n"), 0o600)
+	hup <- os.Interrupt
+	time.Sleep(300 * time.Millisecond)
+	if !strings.Contains(logs.String(), "reload failed; keeping the running configuration") {
+		t.Errorf("no reload failure logged:\n%s", logs.String())
+	}
+	if !strings.Contains(get("/metrics"), `ferrule_imap_connected{mailbox="demo"} 1`) {
+		t.Error("the running mailbox stopped after a failed reload")
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("watch exited %d:\n%s", code, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("watch did not stop")
+	}
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if s, err := db.Series(context.Background(), "20261010-pwm-demo-v2-0-bbbb@example.org"); err != nil || s.Tier == "" {
+		t.Errorf("stored review: %v %v", s, err)
+	}
+	if strings.Contains(logs.String(), "pass") && strings.Contains(logs.String(), "LOGIN") {
+		t.Error("credentials in the log")
+	}
+}
