@@ -54,6 +54,7 @@ type MailboxConfig struct {
 	IMAP         IMAPConfig `yaml:"imap"`
 	Folder       string     `yaml:"folder"`
 	PollInterval string     `yaml:"poll_interval"`
+	BatchSize    int        `yaml:"batch_size"`
 }
 
 // IMAPConfig says how to reach and log in to an IMAP server.
@@ -238,6 +239,9 @@ func (c *Config) validate() error {
 		}
 		names[m.Name] = true
 		problems = append(problems, checkServer(key+".imap", m.IMAP.Address, m.IMAP.TLS, m.IMAP.Username, m.IMAP.PasswordCmd, m.IMAP.PasswordFile, true)...)
+		if m.BatchSize < 0 || m.BatchSize > 10000 {
+			problems = append(problems, fmt.Sprintf("%s.batch_size: %d is not between 1 and 10000", key, m.BatchSize))
+		}
 		if m.PollInterval != "" {
 			if d, err := time.ParseDuration(m.PollInterval); err != nil || d < time.Second {
 				problems = append(problems, fmt.Sprintf("%s.poll_interval: %q is not a duration of at least 1s", key, m.PollInterval))

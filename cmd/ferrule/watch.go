@@ -201,7 +201,7 @@ func (d *daemon) pollerOptions(m MailboxConfig) *imappoll.Options {
 	var pwErr error
 	return &imappoll.Options{
 		Name: m.Name, Address: m.IMAP.Address, TLS: imappoll.TLSMode(m.IMAP.TLS),
-		Username: m.IMAP.Username, Folder: m.Folder, PollInterval: interval,
+		Username: m.IMAP.Username, Folder: m.Folder, PollInterval: interval, BatchSize: m.BatchSize,
 		Password: func(ctx context.Context) (string, error) {
 			// password_cmd runs once per process (or reload).
 			once.Do(func() { pw, pwErr = resolvePassword(ctx, m.IMAP.PasswordCmd, m.IMAP.PasswordFile) })

@@ -7,8 +7,11 @@
 package mailtest
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,6 +88,75 @@ func firstDiff(want, got string) string {
 		}
 		if wl != gl {
 			return fmt.Sprintf("line %d:\n-%s\n+%s", i+1, wl, gl)
+		}
+	}
+	return ""
+}
+
+// ArchiveMessages returns the first n messages with distinct Message-IDs
+// of the real linux-pwm archive (streamed through xz), as raw bytes. It
+// skips when the archive or xz is missing. Message-IDs are found with a
+// plain header scan (this package may not import mail).
+func ArchiveMessages(tb testing.TB, n int) [][]byte {
+	tb.Helper()
+	path := filepath.Join(SharedDir(tb, "lists"), "linux-pwm-2019-2026.mbox.xz")
+	if _, err := exec.LookPath("xz"); err != nil {
+		tb.Skip("xz not installed (.ci/run installs xz-utils)")
+	}
+	cmd := exec.Command("xz", "-dc", path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var msgs [][]byte
+	var cur bytes.Buffer
+	seen := map[string]bool{}
+	flush := func() {
+		b := bytes.TrimRight(cur.Bytes(), "\n")
+		cur.Reset()
+		if len(b) == 0 {
+			return
+		}
+		id := headerMessageID(b)
+		if id == "" || seen[id] {
+			return
+		}
+		seen[id] = true
+		msgs = append(msgs, append(append([]byte{}, b...), '\n'))
+	}
+	for sc.Scan() && len(msgs) < n {
+		line := sc.Bytes()
+		if bytes.HasPrefix(line, []byte("From mboxrd@z ")) {
+			flush()
+			continue
+		}
+		if bytes.HasPrefix(line, []byte(">From ")) || bytes.HasPrefix(line, []byte(">>From ")) {
+			line = line[1:]
+		}
+		cur.Write(line)
+		cur.WriteByte('\n')
+	}
+	if len(msgs) < n {
+		flush()
+	}
+	if len(msgs) < n {
+		tb.Fatalf("archive gave %d messages, want %d", len(msgs), n)
+	}
+	return msgs[:n]
+}
+
+func headerMessageID(b []byte) string {
+	for _, l := range strings.SplitN(string(b), "\n\n", 2)[0:1] {
+		for _, h := range strings.Split(l, "\n") {
+			if len(h) > 11 && strings.EqualFold(h[:11], "message-id:") {
+				return strings.TrimSpace(h[11:])
+			}
 		}
 	}
 	return ""
