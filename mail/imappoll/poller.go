@@ -204,32 +204,13 @@ func (p *Poller) session(ctx context.Context) error {
 			},
 		},
 	}
-	if p.o.DebugWriter != nil {
-		opts.DebugWriter = NewRedactor(p.o.DebugWriter)
-	}
-	c, err := p.dial(opts)
+	c, sel, err := p.connect(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("connect %s: %w", p.o.Address, err)
+		return err
 	}
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
-
-	pw, err := p.o.Password(ctx)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrAuth, err)
-	}
-	if err := c.Login(p.o.Username, pw).Wait(); err != nil {
-		var ie *imap.Error
-		if errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAuthenticationFailed || ie.Type == imap.StatusResponseTypeNo) {
-			return fmt.Errorf("%w: %v", ErrAuth, err)
-		}
-		return fmt.Errorf("login: %w", err)
-	}
-	sel, err := c.Select(p.o.Folder, nil).Wait()
-	if err != nil {
-		return fmt.Errorf("select %s: %w", p.o.Folder, err)
-	}
 	p.connected.Store(true)
 	p.log.Info("connected", "folder", p.o.Folder, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
 	canIdle := c.Caps().Has(imap.CapIdle)
@@ -246,6 +227,54 @@ func (p *Poller) session(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// connect dials, logs in and selects the folder.
+func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, *imap.SelectData, error) {
+	if p.o.DebugWriter != nil {
+		opts.DebugWriter = NewRedactor(p.o.DebugWriter)
+	}
+	c, err := p.dial(opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect %s: %w", p.o.Address, err)
+	}
+	pw, err := p.o.Password(ctx)
+	if err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("%w: %v", ErrAuth, err)
+	}
+	if err := c.Login(p.o.Username, pw).Wait(); err != nil {
+		c.Close()
+		var ie *imap.Error
+		if errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAuthenticationFailed || ie.Type == imap.StatusResponseTypeNo) {
+			return nil, nil, fmt.Errorf("%w: %v", ErrAuth, err)
+		}
+		return nil, nil, fmt.Errorf("login: %w", err)
+	}
+	sel, err := c.Select(p.o.Folder, nil).Wait()
+	if err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("select %s: %w", p.o.Folder, err)
+	}
+	return c, sel, nil
+}
+
+// SyncOnce connects, fetches what is new, and logs out: one poll, for
+// cron-style use and measurements. It returns how many messages were
+// new.
+func (p *Poller) SyncOnce(ctx context.Context) (int, error) {
+	c, sel, err := p.connect(ctx, &imapclient.Options{TLSConfig: p.o.TLSConfig})
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	before := p.ingested.Load()
+	if err := p.sync(ctx, c, sel.UIDValidity); err != nil {
+		return 0, err
+	}
+	p.lastPoll.Store(time.Now().UnixNano())
+	_ = c.Logout().Wait()
+	return int(p.ingested.Load() - before), nil
 }
 
 func drain(ch chan struct{}) {
