@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -10,16 +11,33 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
 
 // TestWatchKill9 kills the daemon (SIGKILL, no chance to clean up) in the
-// middle of syncing 500 real messages from Dovecot, restarts it, and
-// checks every message is stored exactly once.
+// middle of syncing 500 real messages, restarts it, and checks every
+// message is stored exactly once: against a real Dovecot and against
+// go-imap's in-process server.
 func TestWatchKill9(t *testing.T) {
-	d := mailtest.StartDovecot(t)
-	d.Fill(t, mailtest.ArchiveMessages(t, 500))
+	msgs := mailtest.ArchiveMessages(t, 500)
+	t.Run("dovecot", func(t *testing.T) {
+		d := mailtest.StartDovecot(t)
+		d.Fill(t, msgs)
+		kill9(t, d.Addr, d.User, d.Password)
+	})
+	t.Run("in-process", func(t *testing.T) {
+		addr, user := memServer(t)
+		for _, m := range msgs {
+			user.Append("INBOX", lit{bytes.NewReader(m)}, &imap.AppendOptions{})
+		}
+		kill9(t, addr, "user", "pass")
+	})
+}
+
+func kill9(t *testing.T, addr, username, password string) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ferrule")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -33,7 +51,7 @@ mailboxes:
     imap: {address: %q, tls: none, username: %s, password_cmd: echo %s}
     poll_interval: 1s
     batch_size: 10
-`, dbPath, d.Addr, d.User, d.Password)), 0o600)
+`, dbPath, addr, username, password)), 0o600)
 
 	count := func() int {
 		db, err := store.Open(context.Background(), dbPath)

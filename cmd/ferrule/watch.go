@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -28,6 +29,7 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	configPath := fs.String("c", "", "config file (required)")
+	trace := fs.Bool("trace-imap", false, "write the IMAP protocol trace to stderr (LOGIN and AUTHENTICATE credentials redacted; message contents are not)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -60,6 +62,9 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	d := &daemon{cfgPath: *configPath, db: db, log: log, e: e, pollers: map[string]*runningPoller{}, notify: make(chan struct{}, 1)}
+	if *trace {
+		d.trace = e.stderr
+	}
 	return d.run(ctx, hard, cancelHard, cfg)
 }
 
@@ -68,6 +73,7 @@ type daemon struct {
 	db      *store.DB
 	log     *slog.Logger
 	e       *env
+	trace   io.Writer // IMAP protocol trace, redacted; nil for none
 
 	mu      sync.Mutex
 	cfg     *Config
@@ -207,7 +213,8 @@ func (d *daemon) pollerOptions(m MailboxConfig) *imappoll.Options {
 			once.Do(func() { pw, pwErr = resolvePassword(ctx, m.IMAP.PasswordCmd, m.IMAP.PasswordFile) })
 			return pw, pwErr
 		},
-		Logger: d.log,
+		Logger:      d.log,
+		DebugWriter: d.trace,
 		Notify: func(int) {
 			select {
 			case d.notify <- struct{}{}:

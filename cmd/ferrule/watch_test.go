@@ -108,7 +108,7 @@ http: {listen: %q}
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &logs, getenv: func(string) string { return "" }, now: testNow, hup: hup}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, e, []string{"watch", "-c", cfgPath}) }()
+	go func() { done <- run(ctx, e, []string{"watch", "-trace-imap", "-c", cfgPath}) }()
 
 	get := func(path string) string {
 		resp, err := http.Get("http://" + httpAddr + path)
@@ -146,6 +146,16 @@ http: {listen: %q}
 	if !strings.Contains(get("/metrics"), `ferrule_imap_connected{mailbox="demo"} 1`) {
 		t.Error("the running mailbox stopped after a failed reload")
 	}
+	// A valid reload takes effect: the mailbox is now called demo2.
+	os.WriteFile(cfgPath, []byte(strings.Replace(cfg, "name: demo", "name: demo2", 1)), 0o600)
+	hup <- os.Interrupt
+	deadline = time.Now().Add(10 * time.Second)
+	for !strings.Contains(get("/metrics"), `ferrule_imap_connected{mailbox="demo2"} 1`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("reload not applied:\n%s", get("/metrics"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 
 	cancel()
 	select {
@@ -164,7 +174,8 @@ http: {listen: %q}
 	if s, err := db.Series(context.Background(), "20261010-pwm-demo-v2-0-bbbb@example.org"); err != nil || s.Tier == "" {
 		t.Errorf("stored review: %v %v", s, err)
 	}
-	if strings.Contains(logs.String(), "pass") && strings.Contains(logs.String(), "LOGIN") {
-		t.Error("credentials in the log")
+	// The trace is on, and the password is not in it.
+	if !strings.Contains(logs.String(), "LOGIN [redacted]") || strings.Contains(logs.String(), `"pass"`) || strings.Contains(logs.String(), " pass\r") {
+		t.Errorf("IMAP trace missing or not redacted:\n%.2000s", logs.String())
 	}
 }

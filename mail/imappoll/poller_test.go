@@ -156,23 +156,27 @@ func waitCount(t *testing.T, db *store.DB, want int, within time.Duration) time.
 	}
 }
 
+// TestSyncThenIdle ingests 500 messages of the real archive, then one
+// delivered while idle.
 func TestSyncThenIdle(t *testing.T) {
 	srv := newServer(t)
-	msgs := fixtures(t, 41)
-	srv.append(t, msgs[:40])
+	msgs := mailtest.ArchiveMessages(t, 501)
+	srv.append(t, msgs[:500])
 	db := openStore(t)
-	stop := run(t, db, options(srv.addr))
-	waitCount(t, db, 40, 10*time.Second)
-	time.Sleep(50 * time.Millisecond) // let it settle into IDLE
-	srv.append(t, msgs[40:])
-	if took := waitCount(t, db, 41, 2*time.Second); took > 2*time.Second {
+	o := options(srv.addr)
+	o.BatchSize = 100
+	stop := run(t, db, o)
+	waitCount(t, db, 500, 30*time.Second)
+	time.Sleep(50 * time.Millisecond) // let it settle into IDLE (go-imap's known IDLE registration race)
+	srv.append(t, msgs[500:])
+	if took := waitCount(t, db, 501, 2*time.Second); took > 2*time.Second {
 		t.Errorf("a message delivered while idle took %v", took)
 	}
 	if err := stop(); err != nil {
 		t.Errorf("Run = %v", err)
 	}
 	uv, last, ok, _ := db.LoadCursor(t.Context(), "test")
-	if !ok || last != 41 || uv == 0 {
+	if !ok || last != 501 || uv == 0 {
 		t.Errorf("cursor = %d/%d %v", uv, last, ok)
 	}
 }
