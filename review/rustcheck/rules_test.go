@@ -514,3 +514,18 @@ func TestKlintAnnotation(t *testing.T) {
 	}
 	t.Errorf("klint annotation not reported: %s", dump(got))
 }
+
+// TestEveryRuleHasAPrompt: every rule the tests exercise has a question
+// for reply drafts.
+func TestEveryRuleHasAPrompt(t *testing.T) {
+	for rule := range prompts {
+		if Prompt(rule) == "" {
+			t.Errorf("empty prompt for %s", rule)
+		}
+	}
+	for _, rule := range []string{"safety-comment-missing", "bindings-outside-abstractions", "atomic-context-sleep", "public-api-changed", "cross-language-series"} {
+		if Prompt(rule) == "" {
+			t.Errorf("no prompt for %s", rule)
+		}
+	}
+}
