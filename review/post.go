@@ -39,7 +39,9 @@ type Post struct {
 	From    mail.Address // header sender
 	Sender  mail.Address // From with relay and DMARC munging undone
 	Author  mail.Address // patch author: in-body From, else Sender
-	Date    time.Time
+	// ReplyTo, To and Cc are the recipients a reply goes to.
+	ReplyTo, To, Cc []mail.Address
+	Date            time.Time
 
 	Kind    Kind
 	Pull    bool   // a git pull request
@@ -97,6 +99,9 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 		Subject:     m.Subject,
 		Tags:        ParseSubject(m.Subject),
 		From:        m.From,
+		ReplyTo:     m.ReplyTo,
+		To:          m.To,
+		Cc:          m.Cc,
 		Date:        m.Date,
 		Warnings:    m.Warnings,
 	}

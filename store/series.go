@@ -56,3 +56,31 @@ func (d *DB) Series(ctx context.Context, id string) (*review.SeriesReport, error
 	}
 	return &s, nil
 }
+
+// Reports returns every stored series report, highest score first: the
+// last review's view of the list.
+func (d *DB) Reports(ctx context.Context) ([]review.SeriesReport, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	rows, err := d.db.QueryContext(ctx, "SELECT report FROM series ORDER BY score DESC, id")
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	defer rows.Close()
+	var out []review.SeriesReport
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("reports: %w", err)
+		}
+		var s review.SeriesReport
+		if err := json.Unmarshal([]byte(b), &s); err != nil {
+			return nil, fmt.Errorf("reports: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	return out, nil
+}

@@ -22,10 +22,11 @@ type ReplyData struct {
 type ReplyItem struct {
 	File     string
 	Line     int
-	Rule     string
-	Severity string
-	Quote    string // diff lines, unquoted ("+", " ", "-" prefixes)
-	Prompt   string
+	Rule     string   // the first finding's rule
+	Rules    []string // every finding on these lines
+	Severity string   // the first (most severe) finding's severity
+	Quote    string   // diff lines, unquoted ("+", " ", "-" prefixes)
+	Prompt   string   // the questions, one paragraph per rule
 }
 
 // ThanksData feeds the thanks template. Its fields mirror b4 ty's

@@ -35,6 +35,11 @@ type Config struct {
 	} `yaml:"http"`
 	SMTP   *SMTPConfig   `yaml:"smtp"`
 	Digest *DigestConfig `yaml:"digest"`
+	// Drafts is the IMAP folder `ferrule reply --imap-drafts` appends to.
+	Drafts *DraftsConfig `yaml:"drafts"`
+	// Templates is a directory whose reply, thanks, digest.txt and
+	// digest.html override the embedded templates.
+	Templates string `yaml:"templates"`
 	// KernelTree is a kernel checkout for whole-file analysis and the
 	// tree's MAINTAINERS (like --tree).
 	KernelTree string `yaml:"kernel_tree"`
@@ -74,6 +79,13 @@ type SMTPConfig struct {
 	PasswordCmd  string `yaml:"password_cmd"`
 	PasswordFile string `yaml:"password_file"`
 	From         string `yaml:"from"`
+}
+
+// DraftsConfig says where reply drafts are appended over IMAP.
+type DraftsConfig struct {
+	// IMAP defaults to the first mailbox's server and login.
+	IMAP   *IMAPConfig `yaml:"imap"`
+	Folder string      `yaml:"folder"`
 }
 
 // DigestConfig is when and to whom digests go.
@@ -165,7 +177,25 @@ func (c *Config) holdsSecrets() bool {
 			return true
 		}
 	}
+	if c.Drafts != nil && c.Drafts.IMAP != nil && (c.Drafts.IMAP.PasswordCmd != "" || c.Drafts.IMAP.PasswordFile != "") {
+		return true
+	}
 	return c.SMTP != nil && (c.SMTP.PasswordCmd != "" || c.SMTP.PasswordFile != "")
+}
+
+// draftsIMAP is the server and folder for --imap-drafts.
+func (c *Config) draftsIMAP() (IMAPConfig, string, error) {
+	folder := "Drafts"
+	if c.Drafts != nil && c.Drafts.Folder != "" {
+		folder = c.Drafts.Folder
+	}
+	switch {
+	case c.Drafts != nil && c.Drafts.IMAP != nil:
+		return *c.Drafts.IMAP, folder, nil
+	case len(c.Mailboxes) > 0:
+		return c.Mailboxes[0].IMAP, folder, nil
+	}
+	return IMAPConfig{}, "", errors.New("--imap-drafts needs drafts.imap or a mailbox in the config")
 }
 
 // privateFile refuses a file group or others can read (aerc and mox do
@@ -252,6 +282,14 @@ func (c *Config) validate() error {
 		problems = append(problems, checkServer("smtp", c.SMTP.Address, c.SMTP.TLS, c.SMTP.Username, c.SMTP.PasswordCmd, c.SMTP.PasswordFile, false)...)
 		if _, err := netmail.ParseAddress(c.SMTP.From); err != nil {
 			problems = append(problems, fmt.Sprintf("smtp.from: %q is not an address", c.SMTP.From))
+		}
+	}
+	if c.Drafts != nil && c.Drafts.IMAP != nil {
+		problems = append(problems, checkServer("drafts.imap", c.Drafts.IMAP.Address, c.Drafts.IMAP.TLS, c.Drafts.IMAP.Username, c.Drafts.IMAP.PasswordCmd, c.Drafts.IMAP.PasswordFile, true)...)
+	}
+	if c.Templates != "" {
+		if fi, err := os.Stat(c.Templates); err != nil || !fi.IsDir() {
+			problems = append(problems, fmt.Sprintf("templates: %q is not a directory", c.Templates))
 		}
 	}
 	if d := c.Digest; d != nil {

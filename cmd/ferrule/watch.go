@@ -202,24 +202,29 @@ func (d *daemon) stopPollers() {
 
 func (d *daemon) pollerOptions(m MailboxConfig) *imappoll.Options {
 	interval, _ := time.ParseDuration(m.PollInterval)
+	o := imapOptions(m.Name, m.IMAP)
+	o.Folder, o.PollInterval, o.BatchSize = m.Folder, interval, m.BatchSize
+	o.Logger, o.DebugWriter = d.log, d.trace
+	o.Notify = func(int) {
+		select {
+		case d.notify <- struct{}{}:
+		default:
+		}
+	}
+	return o
+}
+
+// imapOptions is how to reach and log in to a configured IMAP server.
+// password_cmd runs once per process (or reload), when first needed.
+func imapOptions(name string, c IMAPConfig) *imappoll.Options {
 	var once sync.Once
 	var pw string
 	var pwErr error
 	return &imappoll.Options{
-		Name: m.Name, Address: m.IMAP.Address, TLS: imappoll.TLSMode(m.IMAP.TLS),
-		Username: m.IMAP.Username, Folder: m.Folder, PollInterval: interval, BatchSize: m.BatchSize,
+		Name: name, Address: c.Address, TLS: imappoll.TLSMode(c.TLS), Username: c.Username,
 		Password: func(ctx context.Context) (string, error) {
-			// password_cmd runs once per process (or reload).
-			once.Do(func() { pw, pwErr = resolvePassword(ctx, m.IMAP.PasswordCmd, m.IMAP.PasswordFile) })
+			once.Do(func() { pw, pwErr = resolvePassword(ctx, c.PasswordCmd, c.PasswordFile) })
 			return pw, pwErr
-		},
-		Logger:      d.log,
-		DebugWriter: d.trace,
-		Notify: func(int) {
-			select {
-			case d.notify <- struct{}{}:
-			default:
-			}
 		},
 	}
 }

@@ -231,25 +231,9 @@ func (p *Poller) session(ctx context.Context) error {
 
 // connect dials, logs in and selects the folder.
 func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, *imap.SelectData, error) {
-	if p.o.DebugWriter != nil {
-		opts.DebugWriter = NewRedactor(p.o.DebugWriter)
-	}
-	c, err := p.dial(opts)
+	c, err := p.login(ctx, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("connect %s: %w", p.o.Address, err)
-	}
-	pw, err := p.o.Password(ctx)
-	if err != nil {
-		c.Close()
-		return nil, nil, fmt.Errorf("%w: %v", ErrAuth, err)
-	}
-	if err := c.Login(p.o.Username, pw).Wait(); err != nil {
-		c.Close()
-		var ie *imap.Error
-		if errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAuthenticationFailed || ie.Type == imap.StatusResponseTypeNo) {
-			return nil, nil, fmt.Errorf("%w: %v", ErrAuth, err)
-		}
-		return nil, nil, fmt.Errorf("login: %w", err)
+		return nil, nil, err
 	}
 	sel, err := c.Select(p.o.Folder, nil).Wait()
 	if err != nil {
@@ -257,6 +241,31 @@ func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*imapcl
 		return nil, nil, fmt.Errorf("select %s: %w", p.o.Folder, err)
 	}
 	return c, sel, nil
+}
+
+// login dials and logs in.
+func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, error) {
+	if p.o.DebugWriter != nil {
+		opts.DebugWriter = NewRedactor(p.o.DebugWriter)
+	}
+	c, err := p.dial(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect %s: %w", p.o.Address, err)
+	}
+	pw, err := p.o.Password(ctx)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%w: %v", ErrAuth, err)
+	}
+	if err := c.Login(p.o.Username, pw).Wait(); err != nil {
+		c.Close()
+		var ie *imap.Error
+		if errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAuthenticationFailed || ie.Type == imap.StatusResponseTypeNo) {
+			return nil, fmt.Errorf("%w: %v", ErrAuth, err)
+		}
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	return c, nil
 }
 
 // SyncOnce connects, fetches what is new, and logs out: one poll, for

@@ -1,0 +1,136 @@
+package review
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"ferrule/mail"
+)
+
+// Subscription asks for every series that touches some paths, whatever
+// MAINTAINERS says (digest.subscriptions in the config).
+type Subscription struct {
+	Email string
+	Paths []string // lei dfn:-style globs, as Filter.Paths
+}
+
+// Digest is what one person should look at.
+type Digest struct {
+	Recipient mail.Address
+	Entries   []DigestEntry // by score, highest first
+}
+
+// DigestEntry is one series in a digest.
+type DigestEntry struct {
+	Series *SeriesReport
+	Why    string // how the recipient was chosen: MAINTAINERS role or subscription
+
+	NewUnsafe          int
+	AbstractionChanges int
+	CImpacts           int
+	// Hash identifies what the recipient is told about the series: its
+	// id, version, tier, reasons and findings. A digest item whose hash
+	// was sent to the recipient before is not sent again.
+	Hash string
+}
+
+// abstractionRules are changes of the shared Rust layer; cImpactRules are
+// C changes that reach Rust.
+var (
+	abstractionRules = map[string]bool{"abstraction-changed": true, "public-api-changed": true, "new-abstraction-added": true}
+	cImpactRules     = map[string]bool{"bindings-header-changed": true, "helper-changed": true, "helper-nontrivial": true,
+		"c-header-used-by-rust-changed": true, "c-inline-or-macro-wrapped-by-helper-changed": true}
+)
+
+// Digests sorts the current series that need attention (must-look and
+// should-look tiers, not superseded) into one digest per recipient: the
+// maintainers and reviewers MAINTAINERS routing named (mailing lists get no
+// digest) and the subscribers whose globs match a file of the series.
+// Recipients are ordered by address; reports must carry their routing
+// (Report with RouteOptions).
+func Digests(reports []SeriesReport, subs []Subscription) []Digest {
+	byEmail := map[string]*Digest{}
+	add := func(addr mail.Address, r *SeriesReport, why string) {
+		key := strings.ToLower(addr.Email)
+		d := byEmail[key]
+		if d == nil {
+			d = &Digest{Recipient: addr}
+			byEmail[key] = d
+		}
+		for _, e := range d.Entries {
+			if e.Series.ID == r.ID {
+				return
+			}
+		}
+		d.Entries = append(d.Entries, newEntry(r, why))
+	}
+	for i := range reports {
+		r := &reports[i]
+		if r.Superseded || (r.Tier != MustLook && r.Tier != ShouldLook) {
+			continue
+		}
+		for _, m := range r.Maintainers {
+			if strings.Contains(m.Role, "list") {
+				continue
+			}
+			add(mail.Address{Name: m.Name, Email: m.Email}, r, m.Role)
+		}
+		for _, s := range subs {
+			if g, ok := matchesPaths(r, s.Paths); ok {
+				add(mail.Address{Email: s.Email}, r, "subscribed to "+g)
+			}
+		}
+	}
+	out := make([]Digest, 0, len(byEmail))
+	for _, d := range byEmail {
+		sort.SliceStable(d.Entries, func(i, j int) bool { return d.Entries[i].Series.Score > d.Entries[j].Series.Score })
+		out = append(out, *d)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return strings.ToLower(out[i].Recipient.Email) < strings.ToLower(out[j].Recipient.Email)
+	})
+	return out
+}
+
+func matchesPaths(r *SeriesReport, globs []string) (string, bool) {
+	for _, p := range r.Patches {
+		for _, f := range p.Files {
+			for _, g := range globs {
+				if pathMatches(g, f.Path) {
+					return g, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+func newEntry(r *SeriesReport, why string) DigestEntry {
+	e := DigestEntry{Series: r, Why: why}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00", r.ID, r.Version, r.Tier, strings.Join(r.Reasons, "\x01"))
+	count := func(f Finding) {
+		switch {
+		case f.Rule == "unsafe-block-added" && f.Severity != Info:
+			e.NewUnsafe++
+		case abstractionRules[f.Rule]:
+			e.AbstractionChanges++
+		case cImpactRules[f.Rule]:
+			e.CImpacts++
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", f.Rule, f.File, f.Line)
+	}
+	for _, f := range r.Findings {
+		count(f)
+	}
+	for _, p := range r.Patches {
+		for _, f := range p.Findings {
+			count(f)
+		}
+	}
+	e.Hash = hex.EncodeToString(h.Sum(nil)[:16])
+	return e
+}
