@@ -1,0 +1,75 @@
+package review_test
+
+import (
+	"testing"
+
+	"ferrule/review"
+	"ferrule/review/diff"
+	"ferrule/review/maintainers"
+)
+
+func responsible(role, name, email string) review.Responsible {
+	return review.Responsible{Recipient: maintainers.Recipient{Name: name, Email: email, Role: role}, Why: "F: drivers/pwm/"}
+}
+
+func TestDigests(t *testing.T) {
+	pwm := []review.Responsible{
+		responsible("maintainer:PWM SUBSYSTEM", "Mo Maintainer", "mo@example.com"),
+		responsible("reviewer:PWM SUBSYSTEM", "Rita Reviewer", "rita@example.net"),
+		responsible("open list:PWM SUBSYSTEM", "", "linux-pwm@vger.kernel.org"),
+	}
+	files := func(paths ...string) []review.PatchReport {
+		var fs []diff.File
+		for _, p := range paths {
+			fs = append(fs, diff.File{Path: p})
+		}
+		return []review.PatchReport{{Number: 1, Files: fs, Findings: []review.Finding{
+			{Rule: "unsafe-block-added", Severity: review.Medium, File: paths[0], Line: 3},
+			{Rule: "unsafe-block-added", Severity: review.Info, File: paths[0], Line: 9},
+			{Rule: "abstraction-changed", Severity: review.High, File: paths[0], Line: 1},
+			{Rule: "c-header-used-by-rust-changed", Severity: review.Medium, File: paths[0], Line: 2},
+		}}}
+	}
+	reports := []review.SeriesReport{
+		{ID: "must@x", Title: "rust: pwm: must", Version: 2, Tier: review.MustLook, Score: 30, Maintainers: pwm, Patches: files("rust/kernel/pwm.rs")},
+		{ID: "old@x", Title: "rust: pwm: must", Version: 1, Tier: review.MustLook, Score: 40, Superseded: true, Maintainers: pwm, Patches: files("rust/kernel/pwm.rs")},
+		{ID: "fyi@x", Title: "pwm: typo", Tier: review.FYI, Score: 0, Maintainers: pwm, Patches: files("drivers/pwm/core.c")},
+		{ID: "should@x", Title: "pwm: demo", Tier: review.ShouldLook, Score: 8, Patches: files("drivers/pwm/pwm_demo.rs")},
+	}
+	subs := []review.Subscription{{Email: "sub@example.org", Paths: []string{"drivers/pwm/**"}}, {Email: "MO@example.com", Paths: []string{"*.rs"}}}
+	got := review.Digests(reports, subs)
+	want := map[string][]string{
+		"mo@example.com":   {"must@x", "should@x"},
+		"rita@example.net": {"must@x"},
+		"sub@example.org":  {"should@x"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d digests, want %d: %+v", len(got), len(want), got)
+	}
+	for _, d := range got {
+		var ids []string
+		for _, e := range d.Entries {
+			ids = append(ids, e.Series.ID)
+		}
+		if w := want[d.Recipient.Email]; len(ids) != len(w) || (len(ids) > 0 && ids[0] != w[0]) || (len(ids) > 1 && ids[1] != w[1]) {
+			t.Errorf("%s gets %v, want %v", d.Recipient.Email, ids, w)
+		}
+	}
+	e := got[0].Entries[0]
+	if e.NewUnsafe != 1 || e.AbstractionChanges != 1 || e.CImpacts != 1 || e.Why != "maintainer:PWM SUBSYSTEM" {
+		t.Errorf("entry = %+v", e)
+	}
+	if sub := got[0].Entries[1]; sub.Why != "subscribed to *.rs" {
+		t.Errorf("subscription why = %q", sub.Why)
+	}
+
+	// The hash is stable and changes with what the recipient is told.
+	again := review.Digests(reports, subs)
+	if again[0].Entries[0].Hash != e.Hash {
+		t.Error("hash not stable")
+	}
+	reports[0].Patches[0].Findings = reports[0].Patches[0].Findings[:1]
+	if changed := review.Digests(reports, subs); changed[0].Entries[0].Hash == e.Hash {
+		t.Error("hash did not change with the findings")
+	}
+}
