@@ -130,7 +130,8 @@ func (s *Set) Render(name string, data any) (*Mail, error) {
 			}
 			vars = v.B4Vars()
 		}
-		buf.WriteString(substituteB4(s.b4[name], vars))
+		// b4 templates are all body: b4 sets every header itself.
+		return &Mail{Body: substituteB4(s.b4[name], vars)}, nil
 	case s.html[name] != nil:
 		if err := s.html[name].Execute(&buf, data); err != nil {
 			return nil, err
