@@ -100,6 +100,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	g.log = slog.New(slog.NewTextHandler(e.stderr, nil))
 	if *dryRun {
 		g.dryRun = e.stdout
 	}

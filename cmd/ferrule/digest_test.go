@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	gomail "github.com/emersion/go-message/mail"
+
+	"ferrule/mail/mailtest"
+)
+
+// digestConfig writes a config sending through addr (plaintext: loopback).
+func digestConfig(t *testing.T, addr, user string) (cfgPath, dbPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	dbPath = filepath.Join(dir, "ferrule.db")
+	pw := filepath.Join(dir, "smtp-password")
+	if err := os.WriteFile(pw, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	auth := ""
+	if user != "" {
+		auth = fmt.Sprintf("  username: %s\n  password_file: %s\n", user, pw)
+	}
+	cfg := fmt.Sprintf(`store:
+  path: %s
+smtp:
+  address: %s
+  tls: none
+%s  from: ferrule <ferrule@example.org>
+digest:
+  link_template: https://lore.example.org/all/{msgid}/
+  subscriptions:
+    - email: Sub Scriber <sub@example.org>
+      paths: ["drivers/pwm/**"]
+`, dbPath, addr, auth)
+	cfgPath = filepath.Join(dir, "ferrule.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, dbPath
+}
+
+var boundaryRe = regexp.MustCompile(`boundary=([0-9a-f]+)`)
+
+func maskMIME(s string) string {
+	s = maskIDs(s)
+	for _, m := range boundaryRe.FindAllStringSubmatch(s, -1) {
+		s = strings.ReplaceAll(s, m[1], "BOUNDARY")
+	}
+	return s
+}
+
+// digestParts parses a digest and returns its text and HTML parts.
+func digestParts(t *testing.T, raw []byte) (to, subject, text, html string) {
+	t.Helper()
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("parse digest: %v\n%s", err, raw)
+	}
+	list, _ := r.Header.AddressList("To")
+	if len(list) == 1 {
+		to = list[0].Address
+	}
+	subject, _ = r.Header.Subject()
+	if ct, _, _ := r.Header.ContentType(); ct != "multipart/alternative" {
+		t.Errorf("digest is %s, want multipart/alternative", ct)
+	}
+	for {
+		p, err := r.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p.Body)
+		switch ct, _, _ := p.Header.(*gomail.InlineHeader).ContentType(); ct {
+		case "text/plain":
+			text = string(b)
+		case "text/html":
+			html = string(b)
+		}
+	}
+	return to, subject, text, html
+}
+
+// The dry run prints the MIME message; mail-derived strings are escaped
+// in the HTML part.
+func TestDigestDryRun(t *testing.T) {
+	cfg, _ := digestConfig(t, "127.0.0.1:1", "")
+	code, out, stderr := runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--to", "sub@example.org", "testdata/hostile.mbox", example)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, "digest-dry-run.golden", maskMIME(out))
+	to, subject, text, html := digestParts(t, []byte(out))
+	if to != "sub@example.org" || subject != "[ferrule] 2 series for you, 1 must look" {
+		t.Errorf("To %q, Subject %q", to, subject)
+	}
+	if !strings.Contains(text, `pwm: <script>alert(1)</script> "><img src=x onerror=alert(2)>`) {
+		t.Errorf("text part lost the subject:\n%s", text)
+	}
+	for _, bad := range []string{"<script>", `"><img`, "<img src=x", `<b>`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("HTML part contains %q unescaped:\n%s", bad, html)
+		}
+	}
+	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;") || !strings.Contains(html, `href="https://lore.example.org/all/evil%22/"`) {
+		t.Errorf("HTML part not escaped as expected:\n%s", html)
+	}
+	if !strings.Contains(stderr, "would send 1 digest(s)") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// Digests go to an SMTP server with AUTH; a failure is retried by the
+// next run and never recorded as sent; what was sent is not sent again.
+func TestDigestSend(t *testing.T) {
+	srv := mailtest.StartSMTP(t, "digest", "s3cret")
+	cfg, _ := digestConfig(t, srv.Addr, "digest")
+	srv.FailNext(errors.New("mailbox busy"))
+	code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
+	if code != exitRuntime || !strings.Contains(stderr, "mailbox busy") {
+		t.Fatalf("first run: exit %d, stderr %q; want a failure", code, stderr)
+	}
+	first := srv.Received()
+	if len(first) == 0 {
+		t.Fatal("nothing delivered besides the failure")
+	}
+	code, _, stderr = runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
+	if code != exitOK {
+		t.Fatalf("second run: exit %d: %s", code, stderr)
+	}
+	second := srv.Received()[len(first):]
+	if len(second) != 1 {
+		t.Fatalf("second run sent %d digests, want the 1 that failed", len(second))
+	}
+	recipients := map[string]int{}
+	for _, d := range srv.Received() {
+		to, _, text, html := digestParts(t, d.Data)
+		recipients[to]++
+		if d.From != "ferrule@example.org" || len(d.To) != 1 || d.To[0] != to || text == "" || html == "" {
+			t.Errorf("delivery %+v to %q", d.To, to)
+		}
+	}
+	for to, n := range recipients {
+		if n != 1 {
+			t.Errorf("%s got %d digests", to, n)
+		}
+	}
+	// MAINTAINERS: PWM for both series, RUST for the demo; no digest for
+	// mailing lists.
+	if len(recipients) != 4 || recipients["sub@example.org"] != 1 || recipients["pwm@example.org"] != 1 || recipients["rust@example.org"] != 1 || recipients["rust-review@example.org"] != 1 {
+		t.Errorf("recipients %v lack the subscriber or the PWM maintainer", recipients)
+	}
+	code, _, stderr = runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
+	if code != exitOK || len(srv.Received()) != len(first)+1 || !strings.Contains(stderr, "sent 0 digest(s)") {
+		t.Errorf("third run: exit %d, %d delivered in all, stderr %q; want nothing new", code, len(srv.Received()), stderr)
+	}
+}
+
+// The store's last review feeds the digest when no input is given; the
+// second peer is postfix's smtp-sink.
+func TestDigestFromStoreToSMTPSink(t *testing.T) {
+	sink := mailtest.StartSMTPSink(t)
+	cfg, db := digestConfig(t, sink.Addr, "")
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, "testdata/hostile.mbox"); code != exitOK {
+		t.Fatalf("review --db: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--to", "sub@example.org")
+	if code != exitOK {
+		t.Fatalf("digest: exit %d: %s", code, stderr)
+	}
+	msgs := sink.Messages(t)
+	if len(msgs) != 1 {
+		t.Fatalf("sink holds %d messages, want 1", len(msgs))
+	}
+	to, subject, text, _ := digestParts(t, msgs[0])
+	if to != "sub@example.org" || subject != "[ferrule] 1 series for you, 1 must look" || !strings.Contains(text, "subscribed to drivers/pwm/**") {
+		t.Errorf("To %q Subject %q\n%s", to, subject, text)
+	}
+}
