@@ -17,6 +17,7 @@ import (
 	"ferrule/mail/imappoll"
 	"ferrule/review"
 	"ferrule/store"
+	"ferrule/templates"
 )
 
 // gracePeriod is how long in-flight work may finish after a stop signal
@@ -86,7 +87,14 @@ type daemon struct {
 	// Review state, owned by the review goroutine.
 	asm    *review.Assembler
 	lastID int64
+	// reviewedNote is signalled after every review (digestLoop).
+	reviewedNote chan struct{}
+	digests      atomic.Int64 // digests sent
 }
+
+// digestRetry is the first wait after a failed digest run; it doubles up
+// to the schedule.
+var digestRetry = time.Minute
 
 type runningPoller struct {
 	p      *imappoll.Poller
@@ -107,11 +115,17 @@ func (d *daemon) run(ctx context.Context, hard context.Context, cancelHard conte
 
 	// One goroutine owns the review: it reads what the pollers stored.
 	reviewDone := make(chan struct{})
+	d.reviewedNote = make(chan struct{}, 1)
 	go func() {
 		defer close(reviewDone)
 		d.reviewLoop(hard)
 	}()
 	d.startPollers(ctx, cfg)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d.digestLoop(ctx)
+	}()
 
 	var srv *http.Server
 	if cfg.HTTP.Listen != "" {
@@ -280,6 +294,10 @@ func (d *daemon) reviewNew(ctx context.Context) {
 		return
 	}
 	d.series.Store(int64(len(rep.Series)))
+	select {
+	case d.reviewedNote <- struct{}{}:
+	default:
+	}
 	d.log.Info("reviewed", "messages", res.Counts.Total, "series", len(rep.Series))
 }
 
@@ -311,6 +329,7 @@ func (d *daemon) handler() http.Handler {
 		n, _ := d.db.CountMessages(r.Context())
 		fmt.Fprintf(w, "# HELP ferrule_stored_messages Messages in the store.\n# TYPE ferrule_stored_messages gauge\nferrule_stored_messages %d\n", n)
 		fmt.Fprintf(w, "# HELP ferrule_series Series in the last review.\n# TYPE ferrule_series gauge\nferrule_series %d\n", d.series.Load())
+		fmt.Fprintf(w, "# HELP ferrule_digests_sent_total Digest mails accepted by the SMTP server.\n# TYPE ferrule_digests_sent_total counter\nferrule_digests_sent_total %d\n", d.digests.Load())
 		fmt.Fprintf(w, "# HELP ferrule_worker_panics_total Recovered worker panics.\n# TYPE ferrule_worker_panics_total counter\nferrule_worker_panics_total %d\n", d.panics.Load())
 		d.mu.Lock()
 		defer d.mu.Unlock()
@@ -336,4 +355,74 @@ func (d *daemon) handler() http.Handler {
 		})
 	})
 	return mux
+}
+
+// digestLoop sends digests after reviews, at most one round per
+// digest.schedule (re-read after a reload): a round that delivered
+// something starts the period, and new content waits for its end. Only
+// content a recipient has not been sent goes out. A failed round leaves
+// nothing recorded as sent and is retried on a timer, the wait doubling
+// from digestRetry up to the schedule.
+func (d *daemon) digestLoop(ctx context.Context) {
+	var lastSent time.Time
+	failures := 0
+	var timer <-chan time.Time
+	for {
+		byTimer := false
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.reviewedNote:
+		case <-timer:
+			timer, byTimer = nil, true
+		}
+		d.mu.Lock()
+		cfg := d.cfg
+		d.mu.Unlock()
+		if cfg.SMTP == nil || cfg.Digest == nil || cfg.Digest.Schedule == "" {
+			continue
+		}
+		schedule, _ := time.ParseDuration(cfg.Digest.Schedule)
+		if failures > 0 && !byTimer {
+			continue // the retry timer is set
+		}
+		if due := lastSent.Add(schedule); failures == 0 && time.Now().Before(due) {
+			if timer == nil {
+				timer = time.After(time.Until(due))
+			}
+			continue
+		}
+		n, err := d.sendDigests(ctx, cfg)
+		if n > 0 {
+			lastSent = time.Now()
+		}
+		if err != nil {
+			failures++
+			wait := min(digestRetry<<min(failures-1, 16), schedule)
+			timer = time.After(wait)
+			d.log.Warn("digests failed; retrying", "in", wait, "err", err)
+			continue
+		}
+		failures = 0
+	}
+}
+
+// sendDigests mails the digests of the store's last review.
+func (d *daemon) sendDigests(ctx context.Context, cfg *Config) (int, error) {
+	set, err := templates.Load(cfg.Templates)
+	if err != nil {
+		return 0, err
+	}
+	g, err := newDigester(cfg, set, d.db, d.e.clock)
+	if err != nil {
+		return 0, err
+	}
+	g.log = d.log
+	reports, err := d.db.Reports(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := g.send(ctx, review.Digests(reports, subscriptions(cfg)))
+	d.digests.Add(int64(n))
+	return n, err
 }

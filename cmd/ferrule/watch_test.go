@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -20,6 +21,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"ferrule/mail"
+	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
 
@@ -178,4 +180,84 @@ http: {listen: %q}
 	if !strings.Contains(logs.String(), "LOGIN [redacted]") || strings.Contains(logs.String(), `"pass"`) || strings.Contains(logs.String(), " pass\r") {
 		t.Errorf("IMAP trace missing or not redacted:\n%.2000s", logs.String())
 	}
+}
+
+// TestWatchDigest: the daemon sends digests after its first review; an
+// SMTP failure is retried and then delivered once, never twice.
+func TestWatchDigest(t *testing.T) {
+	digestRetry = 50 * time.Millisecond
+	t.Cleanup(func() { digestRetry = time.Minute })
+	addr, user := memServer(t)
+	src, err := mail.Open([]string{example}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		r, err := src.Next(context.Background())
+		if err != nil {
+			break
+		}
+		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
+	}
+	src.Close()
+	smtpSrv := mailtest.StartSMTP(t, "digest", "s3cret")
+	smtpSrv.FailNext(errors.New("greylisted"))
+
+	dir := t.TempDir()
+	httpAddr := freePort(t)
+	cfg := fmt.Sprintf(`store: {path: %s}
+mailboxes:
+  - name: demo
+    imap: {address: %q, tls: none, username: user, password_cmd: echo pass}
+http: {listen: %q}
+smtp: {address: %q, tls: none, username: digest, password_cmd: echo s3cret, from: ferrule@example.org}
+digest:
+  schedule: 1h
+  subscriptions: [{email: sub@example.org, paths: ["drivers/pwm/**"]}]
+`, filepath.Join(dir, "ferrule.db"), addr, httpAddr, smtpSrv.Addr)
+	cfgPath := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o600)
+	var logs syncBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &logs, getenv: func(string) string { return "" }, now: testNow}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, []string{"watch", "-c", cfgPath}) }()
+
+	// The embedded MAINTAINERS routes the demo series to the RUST
+	// maintainers and reviewers; the subscriber asked for drivers/pwm.
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(logs.String(), "digests failed; retrying") || !containsTo(smtpSrv.Received(), "sub@example.org") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no digest retried and delivered; logs:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // a further retry round would send duplicates now
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("watch exited %d", code)
+	}
+	seen := map[string]int{}
+	for _, d := range smtpSrv.Received() {
+		seen[d.To[0]]++
+	}
+	for to, n := range seen {
+		if n != 1 {
+			t.Errorf("%s received %d digests", to, n)
+		}
+	}
+	if len(seen) < 2 {
+		t.Errorf("digests went to %v only", seen)
+	}
+}
+
+func containsTo(ds []mailtest.Delivery, to string) bool {
+	for _, d := range ds {
+		for _, r := range d.To {
+			if r == to {
+				return true
+			}
+		}
+	}
+	return false
 }
