@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"ferrule/mail/mailtest"
 	"ferrule/store"
@@ -111,5 +113,51 @@ mailboxes:
 	defer db.Close()
 	if _, last, ok, _ := db.LoadCursor(context.Background(), "pwm"); !ok || last != 500 {
 		t.Errorf("cursor at UID %d, want 500", last)
+	}
+}
+
+// TestReplyIMAPDrafts appends a reply draft to a real Dovecot's Drafts
+// folder (created on first use) and fetches it back with its \Draft flag.
+func TestReplyIMAPDrafts(t *testing.T) {
+	d := mailtest.StartDovecot(t)
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "imap-password")
+	os.WriteFile(pw, []byte(d.Password+"\n"), 0o600)
+	cfg := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`drafts:
+  imap: {address: %q, tls: none, username: %s, password_file: %s}
+`, d.Addr, d.User, pw)), 0o600)
+	code, out, stderr := runCmd(t, "", "reply", "-c", cfg, "--imap-drafts", "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org", example)
+	if code != exitOK || out != "" {
+		t.Fatalf("exit %d, stdout %q: %s", code, out, stderr)
+	}
+	c, err := imapclient.DialInsecure(d.Addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(d.User, d.Password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select("Drafts", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{Flags: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}).Collect()
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("fetch: %v, %d messages", err, len(msgs))
+	}
+	if !slices.Contains(msgs[0].Flags, imap.FlagDraft) {
+		t.Errorf("flags %v", msgs[0].Flags)
+	}
+	var body []byte
+	for _, b := range msgs[0].BodySection {
+		body = b.Bytes
+	}
+	m := parseDraft(t, string(body))
+	if m.Header.Get("In-Reply-To") != "<20261001-pwm-demo-v1-2-aaaa@example.org>" {
+		t.Errorf("In-Reply-To %q", m.Header.Get("In-Reply-To"))
+	}
+	if !bytes.Contains(body, []byte("> +        unsafe { bindings::pwm_chip_period_ns(chip.as_raw()) }")) {
+		t.Errorf("draft lacks the quoted hunk:\n%s", body)
 	}
 }
