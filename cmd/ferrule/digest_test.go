@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-smtp"
 
 	"ferrule/mail/mailtest"
 )
@@ -126,9 +127,10 @@ func TestDigestDryRun(t *testing.T) {
 func TestDigestSend(t *testing.T) {
 	srv := mailtest.StartSMTP(t, "digest", "s3cret")
 	cfg, _ := digestConfig(t, srv.Addr, "digest")
-	srv.FailNext(errors.New("mailbox busy"))
+	// A 4xx and a 5xx: neither digest is recorded as sent.
+	srv.FailNext(errors.New("mailbox busy"), &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "rejected for policy reasons"})
 	code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if code != exitRuntime || !strings.Contains(stderr, "mailbox busy") {
+	if code != exitRuntime || !strings.Contains(stderr, "mailbox busy") || !strings.Contains(stderr, "policy reasons") {
 		t.Fatalf("first run: exit %d, stderr %q; want a failure", code, stderr)
 	}
 	first := srv.Received()
@@ -140,8 +142,8 @@ func TestDigestSend(t *testing.T) {
 		t.Fatalf("second run: exit %d: %s", code, stderr)
 	}
 	second := srv.Received()[len(first):]
-	if len(second) != 1 {
-		t.Fatalf("second run sent %d digests, want the 1 that failed", len(second))
+	if len(second) != 2 {
+		t.Fatalf("second run sent %d digests, want the 2 that failed", len(second))
 	}
 	recipients := map[string]int{}
 	for _, d := range srv.Received() {
@@ -162,19 +164,26 @@ func TestDigestSend(t *testing.T) {
 		t.Errorf("recipients %v lack the subscriber or the PWM maintainer", recipients)
 	}
 	code, _, stderr = runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if code != exitOK || len(srv.Received()) != len(first)+1 || !strings.Contains(stderr, "sent 0 digest(s)") {
+	if code != exitOK || len(srv.Received()) != len(first)+2 || !strings.Contains(stderr, "sent 0 digest(s)") {
 		t.Errorf("third run: exit %d, %d delivered in all, stderr %q; want nothing new", code, len(srv.Received()), stderr)
 	}
 }
 
 // The store's last review feeds the digest when no input is given; the
-// second peer is postfix's smtp-sink.
+// second peer is postfix's smtp-sink. A sink that drops the connection
+// at DATA gets nothing recorded; the next run delivers.
 func TestDigestFromStoreToSMTPSink(t *testing.T) {
-	sink := mailtest.StartSMTPSink(t)
-	cfg, db := digestConfig(t, sink.Addr, "")
+	gone := mailtest.StartSMTPSink(t, "-q", "data")
+	cfg, db := digestConfig(t, gone.Addr, "")
 	if code, _, stderr := runCmd(t, "", "review", "--db", db, "testdata/hostile.mbox"); code != exitOK {
 		t.Fatalf("review --db: exit %d: %s", code, stderr)
 	}
+	if code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--to", "sub@example.org"); code != exitRuntime {
+		t.Fatalf("digest to a sink that disconnects: exit %d: %s", code, stderr)
+	}
+	sink := mailtest.StartSMTPSink(t)
+	b, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(b), gone.Addr, sink.Addr, 1)), 0o600)
 	code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--to", "sub@example.org")
 	if code != exitOK {
 		t.Fatalf("digest: exit %d: %s", code, stderr)

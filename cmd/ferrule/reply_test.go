@@ -131,6 +131,22 @@ func TestReplyOutputs(t *testing.T) {
 	}
 }
 
+// Without inputs, reply reads the store.
+func TestReplyFromStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ferrule.db")
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != exitOK {
+		t.Fatalf("review --db: %d %s", code, stderr)
+	}
+	code, out, stderr := runCmd(t, "", "reply", "--db", db, "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, fromFile, _ := runCmd(t, "", "reply", "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org", example)
+	if maskIDs(out) != maskIDs(fromFile) {
+		t.Errorf("draft from the store differs from the draft from the file:\n%s", out)
+	}
+}
+
 func TestReplyErrors(t *testing.T) {
 	for _, c := range []struct {
 		args []string
