@@ -123,12 +123,16 @@ func (o *Outgoing) header(contentType string, params map[string]string, cte stri
 		}
 	}
 	if len(o.References) > 0 {
-		h.SetMsgIDList("References", o.References)
+		refs := make([]string, len(o.References))
+		for i, r := range o.References {
+			refs[i] = oneLine(r)
+		}
+		h.SetMsgIDList("References", refs)
 	}
 	if o.InReplyTo != "" {
-		h.SetMsgIDList("In-Reply-To", []string{o.InReplyTo})
+		h.SetMsgIDList("In-Reply-To", []string{oneLine(o.InReplyTo)})
 	}
-	h.SetMessageID(o.MessageID)
+	h.SetMessageID(oneLine(o.MessageID))
 	h.SetSubject(o.Subject)
 	if len(o.Cc) > 0 {
 		h.SetAddressList("Cc", addressList(o.Cc))
@@ -141,6 +145,17 @@ func (o *Outgoing) header(contentType string, params map[string]string, cte stri
 	}
 	h.SetDate(o.Date)
 	return h
+}
+
+// oneLine drops line breaks and other controls from a message ID taken
+// from a hostile message, so it cannot start a header of its own.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func writeClose(w interface {

@@ -92,6 +92,25 @@ func TestComposeParsesBack(t *testing.T) {
 	}
 }
 
+// Mail-derived IDs and subjects cannot inject headers.
+func TestComposeHeaderInjection(t *testing.T) {
+	o := outgoing()
+	o.Subject = "x\r\nBcc: victim@example.com"
+	o.InReplyTo = "a@b>\r\nBcc: victim@example.com\r\nX: <c"
+	o.References = []string{"r@b\nBcc: victim@example.com"}
+	msg, err := mail.Compose(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := netmail.ReadMessage(bytes.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Header.Get("Bcc") != "" || bytes.Contains(msg, []byte("\nBcc:")) {
+		t.Errorf("header injected:\n%s", msg)
+	}
+}
+
 // A digest is multipart/alternative, text before HTML, both UTF-8.
 func TestComposeAlternative(t *testing.T) {
 	o := outgoing()

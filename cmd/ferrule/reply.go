@@ -52,7 +52,7 @@ const commentLimit = 8 << 10
 
 // loadTarget reads the inputs (or the store) and finds the series holding
 // id. pick chooses the message to answer within it.
-func loadTarget(ctx context.Context, e *env, name string, d *draftFlags, id string, inputs []string, pick func(*review.Series, string) (*review.Post, error)) (*threadTarget, error) {
+func loadTarget(ctx context.Context, e *env, d *draftFlags, id string, inputs []string, pick func(*review.Series, string) (*review.Post, error)) (*threadTarget, error) {
 	var cfg *Config
 	if d.configPath != "" {
 		c, err := loadConfig(d.configPath)
@@ -77,7 +77,7 @@ func loadTarget(ctx context.Context, e *env, name string, d *draftFlags, id stri
 			text = text[:i+1]
 		}
 		if len(text) > commentLimit {
-			text = text[:commentLimit]
+			text = text[:strings.LastIndexByte(text[:commentLimit], '\n')+1]
 		}
 		mu.Lock()
 		texts[p.MessageID] = strings.Clone(text)
@@ -168,7 +168,7 @@ func runReply(ctx context.Context, e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	t, err := loadTarget(ctx, e, "reply", &d, parseID(fs.Arg(0)), fs.Args()[1:], pickMessage)
+	t, err := loadTarget(ctx, e, &d, parseID(fs.Arg(0)), fs.Args()[1:], pickMessage)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule reply: %v\n", err)
 		return exitUsage

@@ -31,7 +31,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	t, err := loadTarget(ctx, e, "thanks", &d, parseID(fs.Arg(0)), fs.Args()[1:], pickCover)
+	t, err := loadTarget(ctx, e, &d, parseID(fs.Arg(0)), fs.Args()[1:], pickCover)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
 		return exitUsage
