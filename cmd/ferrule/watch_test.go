@@ -79,18 +79,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // configuration when a reload brings an invalid one, and stops cleanly.
 func TestWatch(t *testing.T) {
 	addr, user := memServer(t)
-	src, err := mail.Open([]string{example}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		r, err := src.Next(context.Background())
-		if err != nil {
-			break
-		}
-		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
-	}
-	src.Close()
+	appendExample(t, user)
 
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "ferrule.db")
@@ -188,18 +177,7 @@ func TestWatchDigest(t *testing.T) {
 	digestRetry = 50 * time.Millisecond
 	t.Cleanup(func() { digestRetry = time.Minute })
 	addr, user := memServer(t)
-	src, err := mail.Open([]string{example}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		r, err := src.Next(context.Background())
-		if err != nil {
-			break
-		}
-		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
-	}
-	src.Close()
+	appendExample(t, user)
 	smtpSrv := mailtest.StartSMTP(t, "digest", "s3cret")
 	smtpSrv.FailNext(errors.New("greylisted"))
 
@@ -260,4 +238,21 @@ func containsTo(ds []mailtest.Delivery, to string) bool {
 		}
 	}
 	return false
+}
+
+// appendExample puts the example mbox's messages into INBOX.
+func appendExample(t *testing.T, user *imapmemserver.User) {
+	t.Helper()
+	src, err := mail.Open([]string{example}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for {
+		r, err := src.Next(context.Background())
+		if err != nil {
+			break
+		}
+		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
+	}
 }
