@@ -65,7 +65,6 @@ func loadTarget(ctx context.Context, e *env, d *draftFlags, id string, inputs []
 	if err != nil {
 		return nil, err
 	}
-	opts.Inspect.KeepHunks = true
 	var mu sync.Mutex
 	texts := map[string]string{}
 	opts.Visit = func(p *review.Post, m *fmail.Message) {
