@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,20 +23,17 @@ const defaultLinkTemplate = "https://lore.kernel.org/r/{msgid}"
 
 // runDigest is `ferrule digest`.
 func runDigest(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "digest",
+		"usage: ferrule digest -c FILE [--dry-run] [INPUT…]",
+		"Mails each maintainer (MAINTAINERS routing plus digest.subscriptions) the current series that need them.",
+		"Series come from INPUT when given, else from the store's last review. What a recipient was sent is not sent again.",
+	)
 	configPath := fs.String("c", "", "config file (smtp, digest); required unless --dry-run")
 	dryRun := fs.Bool("dry-run", false, "print the MIME messages instead of sending them; nothing is recorded")
 	dbPath := fs.String("db", "", "sqlite store: the reviewed series, and what was already sent (default store.path, else $XDG_DATA_HOME/ferrule/ferrule.db)")
 	tree := fs.String("tree", "", "kernel checkout for whole-file analysis and its MAINTAINERS (with INPUT)")
 	templatesDir := fs.String("templates", "", "directory of templates overriding the embedded ones")
 	only := fs.String("to", "", "send only this recipient's digest")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule digest -c FILE [--dry-run] [INPUT…]")
-		fmt.Fprintln(e.stderr, "Mails each maintainer (MAINTAINERS routing plus digest.subscriptions) the current series that need them.")
-		fmt.Fprintln(e.stderr, "Series come from INPUT when given, else from the store's last review. What a recipient was sent is not sent again.")
-		fs.PrintDefaults()
-	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

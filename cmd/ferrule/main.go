@@ -134,6 +134,32 @@ func runHelp(ctx context.Context, e *env, args []string) int {
 
 // parseFlags parses a subcommand's flags; ok is false when the command
 // must return code (help was asked for, or the flags were wrong).
+// newFlagSet is a command's flag set: errors and help go to stderr, help
+// being the given lines and then the flags.
+func newFlagSet(e *env, name string, help ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		for _, l := range help {
+			fmt.Fprintln(e.stderr, l)
+		}
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseWithID is parseFlags for commands whose first argument is an ID.
+func parseWithID(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if code, ok := parseFlags(fs, args); !ok {
+		return code, false
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage, false
+	}
+	return 0, true
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

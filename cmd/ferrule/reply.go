@@ -150,22 +150,15 @@ func pickCover(s *review.Series, _ string) (*review.Post, error) {
 
 // runReply is `ferrule reply ID [INPUT…]`.
 func runReply(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("reply", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "reply",
+		"usage: ferrule reply [flags] ID [INPUT…]",
+		"Drafts a review reply to a patch or cover letter: each finding's hunk quoted with the reviewer prompt under it.",
+		"ID as in `ferrule show`. Without INPUT the store is read. Without an output flag the draft goes to stdout.",
+	)
 	var d draftFlags
 	d.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule reply [flags] ID [INPUT…]")
-		fmt.Fprintln(e.stderr, "Drafts a review reply to a patch or cover letter: each finding's hunk quoted with the reviewer prompt under it.")
-		fmt.Fprintln(e.stderr, "ID as in `ferrule show`. Without INPUT the store is read. Without an output flag the draft goes to stdout.")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseWithID(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
 	}
 	t, err := loadTarget(ctx, e, &d, parseID(fs.Arg(0)), fs.Args()[1:], pickMessage)
 	if err != nil {

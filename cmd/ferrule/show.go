@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -48,24 +47,17 @@ type interdiffReport struct {
 
 // runShow is `ferrule show ID [INPUT…]`.
 func runShow(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("show", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "show",
+		"usage: ferrule show [flags] ID [INPUT…]",
+		"ID is a series id, the Message-ID of any of its messages (with or without <>), or a lore URL.",
+		"Shows every version, trailers, files, findings with their hunks, and the interdiff from the previous version.",
+	)
 	format := fs.String("format", "text", "output format: text or json")
 	tree := fs.String("tree", "", "kernel checkout for whole-file analysis")
 	configPath := fs.String("c", "", "config file")
 	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule show [flags] ID [INPUT…]")
-		fmt.Fprintln(e.stderr, "ID is a series id, the Message-ID of any of its messages (with or without <>), or a lore URL.")
-		fmt.Fprintln(e.stderr, "Shows every version, trailers, files, findings with their hunks, and the interdiff from the previous version.")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseWithID(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(e.stderr, "ferrule show: unknown --format %q (text, json)\n", *format)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -12,24 +11,17 @@ import (
 
 // runThanks is `ferrule thanks ID [INPUT…]`: b4 ty's "applied" reply.
 func runThanks(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("thanks", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "thanks",
+		"usage: ferrule thanks [flags] ID [INPUT…]",
+		"Drafts a b4-ty-style \"Applied, thanks!\" reply to the series' cover letter (or first patch).",
+		"A thanks template may use b4's ${fromname}, ${subject}, ${quote}, ${summary}, … variables.",
+	)
 	var d draftFlags
 	d.register(fs)
 	branch := fs.String("branch", "", "the branch the series was applied to (${branch})")
 	treeName := fs.String("treename", "", `the tree's name (${treename}, default "local tree")`)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule thanks [flags] ID [INPUT…]")
-		fmt.Fprintln(e.stderr, "Drafts a b4-ty-style \"Applied, thanks!\" reply to the series' cover letter (or first patch).")
-		fmt.Fprintln(e.stderr, "A thanks template may use b4's ${fromname}, ${subject}, ${quote}, ${summary}, … variables.")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseWithID(fs, args); !ok {
 		return code
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
 	}
 	t, err := loadTarget(ctx, e, &d, parseID(fs.Arg(0)), fs.Args()[1:], pickCover)
 	if err != nil {
