@@ -256,3 +256,20 @@ func appendExample(t *testing.T, user *imapmemserver.User) {
 		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
 	}
 }
+
+// A broken template stops the daemon at start-up, naming file and line.
+func TestWatchBrokenTemplate(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "digest.txt"), []byte("Subject: x\n\n{{.Nope\n"), 0o644)
+	cfgPath := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`store: {path: %s}
+templates: %s
+mailboxes:
+  - name: demo
+    imap: {address: "127.0.0.1:1", tls: none, username: user, password_cmd: echo pass}
+`, filepath.Join(dir, "f.db"), dir)), 0o600)
+	code, _, stderr := runCmd(t, "", "watch", "-c", cfgPath)
+	if code != exitUsage || !strings.Contains(stderr, "digest.txt:3") {
+		t.Errorf("exit %d, stderr %q; want a usage error naming digest.txt:3", code, stderr)
+	}
+}
