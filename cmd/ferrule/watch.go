@@ -302,10 +302,10 @@ func (d *daemon) reviewNew(ctx context.Context) {
 }
 
 // daemonAnalysis checks the templates and returns the checkers and
-// routing for a configuration: the
-// kernel tree's knowledge and MAINTAINERS when kernel_tree is set. The
-// daemon does not re-apply every series to the tree on each arrival;
-// `ferrule review --tree` does that on demand.
+// routing for a configuration: the kernel tree's knowledge and
+// MAINTAINERS when kernel_tree is set. The daemon does not re-apply every
+// series to the tree on each arrival; `ferrule review --tree` does that
+// on demand.
 func daemonAnalysis(cfg *Config) (*review.IngestOptions, error) {
 	// Templates are checked at start-up and on reload, not first when a
 	// digest is due.
