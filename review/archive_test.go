@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -22,23 +21,7 @@ func openArchive(tb testing.TB) (io.ReadCloser, func()) {
 	if testing.Short() {
 		tb.Skip("whole-archive test skipped in -short mode")
 	}
-	path := filepath.Join(mailtest.SharedDir(tb, "lists"), "linux-pwm-2019-2026.mbox.xz")
-	if _, err := exec.LookPath("xz"); err != nil {
-		tb.Skip("xz not installed (.ci/run installs xz-utils)")
-	}
-	cmd := exec.Command("xz", "-dc", path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	return out, func() {
-		_ = out.Close()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}
+	return mailtest.OpenArchive(tb)
 }
 
 // TestWholeArchive reviews all seven years of linux-pwm: every message is

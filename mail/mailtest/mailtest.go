@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,11 +94,9 @@ func firstDiff(want, got string) string {
 	return ""
 }
 
-// ArchiveMessages returns the first n messages with distinct Message-IDs
-// of the real linux-pwm archive (streamed through xz), as raw bytes. It
-// skips when the archive or xz is missing. Message-IDs are found with a
-// plain header scan (this package may not import mail).
-func ArchiveMessages(tb testing.TB, n int) [][]byte {
+// OpenArchive streams the real linux-pwm archive (mboxrd) through xz; stop
+// ends the stream. It skips when the archive or xz is missing.
+func OpenArchive(tb testing.TB) (r io.ReadCloser, stop func()) {
 	tb.Helper()
 	path := filepath.Join(SharedDir(tb, "lists"), "linux-pwm-2019-2026.mbox.xz")
 	if _, err := exec.LookPath("xz"); err != nil {
@@ -111,7 +110,21 @@ func ArchiveMessages(tb testing.TB, n int) [][]byte {
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	return out, func() {
+		_ = out.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
+}
+
+// ArchiveMessages returns the first n messages with distinct Message-IDs
+// of the real linux-pwm archive (streamed through xz), as raw bytes. It
+// skips when the archive or xz is missing. Message-IDs are found with a
+// plain header scan (this package may not import mail).
+func ArchiveMessages(tb testing.TB, n int) [][]byte {
+	tb.Helper()
+	out, stop := OpenArchive(tb)
+	defer stop()
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var msgs [][]byte
