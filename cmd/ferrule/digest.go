@@ -72,7 +72,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	var db *store.DB
 	var reports []review.SeriesReport
 	if fs.NArg() > 0 {
-		reports, err = reviewInputs(ctx, e, cfg, *configPath, *tree, fs.Args())
+		reports, err = reviewInputs(ctx, e, cfg, *tree, fs.Args())
 		if err != nil {
 			return fail(exitRuntime, err)
 		}
@@ -123,8 +123,8 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 }
 
 // reviewInputs reviews the given inputs as `ferrule review` would.
-func reviewInputs(ctx context.Context, e *env, cfg *Config, configPath, tree string, inputs []string) ([]review.SeriesReport, error) {
-	opts, _, err := configuredAnalysis(configPath, tree)
+func reviewInputs(ctx context.Context, e *env, cfg *Config, tree string, inputs []string) ([]review.SeriesReport, error) {
+	opts, err := cfg.analysis(tree)
 	if err != nil {
 		return nil, err
 	}

@@ -53,15 +53,16 @@ const commentLimit = 8 << 10
 // loadTarget reads the inputs (or the store) and finds the series holding
 // id. pick chooses the message to answer within it.
 func loadTarget(ctx context.Context, e *env, d *draftFlags, id string, inputs []string, pick func(*review.Series, string) (*review.Post, error)) (*threadTarget, error) {
-	var cfg *Config
+	var cfg *Config // nil: no config given
+	settings := &Config{}
 	if d.configPath != "" {
 		c, err := loadConfig(d.configPath)
 		if err != nil {
 			return nil, err
 		}
-		cfg = c
+		cfg, settings = c, c
 	}
-	opts, _, err := configuredAnalysis(d.configPath, d.tree)
+	opts, err := settings.analysis(d.tree)
 	if err != nil {
 		return nil, err
 	}

@@ -136,19 +136,24 @@ func runReview(ctx context.Context, e *env, args []string) int {
 // configuredAnalysis applies a config file (if any) under the flags: a
 // --tree flag wins over kernel_tree. It also returns the leaf allow-list.
 func configuredAnalysis(configPath, tree string) (*review.IngestOptions, []string, error) {
-	var leafAllow []string
+	c := &Config{}
 	if configPath != "" {
-		c, err := loadConfig(configPath)
-		if err != nil {
+		var err error
+		if c, err = loadConfig(configPath); err != nil {
 			return nil, nil, err
 		}
-		if tree == "" {
-			tree = c.KernelTree
-		}
-		leafAllow = c.Rust.LeafAllow
 	}
-	opts, err := analysisOptions(tree, leafAllow)
-	return opts, leafAllow, err
+	opts, err := c.analysis(tree)
+	return opts, c.Rust.LeafAllow, err
+}
+
+// analysis is analysisOptions for a loaded config; a --tree flag wins
+// over kernel_tree.
+func (c *Config) analysis(tree string) (*review.IngestOptions, error) {
+	if tree == "" {
+		tree = c.KernelTree
+	}
+	return analysisOptions(tree, c.Rust.LeafAllow)
 }
 
 // analysisOptions wires the Rust checker and MAINTAINERS routing, from a
