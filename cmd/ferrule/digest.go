@@ -179,9 +179,7 @@ func newDigester(cfg *Config, set *templates.Set, db *store.DB, now func() time.
 		g.from = fmail.Address{Name: a.Name, Email: a.Address}
 		g.smtp = &smtpsend.Options{Address: s.Address, TLS: smtpsend.TLSMode(s.TLS), Username: s.Username,
 			LocalName: g.from.Domain(),
-			Password: func(ctx context.Context) (string, error) {
-				return resolvePassword(ctx, s.PasswordCmd, s.PasswordFile)
-			}}
+			Password:  cachedPassword(s.PasswordCmd, s.PasswordFile)}
 	}
 	return g, nil
 }

@@ -22,13 +22,10 @@ func digestConfig(t *testing.T, addr, user string) (cfgPath, dbPath string) {
 	t.Helper()
 	dir := t.TempDir()
 	dbPath = filepath.Join(dir, "ferrule.db")
-	pw := filepath.Join(dir, "smtp-password")
-	if err := os.WriteFile(pw, []byte("s3cret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	auth := ""
 	if user != "" {
-		auth = fmt.Sprintf("  username: %s\n  password_file: %s\n", user, pw)
+		// password_cmd counts its runs in pwcalls (see passwordRuns).
+		auth = fmt.Sprintf("  username: %s\n  password_cmd: echo run >> %s; echo s3cret\n", user, filepath.Join(dir, "pwcalls"))
 	}
 	cfg := fmt.Sprintf(`store:
   path: %s
@@ -47,6 +44,12 @@ digest:
 		t.Fatal(err)
 	}
 	return cfgPath, dbPath
+}
+
+// passwordRuns counts how often the config's password_cmd ran.
+func passwordRuns(t *testing.T, cfgPath string) int {
+	b, _ := os.ReadFile(filepath.Join(filepath.Dir(cfgPath), "pwcalls"))
+	return strings.Count(string(b), "run")
 }
 
 var boundaryRe = regexp.MustCompile(`boundary=([0-9a-f]+)`)
@@ -136,6 +139,9 @@ func TestDigestSend(t *testing.T) {
 	first := srv.Received()
 	if len(first) == 0 {
 		t.Fatal("nothing delivered besides the failure")
+	}
+	if n := passwordRuns(t, cfg); n != 1 {
+		t.Errorf("password_cmd ran %d times for %d deliveries, want once", n, len(first)+2)
 	}
 	code, _, stderr = runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
 	if code != exitOK {

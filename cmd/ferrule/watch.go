@@ -231,15 +231,21 @@ func (d *daemon) pollerOptions(m MailboxConfig) *imappoll.Options {
 // imapOptions is how to reach and log in to a configured IMAP server.
 // password_cmd runs once per process (or reload), when first needed.
 func imapOptions(name string, c IMAPConfig) *imappoll.Options {
+	return &imappoll.Options{
+		Name: name, Address: c.Address, TLS: imappoll.TLSMode(c.TLS), Username: c.Username,
+		Password: cachedPassword(c.PasswordCmd, c.PasswordFile),
+	}
+}
+
+// cachedPassword resolves password_cmd or password_file once, when first
+// asked, and then answers from memory.
+func cachedPassword(cmd, file string) func(context.Context) (string, error) {
 	var once sync.Once
 	var pw string
 	var pwErr error
-	return &imappoll.Options{
-		Name: name, Address: c.Address, TLS: imappoll.TLSMode(c.TLS), Username: c.Username,
-		Password: func(ctx context.Context) (string, error) {
-			once.Do(func() { pw, pwErr = resolvePassword(ctx, c.PasswordCmd, c.PasswordFile) })
-			return pw, pwErr
-		},
+	return func(ctx context.Context) (string, error) {
+		once.Do(func() { pw, pwErr = resolvePassword(ctx, cmd, file) })
+		return pw, pwErr
 	}
 }
 
