@@ -42,7 +42,8 @@ type DigestEntry struct {
 var (
 	abstractionRules = map[string]bool{"abstraction-changed": true, "public-api-changed": true, "new-abstraction-added": true}
 	cImpactRules     = map[string]bool{"bindings-header-changed": true, "helper-changed": true, "helper-nontrivial": true,
-		"c-header-used-by-rust-changed": true, "c-inline-or-macro-wrapped-by-helper-changed": true}
+		"c-header-used-by-rust-changed": true, "c-inline-or-macro-wrapped-by-helper-changed": true,
+		"c-function-called-by-rust-changed": true}
 )
 
 // Digests sorts the current series that need attention (must-look and

@@ -69,6 +69,9 @@ type Finding struct {
 	// Excerpt is the flagged line with a little hunk context, in diff
 	// form (" ", "+", "-" prefixes).
 	Excerpt string `json:"excerpt"`
+	// RustUsers, on C→Rust impact findings, are the Rust and helper files
+	// that use the changed C symbol.
+	RustUsers []string `json:"rust_users,omitempty"`
 }
 
 // CheckInput is what a [Checker] sees of one patch.
@@ -99,4 +102,12 @@ type Checker interface {
 // series once it is assembled (cross-patch rules).
 type SeriesChecker interface {
 	CheckSeries(s *Series) []Finding
+}
+
+// A ResultChecker revisits the findings of a whole assembled input, after
+// every SeriesChecker ran: rules that depend on what else the input holds
+// (when a Rust file first appeared, say). FinishResult must be
+// idempotent: the daemon runs it again after every incremental review.
+type ResultChecker interface {
+	FinishResult(res *Result)
 }

@@ -197,15 +197,18 @@ func unparsed(raw *mail.Raw, err error) *Post {
 }
 
 // RunSeriesCheckers runs the checkers that implement SeriesChecker on
-// every series of res.
+// every series of res, then those that implement ResultChecker on res.
 func RunSeriesCheckers(res *Result, checkers []Checker) {
 	for _, c := range checkers {
-		sc, ok := c.(SeriesChecker)
-		if !ok {
-			continue
+		if sc, ok := c.(SeriesChecker); ok {
+			for _, s := range res.Series {
+				s.Findings = append(s.Findings, sc.CheckSeries(s)...)
+			}
 		}
-		for _, s := range res.Series {
-			s.Findings = append(s.Findings, sc.CheckSeries(s)...)
+	}
+	for _, c := range checkers {
+		if rc, ok := c.(ResultChecker); ok {
+			rc.FinishResult(res)
 		}
 	}
 }

@@ -70,8 +70,7 @@ var violations = map[string]bool{
 	"unsafe-trait-missing-safety-doc": true, "unsafe-op-in-unsafe-fn": true, "safety-lint-suppressed": true,
 	"bindings-outside-abstractions": true, "duplicate-abstraction": true, "atomic-context-sleep": true,
 	"invariant-comment-missing": true, "unsafe-globals-asm-ffi-decl": true, "raw-handle-escape-in-leaf": true,
-	"safety-contract-changed": true, "c-header-used-by-rust-changed": true,
-	"c-inline-or-macro-wrapped-by-helper-changed": true, "helper-nontrivial": true, "panic-in-kernel": true,
+	"safety-contract-changed": true, "helper-nontrivial": true, "panic-in-kernel": true,
 	"float-arithmetic": true,
 }
 
@@ -219,7 +218,7 @@ func blastRadius(s *Series, findings []Finding) string {
 		}
 	}
 	for _, f := range findings {
-		if f.Rule == "c-header-used-by-rust-changed" && !seen[diff.CHeader] {
+		if (f.Rule == "c-header-used-by-rust-changed" || f.Rule == "c-inline-or-macro-wrapped-by-helper-changed") && !seen[diff.CHeader] {
 			seen[diff.CHeader] = true
 			layers = append(layers, "C header used by Rust")
 		}
@@ -269,6 +268,7 @@ var phrases = map[string][2]string{
 	"helper-nontrivial":                           {"C helper with logic", "C helpers with logic"},
 	"bindings-header-changed":                     {"change to what C Rust sees", "changes to what C Rust sees"},
 	"c-inline-or-macro-wrapped-by-helper-changed": {"changed inline or macro that a Rust helper wraps", "changed inlines or macros that Rust helpers wrap"},
+	"c-function-called-by-rust-changed":           {"change to a C function Rust calls", "changes to C functions Rust calls"},
 }
 
 // describe says in plain words what a group of findings is.

@@ -1,9 +1,7 @@
 package rustcheck
 
 import (
-	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"ferrule/review"
@@ -66,8 +64,8 @@ func (c *Checker) checkCSide(f *findings, file *diff.File) {
 			post, _ := hunkWindows(file, &file.Hunks[i])
 			f.checkHelpers(post, file.Path == "rust/helpers/helpers.c")
 		}
-	case file.Class == diff.CHeader:
-		c.checkHeader(f, file)
+	case file.Class == diff.CHeader || file.Class == diff.CSource:
+		c.checkCImpact(f, file)
 	}
 }
 
@@ -149,162 +147,6 @@ func (f *findings) helperBody(w *window, row int, name string) {
 			return
 		}
 	}
-}
-
-// checkHeader runs c-header-used-by-rust-changed and
-// c-inline-or-macro-wrapped-by-helper-changed on a C header.
-func (c *Checker) checkHeader(f *findings, file *diff.File) {
-	k := c.knowledge
-	inH := k.Headers[file.Path]
-	type sym struct {
-		name       string
-		inline     bool
-		definition bool // a prototype, type or macro definition line changed
-		row        int
-		w          *window
-	}
-	var syms []sym
-	seen := map[string]bool{}
-	for i := range file.Hunks {
-		h := &file.Hunks[i]
-		post, pre := hunkWindows(file, h)
-		enclosing, enclosingInline := "", ""
-		if m := cSectionRe.FindStringSubmatch(h.Section); m != nil {
-			enclosing = m[3]
-		} else if m := cInlineRe.FindStringSubmatch(h.Section); m != nil {
-			enclosingInline = m[2]
-		}
-		for _, w := range []*window{post, pre} {
-			inlineAt := inlineRows(w)
-			for r, l := range w.lines {
-				if !l.changed {
-					continue
-				}
-				add := func(name string, inline, def bool) {
-					if name == "" || cKeywords[name] || seen[name] {
-						return
-					}
-					seen[name] = true
-					syms = append(syms, sym{name, inline, def, r, w})
-				}
-				t := l.text
-				if inl := inlineAt[r]; inl != "" {
-					enclosingInline = inl
-				}
-				switch {
-				case cDefineRe.MatchString(t):
-					add(cDefineRe.FindStringSubmatch(t)[1], true, true)
-				case cInlineRe.MatchString(t):
-					add(cInlineRe.FindStringSubmatch(t)[2], true, true)
-				case cTypeRe.MatchString(t):
-					add(cTypeRe.FindStringSubmatch(t)[2], false, true)
-				case cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(t, "\t") && !strings.HasPrefix(t, "    "):
-					add(cProtoRe.FindStringSubmatch(t)[1], false, true)
-				case cEnumConstRe.MatchString(t):
-					add(cEnumConstRe.FindStringSubmatch(t)[1], false, false)
-				case enclosingInline != "":
-					add(enclosingInline, true, true) // the body of an inline function
-				case enclosing != "":
-					add(enclosing, false, true) // a field of the enclosing type
-				}
-			}
-		}
-	}
-	var hits []string
-	for _, s := range syms {
-		uses := k.usesOf(s.name)
-		if len(uses) > 0 {
-			sev := review.High
-			if s.definition && anyUnsafe(uses) {
-				sev = review.Critical
-			}
-			hits = append(hits, s.name)
-			f.add("c-header-used-by-rust-changed", sev, review.Certain, s.w, s.row,
-				"%s changed and Rust uses it: %s", s.name, describeUses(uses))
-		}
-		if s.inline {
-			switch helper := k.Helpers[s.name]; {
-			case helper != "":
-				f.add("c-inline-or-macro-wrapped-by-helper-changed", review.High, review.Certain, s.w, s.row,
-					"%s is wrapped by rust_helper_%s in %s: the helper and its Rust callers' SAFETY comments need a look", s.name, s.name, helper)
-			case !k.FromTree && k.helperFileFor(file.Path) != "":
-				f.add("c-inline-or-macro-wrapped-by-helper-changed", review.Medium, review.NeedsPostImage, s.w, s.row,
-					"%s is an inline function or macro and %s wraps this header's inlines; check for rust_helper_%s (use --tree)", s.name, k.helperFileFor(file.Path), s.name)
-			}
-		}
-	}
-	if inH && len(hits) == 0 {
-		names := make([]string, 0, len(syms))
-		for _, s := range syms {
-			names = append(names, s.name)
-		}
-		sort.Strings(names)
-		detail := "no changed symbol found"
-		if len(names) > 0 {
-			detail = "changed: " + strings.Join(names, ", ")
-		}
-		// That bindgen reads the header is known; whether Rust uses the
-		// changed symbols needs a tree (--tree), so say so.
-		fd := fmt.Sprintf("%s is read by bindgen for the Rust bindings (%s)", file.Path, detail)
-		if !k.FromTree {
-			fd += "; use --tree to find the Rust users"
-		}
-		f.addFileConf("c-header-used-by-rust-changed", review.Medium, review.Certain, file, fd)
-	}
-}
-
-func anyUnsafe(uses []Use) bool {
-	for _, u := range uses {
-		if strings.Contains(u.Text, "unsafe") || strings.Contains(u.Text, "Opaque<") {
-			return true
-		}
-	}
-	return false
-}
-
-func describeUses(uses []Use) string {
-	var parts []string
-	for i, u := range sortedUses(uses) {
-		if i == 3 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(uses)-3))
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s:%d", u.File, u.Line))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// usesOf returns the Rust uses of a C symbol; an enum constant also
-// matches bindgen's <enum>_<CONSTANT> names.
-func (k *Knowledge) usesOf(name string) []Use {
-	out := append([]Use{}, k.RustUses[name]...)
-	if strings.ToUpper(name) == name && len(name) > 3 {
-		for key, us := range k.RustUses {
-			if key != name && strings.HasSuffix(key, "_"+name) {
-				out = append(out, us...)
-			}
-		}
-	}
-	return out
-}
-
-// inlineRows names, for each row, the inline function whose definition
-// (visible above in the window) the row belongs to, in one pass.
-func inlineRows(w *window) []string {
-	out := make([]string, len(w.lines))
-	cur := ""
-	for r, l := range w.lines {
-		if strings.Contains(l.text, "inline") {
-			if m := cInlineRe.FindStringSubmatch(l.text); m != nil {
-				cur = m[2]
-			}
-		}
-		out[r] = cur
-		if strings.HasPrefix(l.text, "}") {
-			cur = ""
-		}
-	}
-	return out
 }
 
 func firstWord(s string) string {

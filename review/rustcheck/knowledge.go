@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -24,10 +23,15 @@ type Knowledge struct {
 	// Helpers maps a C function or macro name to the helper file that
 	// defines rust_helper_<name> (known from a tree only).
 	Helpers map[string]string
-	// RustUses maps a C symbol to the Rust lines that use it as
-	// bindings::NAME, rust_helper_NAME or RUST_CONST_HELPER_NAME (known
-	// from a tree only).
+	// RustUses maps a C symbol to where the Rust layer uses it: Rust
+	// lines naming bindings::NAME, rust_helper_NAME or
+	// RUST_CONST_HELPER_NAME, and helper files that define or call it.
+	// From a tree each use has its line; the embedded snapshot
+	// (rust-c-symbols.tsv) has files and counts.
 	RustUses map[string][]Use
+	// Arches are the architectures the kernel builds Rust for; code under
+	// arch/<other>/ never reaches Rust. Empty means unknown (all count).
+	Arches map[string]bool
 	// HeaderLinks maps a rust/kernel file to the C headers its
 	// srctree/include links name (known from a tree only).
 	HeaderLinks map[string][]string
@@ -35,14 +39,18 @@ type Knowledge struct {
 	FromTree bool
 }
 
-// Use is one Rust line that uses a C symbol.
+// Use is one place where the Rust layer uses a C symbol.
 type Use struct {
 	File string `json:"file"`
-	Line int    `json:"line"`
-	Text string `json:"text"`
+	Line int    `json:"line,omitempty"` // 0 when known from the snapshot
+	Text string `json:"text,omitempty"`
+	// Kind is how the symbol is reached: UseBinding, UseHelper, … .
+	Kind string `json:"kind"`
+	// Count is the number of uses in File (snapshot rows), else 1.
+	Count int `json:"count,omitempty"`
 }
 
-//go:embed snapshot/*.txt
+//go:embed snapshot/*.txt snapshot/*.tsv snapshot/MAINTAINERS
 var snapshotFS embed.FS
 
 var includeRe = regexp.MustCompile(`#include\s+[<"]([^>"]+)[>"]`)
@@ -76,6 +84,15 @@ func SnapshotFS(fsys fs.FS) *Knowledge {
 			}
 		}
 	}
+	if b, err := fs.ReadFile(fsys, "rust-c-symbols.tsv"); err == nil {
+		if uses, err := ParseSymbolTable(string(b)); err == nil {
+			k.RustUses = uses
+			k.indexHelpers()
+		}
+	}
+	if b, err := fs.ReadFile(fsys, "rust-arch-support.txt"); err == nil {
+		k.Arches = ParseArchSupport(string(b))
+	}
 	if b, err := fs.ReadFile(fsys, "rust-helpers-files.txt"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], "rust/helpers/") {
@@ -98,34 +115,23 @@ func headerPath(section, inc string) string {
 	return "include/" + inc
 }
 
-// MaintainersSnapshot returns the embedded MAINTAINERS excerpt: the RUST
-// stanzas and the C stanzas that own Rust files.
+// MaintainersSnapshot returns the embedded MAINTAINERS: a complete recent
+// copy of the kernel's file (regenerate with `ferrule kernel-snapshot`).
 func MaintainersSnapshot() string {
-	b, _ := snapshotFS.ReadFile("snapshot/maintainers-rust-stanzas.txt")
+	b, _ := snapshotFS.ReadFile("snapshot/MAINTAINERS")
 	return string(b)
 }
 
-// helperFileFor guesses the helper file that wraps a header's inline
-// functions: rust/helpers/<base>.c for include/…/<base>.h.
-func (k *Knowledge) helperFileFor(header string) string {
-	base := strings.TrimSuffix(path.Base(header), ".h")
-	f := "rust/helpers/" + base + ".c"
-	if k.HelperFiles[f] {
-		return f
-	}
-	return ""
-}
-
-// sortedUses returns uses ordered by file and line.
-func sortedUses(us []Use) []Use {
-	out := append([]Use{}, us...)
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].File != out[j].File {
-			return out[i].File < out[j].File
+// indexHelpers fills Helpers (C name → helper file) from the helper rows
+// of RustUses.
+func (k *Knowledge) indexHelpers() {
+	for name, us := range k.RustUses {
+		for _, u := range us {
+			if u.Kind == UseHelper {
+				k.Helpers[name] = u.File
+			}
 		}
-		return out[i].Line < out[j].Line
-	})
-	return out
+	}
 }
 
 // NewKnowledge returns empty tree knowledge, to be filled with the Add
@@ -148,7 +154,7 @@ func (k *Knowledge) AddRustSource(path string, content []byte) {
 	for i, l := range strings.Split(string(content), "\n") {
 		for _, re := range []*regexp.Regexp{bindingsNameRe, helperNameRe, constHelperRe} {
 			for _, m := range re.FindAllStringSubmatch(l, -1) {
-				k.RustUses[m[1]] = append(k.RustUses[m[1]], Use{File: path, Line: i + 1, Text: strings.TrimSpace(l)})
+				k.RustUses[m[1]] = append(k.RustUses[m[1]], Use{File: path, Line: i + 1, Text: strings.TrimSpace(l), Kind: UseBinding, Count: 1})
 			}
 		}
 		for _, m := range srctreeLinkRe.FindAllStringSubmatch(l, -1) {
@@ -164,6 +170,7 @@ func (k *Knowledge) AddRustSource(path string, content []byte) {
 // definitions and the headers it includes.
 func (k *Knowledge) AddHelperSource(path string, content []byte) {
 	k.HelperFiles[path] = true
+	k.addHelperCalls(path, string(content))
 	for _, l := range strings.Split(string(content), "\n") {
 		if m := helperNameRe.FindStringSubmatch(l); m != nil && !strings.HasSuffix(strings.TrimSpace(l), ";") {
 			k.Helpers[m[1]] = path

@@ -75,12 +75,3 @@ func leafOr(w *window, leaf, other review.Severity) review.Severity {
 	}
 	return other
 }
-
-// addFileConf is addFile with a chosen confidence.
-func (f *findings) addFileConf(rule string, sev review.Severity, conf review.Confidence, file *diff.File, msg string) {
-	n := len(f.list)
-	f.addFile(rule, sev, file, "%s", msg)
-	if len(f.list) > n {
-		f.list[len(f.list)-1].Confidence = conf
-	}
-}

@@ -1,0 +1,196 @@
+package rustcheck
+
+import (
+	"regexp"
+	"strings"
+
+	"ferrule/review"
+	"ferrule/review/diff"
+)
+
+// C→Rust impact (RULES.md group D, symbol level): a C change is reported
+// only when a symbol it changes is used by the Rust layer, naming the
+// symbol and the Rust files that use it.
+
+var (
+	cGuardRe       = regexp.MustCompile(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`)
+	cFuncMacroRe   = regexp.MustCompile(`^\s*#\s*define\s+\w+\(`)
+	cFuncDefRe     = regexp.MustCompile(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`)
+	cStaticProtoRe = regexp.MustCompile(`^static\s+(?:(?:const|struct|enum|union|unsigned|signed)\s+)*\w+[\s*]+(\w+)\s*\(`)
+	exportNameRe   = regexp.MustCompile(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`)
+	cConfigElseRe  = regexp.MustCompile(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`)
+)
+
+// cChange is one changed C symbol of a patch.
+type cChange struct {
+	name string
+	// how: "definition" (prototype, type, macro, enum constant, export)
+	// or "body" (the code of a function).
+	how string
+	// inline: a static inline function or a function-like macro — Rust
+	// reaches it only through a helper.
+	inline bool
+	// stub: an inline in the !CONFIG_… branch (#else), whose real
+	// definition is elsewhere.
+	stub bool
+	row  int
+	w    *window
+}
+
+// checkCImpact reports the changed symbols of a C file that Rust uses.
+func (c *Checker) checkCImpact(f *findings, file *diff.File) {
+	k := c.knowledge
+	if !k.RustArch(file.Path) || strings.HasPrefix(file.Path, "tools/") || strings.HasPrefix(file.Path, "Documentation/") {
+		return
+	}
+	for _, ch := range changedCSymbols(file) {
+		im := k.ImpactOf(ch.name)
+		if im == nil {
+			continue
+		}
+		if ch.inline && !im.Wrapped {
+			// bindgen cannot call a static inline or a function-like
+			// macro: Rust's bindings::NAME is the real function, and
+			// this is another definition (usually a !CONFIG stub).
+			continue
+		}
+		if ch.stub && !im.Wrapped {
+			continue
+		}
+		n := len(f.list)
+		users := describeFiles(im.Users)
+		switch {
+		case ch.inline || (im.Wrapped && !im.Direct):
+			msg := ch.name + " changed: wrapped by " + describeFiles(im.Helpers)
+			if users != "" {
+				msg += ", called from " + users
+			}
+			f.add("c-inline-or-macro-wrapped-by-helper-changed", review.High, review.Certain, ch.w, ch.row, "%s", msg)
+		case ch.how == "body":
+			f.add("c-function-called-by-rust-changed", review.Medium, review.Certain, ch.w, ch.row,
+				"behaviour of a function Rust calls changed: %s, called from %s", ch.name, describeFiles(im.Files()))
+		case file.Class == diff.CSource:
+			f.add("c-function-called-by-rust-changed", review.High, review.Certain, ch.w, ch.row,
+				"%s changed (definition or export): used by %s", ch.name, describeFiles(im.Files()))
+		default:
+			f.add("c-header-used-by-rust-changed", review.High, review.Certain, ch.w, ch.row,
+				"%s changed: used by %s", ch.name, describeFiles(im.Files()))
+		}
+		if len(f.list) > n {
+			f.list[len(f.list)-1].RustUsers = im.Files()
+		}
+	}
+}
+
+// changedCSymbols finds the C symbols a file's hunks change: defined
+// (macros, inline and other functions, types, enum constants, exports)
+// or, for functions, whose bodies the changed lines fall in. Include
+// guards, comment-only and blank lines change nothing.
+func changedCSymbols(file *diff.File) []cChange {
+	var out []cChange
+	seen := map[string]int{}
+	for i := range file.Hunks {
+		h := &file.Hunks[i]
+		post, pre := hunkWindows(file, h)
+		for _, w := range []*window{post, pre} {
+			for _, ch := range windowCSymbols(w, h.Section) {
+				// one change per symbol; a definition outweighs a body
+				if at, ok := seen[ch.name]; !ok {
+					seen[ch.name] = len(out)
+					out = append(out, ch)
+				} else if out[at].how == "body" && ch.how == "definition" {
+					out[at] = ch
+				}
+			}
+		}
+	}
+	return out
+}
+
+// windowCSymbols walks one side of a hunk, tracking the enclosing
+// function, type and preprocessor branch.
+func windowCSymbols(w *window, section string) []cChange {
+	var out []cChange
+	add := func(name, how string, inline, stub bool, row int) {
+		if name == "" || cKeywords[name] || cStmtWords[name] {
+			return
+		}
+		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row, w: w})
+	}
+	// What the hunk starts inside, from git's function-name line.
+	fn, fnInline, typ := "", false, ""
+	if m := cSectionRe.FindStringSubmatch(section); m != nil {
+		typ = m[3]
+	} else if m := cInlineRe.FindStringSubmatch(section); m != nil {
+		fn, fnInline = m[2], true
+	} else if m := cFuncDefRe.FindStringSubmatch(section); m != nil && !cStmtWords[firstWord(section)] {
+		fn = m[1]
+	}
+	elseBranch := false
+	inComment := false
+	for r, l := range w.lines {
+		t := l.text
+		trim := strings.TrimSpace(t)
+		comment := inComment || strings.HasPrefix(trim, "//") || strings.HasPrefix(trim, "/*") || strings.HasPrefix(trim, "*")
+		if strings.Contains(t, "/*") && !strings.Contains(t[strings.LastIndex(t, "/*"):], "*/") {
+			inComment = true
+		}
+		if inComment && strings.Contains(t, "*/") && !strings.Contains(t[strings.LastIndex(t, "*/"):], "/*") {
+			inComment = false
+			if !strings.HasPrefix(trim, "/*") && !strings.HasPrefix(trim, "*") {
+				comment = false
+			}
+		}
+		if cConfigElseRe.MatchString(t) {
+			elseBranch = true
+		} else if strings.HasPrefix(trim, "#endif") || strings.HasPrefix(trim, "#if") {
+			elseBranch = false
+		}
+		// Track where we are before judging the line.
+		col0 := len(t) > 0 && t[0] != ' ' && t[0] != '\t'
+		switch {
+		case comment || trim == "":
+		case cInlineRe.MatchString(t):
+			fn, fnInline, typ = cInlineRe.FindStringSubmatch(t)[2], true, ""
+		case cSectionRe.MatchString(t) && col0:
+			typ, fn = cSectionRe.FindStringSubmatch(t)[3], ""
+		case col0 && cFuncDefRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#"):
+			fn, fnInline, typ = cFuncDefRe.FindStringSubmatch(t)[1], false, ""
+		}
+		if l.changed && !comment && trim != "" && trim != "{" && trim != "}" {
+			switch {
+			case cGuardRe.MatchString(t):
+			case exportNameRe.MatchString(t):
+				add(exportNameRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+			case cDefineRe.MatchString(t):
+				add(cDefineRe.FindStringSubmatch(t)[1], "definition", cFuncMacroRe.MatchString(t), false, r)
+			case cInlineRe.MatchString(t):
+				add(cInlineRe.FindStringSubmatch(t)[2], "definition", true, elseBranch, r)
+			case cTypeRe.MatchString(t):
+				add(cTypeRe.FindStringSubmatch(t)[2], "definition", false, false, r)
+			case col0 && cStaticProtoRe.MatchString(t):
+				add(cStaticProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+			case col0 && cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)]:
+				// a prototype, or the first line of a definition: the
+				// signature or linkage changes
+				add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+			case strings.HasPrefix(trim, "#"):
+				// other preprocessor lines (#if, #include …) change no symbol
+			case cEnumConstRe.MatchString(t) && typ != "":
+				add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+			case fn != "":
+				how := "body"
+				if fnInline {
+					how = "definition"
+				}
+				add(fn, how, fnInline, fnInline && elseBranch, r)
+			case typ != "":
+				add(typ, "definition", false, false, r) // a field of the enclosing type
+			}
+		}
+		if col0 && strings.HasPrefix(t, "}") {
+			fn, fnInline, typ = "", false, ""
+		}
+	}
+	return out
+}
