@@ -39,8 +39,12 @@ type Weights struct {
 	// Acked-by or Tested-by.
 	Unreviewed float64
 	// UnsafeDelta is added per unsafe block more than in the previous
-	// revision.
+	// revision (damped like findings).
 	UnsafeDelta float64
+	// PatchDecay weighs a series' patches worst first: the worst counts
+	// in full, the next times PatchDecay, the one after times
+	// PatchDecay², … (0 ranks a series by its worst patch alone).
+	PatchDecay float64
 	// MustLook and ShouldLook are the score thresholds of the tiers (a
 	// definite critical or high finding is must-look regardless).
 	MustLook, ShouldLook float64
@@ -58,6 +62,7 @@ var DefaultWeights = Weights{
 	BlastRadius: 1.5,
 	Unreviewed:  1,
 	UnsafeDelta: 1,
+	PatchDecay:  0.5,
 	MustLook:    20,
 	ShouldLook:  4,
 }
@@ -98,65 +103,94 @@ type Ranking struct {
 type reason struct {
 	text  string
 	value float64
-	nit   bool // low and info findings, capped together
 }
 
-// Rank scores one series: findings by severity and confidence (low and
-// info capped), times the blast radius when shared layers change, plus
-// points for no human review yet and for unsafe blocks added since the
-// previous revision.
+// Rank scores one series so that it ranks by what is in it, not by how
+// many patches it has:
+//
+//   - findings of one rule in one file count sub-linearly (the first in
+//     full, the second half, the third a third, …);
+//   - low and info findings of a patch count for at most NitCap together;
+//   - the patches' values are summed worst first with a decay (the worst
+//     in full, the next times PatchDecay, the next times PatchDecay², …),
+//     so a series scores at most 1/(1-PatchDecay) times its worst patch;
+//   - times BlastRadius when shared layers change, plus points for no
+//     human review yet and for unsafe added since the previous revision.
+//
+// Every series gets at least one reason, also when it scores 0.
 func Rank(s *Series, w *Weights) Ranking {
 	if w == nil {
 		w = &DefaultWeights
 	}
+	type key struct {
+		rule, file string
+	}
+	type group struct {
+		key
+		fs    []Finding
+		value float64 // damped, before the nit cap
+		nit   bool
+	}
 	var reasons []reason
 	findings := seriesFindings(s)
+	definiteSerious, anyCritical := false, false
 
-	// Group findings into reasons: one per rule and file.
-	type key struct{ rule, file string }
-	groups := map[key][]Finding{}
+	// Value each patch: its (rule, file) groups, damped; nits capped.
+	byPatch := map[int][]*group{}
+	all := map[key]*group{}
 	var order []key
 	for _, f := range findings {
 		k := key{f.Rule, f.File}
-		if _, ok := groups[k]; !ok {
+		if _, ok := all[k]; !ok {
+			all[k] = &group{key: k}
 			order = append(order, k)
 		}
-		groups[k] = append(groups[k], f)
+		all[k].fs = append(all[k].fs, f)
+		if f.Confidence == Certain && f.Severity.Rank() >= High.Rank() && violations[f.Rule] {
+			definiteSerious = true
+		}
+		anyCritical = anyCritical || f.Severity == Critical
 	}
-	var sound, nits float64
-	definiteSerious, anyCritical := false, false
 	for _, k := range order {
-		fs := groups[k]
-		v := 0.0
-		for _, f := range fs {
+		g := all[k]
+		// Split the group by patch and value each part on its own.
+		parts := map[int][]float64{}
+		for _, f := range g.fs {
 			x := w.severity(f.Severity)
 			if f.Confidence != Certain {
 				x *= w.Uncertain
-			} else if f.Severity.Rank() >= High.Rank() && violations[f.Rule] {
-				definiteSerious = true
 			}
-			anyCritical = anyCritical || f.Severity == Critical
-			v += x
+			parts[f.Patch] = append(parts[f.Patch], x)
 		}
-		nit := fs[0].Severity.Rank() <= Low.Rank()
-		if nit {
-			nits += v
-		} else {
-			sound += v
+		g.nit = g.fs[0].Severity.Rank() <= Low.Rank()
+		for n, xs := range parts {
+			pg := &group{key: k, nit: g.nit, value: damped(xs)}
+			byPatch[n] = append(byPatch[n], pg)
+			g.value += pg.value
 		}
-		reasons = append(reasons, reason{describe(k.rule, k.file, fs), v, nit})
 	}
-	if nits > w.NitCap {
-		// Scale the nit reasons down to the cap.
-		scale := w.NitCap / nits
-		for i := range reasons {
-			if reasons[i].nit {
-				reasons[i].value *= scale
+	var patchValues []float64
+	for _, gs := range byPatch {
+		sound, nits := 0.0, 0.0
+		for _, g := range gs {
+			if g.nit {
+				nits += g.value
+			} else {
+				sound += g.value
 			}
 		}
-		nits = w.NitCap
+		patchValues = append(patchValues, sound+math.Min(nits, w.NitCap))
 	}
-	score := sound + nits
+	sort.Sort(sort.Reverse(sort.Float64Slice(patchValues)))
+	score, weight := 0.0, 1.0
+	for _, v := range patchValues {
+		score += v * weight
+		weight *= w.PatchDecay
+	}
+	for _, k := range order {
+		g := all[k]
+		reasons = append(reasons, reason{text: describe(k.rule, k.file, g.fs), value: g.value})
+	}
 	if blast := blastRadius(s, findings); blast != "" && score > 0 {
 		extra := score * (w.BlastRadius - 1)
 		reasons = append(reasons, reason{text: blast, value: extra})
@@ -168,15 +202,25 @@ func Rank(s *Series, w *Weights) Ranking {
 	}
 	if s.Previous != nil {
 		if d := unsafeAdded(s) - unsafeAdded(s.Previous); d > 0 {
-			v := float64(d) * w.UnsafeDelta
+			xs := make([]float64, d)
+			for i := range xs {
+				xs[i] = w.UnsafeDelta
+			}
+			v := damped(xs)
 			reasons = append(reasons, reason{text: fmt.Sprintf("%s more than v%d", plural(d, "new unsafe block", "new unsafe blocks"), s.Previous.Version), value: v})
 			score += v
 		}
 	}
 	sort.SliceStable(reasons, func(i, j int) bool { return reasons[i].value > reasons[j].value })
-	r := Ranking{Score: math.Round(score*10) / 10}
+	r := Ranking{Score: math.Round(score*10) / 10, Reasons: []string{}}
 	for _, x := range reasons {
 		r.Reasons = append(r.Reasons, x.text)
+	}
+	if len(findings) == 0 {
+		r.Reasons = append([]string{"no findings"}, r.Reasons...)
+		if who := reviewers(s); len(who) > 0 {
+			r.Reasons = append(r.Reasons, "reviewed by "+strings.Join(who, ", "))
+		}
 	}
 	switch {
 	case anyCritical || definiteSerious || score >= w.MustLook:
@@ -186,10 +230,42 @@ func Rank(s *Series, w *Weights) Ranking {
 	default:
 		r.Tier = FYI
 	}
-	if r.Reasons == nil {
-		r.Reasons = []string{}
-	}
 	return r
+}
+
+// damped sums values largest first, the k-th divided by k (harmonic
+// damping: n equal findings count about ln n + 0.6 times one).
+func damped(xs []float64) float64 {
+	sort.Sort(sort.Reverse(sort.Float64Slice(xs)))
+	sum := 0.0
+	for i, x := range xs {
+		sum += x / float64(i+1)
+	}
+	return sum
+}
+
+// reviewers names the people whose verified Reviewed-by, Acked-by or
+// Tested-by the series carries (not its authors), in order of first
+// appearance.
+func reviewers(s *Series) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range s.Parts {
+		for _, t := range p.Trailers {
+			if !t.IsReview() || !t.Verified || t.Person == nil || strings.EqualFold(t.Person.Email, p.Post.Author.Email) {
+				continue
+			}
+			who := t.Person.Name
+			if who == "" {
+				who = t.Person.Email
+			}
+			if !seen[strings.ToLower(t.Person.Email)] {
+				seen[strings.ToLower(t.Person.Email)] = true
+				out = append(out, who)
+			}
+		}
+	}
+	return out
 }
 
 // seriesFindings are the findings of every part and the series itself.

@@ -13,12 +13,11 @@ import (
 // symbol and the Rust files that use it.
 
 var (
-	cGuardRe       = regexp.MustCompile(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`)
-	cFuncMacroRe   = regexp.MustCompile(`^\s*#\s*define\s+\w+\(`)
-	cFuncDefRe     = regexp.MustCompile(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`)
-	cStaticProtoRe = regexp.MustCompile(`^static\s+(?:(?:const|struct|enum|union|unsigned|signed)\s+)*\w+[\s*]+(\w+)\s*\(`)
-	exportNameRe   = regexp.MustCompile(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`)
-	cConfigElseRe  = regexp.MustCompile(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`)
+	cGuardRe      = regexp.MustCompile(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`)
+	cFuncMacroRe  = regexp.MustCompile(`^\s*#\s*define\s+\w+\(`)
+	cFuncDefRe    = regexp.MustCompile(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`)
+	exportNameRe  = regexp.MustCompile(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`)
+	cConfigElseRe = regexp.MustCompile(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`)
 )
 
 // cChange is one changed C symbol of a patch.
@@ -168,8 +167,10 @@ func windowCSymbols(w *window, section string) []cChange {
 				add(cInlineRe.FindStringSubmatch(t)[2], "definition", true, elseBranch, r)
 			case cTypeRe.MatchString(t):
 				add(cTypeRe.FindStringSubmatch(t)[2], "definition", false, false, r)
-			case col0 && cStaticProtoRe.MatchString(t):
-				add(cStaticProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+			case col0 && strings.HasPrefix(t, "static ") && !strings.Contains(t, "inline"):
+				// file-local: no Rust code can call it (a function that
+				// stops being static shows as a plain definition on the
+				// other side)
 			case col0 && cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)]:
 				// a prototype, or the first line of a definition: the
 				// signature or linkage changes

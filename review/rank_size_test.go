@@ -1,0 +1,65 @@
+package review_test
+
+import (
+	"strings"
+	"testing"
+
+	"ferrule/mail"
+	"ferrule/review"
+)
+
+// TestRankBySubstance: a series ranks by what is in it, not by how many
+// patches or repeated findings it has, and always says why.
+func TestRankBySubstance(t *testing.T) {
+	medium := func(patch int, file string, line int) review.Finding {
+		return review.Finding{Rule: "raw-pointer-ops", Severity: review.Medium, Confidence: review.Certain, Patch: patch, File: file, Line: line}
+	}
+	high := review.Finding{Rule: "safety-comment-missing", Severity: review.High, Confidence: review.Certain, Patch: 1, File: "drivers/pwm/pwm_x.rs", Line: 3}
+	series := func(patches ...[]review.Finding) *review.Series {
+		s := &review.Series{}
+		for i, fs := range patches {
+			s.Parts = append(s.Parts, &review.Part{Number: i + 1, Post: &review.Post{Findings: fs}})
+		}
+		return s
+	}
+	one := review.Rank(series([]review.Finding{medium(1, "a.rs", 1)}), nil)
+	var twenty [][]review.Finding
+	for i := 1; i <= 20; i++ {
+		twenty = append(twenty, []review.Finding{medium(i, "a.rs", i)})
+	}
+	many := review.Rank(series(twenty...), nil)
+	if many.Score > 2*one.Score {
+		t.Errorf("20 patches with one medium finding each score %.1f, one such patch %.1f: want at most twice", many.Score, one.Score)
+	}
+	if many.Score <= one.Score {
+		t.Errorf("20 patches score %.1f, not more than one patch (%.1f)", many.Score, one.Score)
+	}
+	var repeated []review.Finding
+	for i := 0; i < 48; i++ {
+		repeated = append(repeated, medium(1, "rust/kernel/pwm.rs", i))
+	}
+	rep := review.Rank(series(repeated), nil)
+	single := review.Rank(series(repeated[:1]), nil)
+	if rep.Score > 6*single.Score {
+		t.Errorf("48 findings of one rule in one file score %.1f, one %.1f: want sub-linear (≤ 6×)", rep.Score, single.Score)
+	}
+	// One definite violation still outranks a large series of medium findings.
+	if v := review.Rank(series([]review.Finding{high}), nil); v.Tier != review.MustLook {
+		t.Errorf("a definite high violation is %s, want must-look", v.Tier)
+	}
+
+	// A series with nothing to say says so, and who reviewed it.
+	clean := series([]review.Finding{})
+	clean.Parts[0].Post.Author = mail.Address{Name: "A", Email: "a@example.org"}
+	rv := &mail.Address{Name: "Reviewer Person", Email: "r@example.org"}
+	clean.Parts[0].Trailers = []review.Trailer{{Name: "Reviewed-by", Value: "Reviewer Person <r@example.org>", Person: rv, Verified: true}}
+	r := review.Rank(clean, nil)
+	if r.Score != 0 || strings.Join(r.Reasons, "; ") != "no findings; reviewed by Reviewer Person" {
+		t.Errorf("clean reviewed series: score %.1f, reasons %q", r.Score, r.Reasons)
+	}
+	clean.Parts[0].Trailers = nil
+	r = review.Rank(clean, nil)
+	if strings.Join(r.Reasons, "; ") != "no findings; no Reviewed-by, Acked-by or Tested-by yet" {
+		t.Errorf("clean unreviewed series: reasons %q", r.Reasons)
+	}
+}
