@@ -45,6 +45,9 @@ type Weights struct {
 	// in full, the next times PatchDecay, the one after times
 	// PatchDecay², … (0 ranks a series by its worst patch alone).
 	PatchDecay float64
+	// Mine multiplies the score of a series routed to the reader
+	// (ReportOptions.Me).
+	Mine float64
 	// MustLook and ShouldLook are the score thresholds of the tiers (a
 	// definite critical or high finding is must-look regardless).
 	MustLook, ShouldLook float64
@@ -63,6 +66,7 @@ var DefaultWeights = Weights{
 	Unreviewed:  1,
 	UnsafeDelta: 1,
 	PatchDecay:  0.5,
+	Mine:        1.5,
 	MustLook:    20,
 	ShouldLook:  4,
 }

@@ -63,3 +63,26 @@ func TestRankBySubstance(t *testing.T) {
 		t.Errorf("clean unreviewed series: reasons %q", r.Reasons)
 	}
 }
+
+// TestRankMine: series routed to the reader weigh more and come first
+// within their tier, saying why.
+func TestRankMine(t *testing.T) {
+	mk := func(id, email string) *review.Series {
+		f := review.Finding{Rule: "raw-pointer-ops", Severity: review.Medium, Confidence: review.Certain, Patch: 1, File: "drivers/pwm/pwm_x.rs"}
+		s := &review.Series{ID: id, Title: id, Version: 1, Total: 1}
+		s.Parts = []*review.Part{{Number: 1, Post: &review.Post{MessageID: id, Findings: []review.Finding{f}}}}
+		r := review.Responsible{}
+		r.Email, r.Role = email, "maintainer:PWM SUBSYSTEM"
+		s.Responsible = []review.Responsible{r}
+		return s
+	}
+	res := &review.Result{Series: []*review.Series{mk("other@x", "someone@example.org"), mk("mine@x", "Me@Example.org")}}
+	plain := review.BuildReport(res, nil)
+	rep := review.BuildReport(res, &review.ReportOptions{Me: []string{"me@example.org"}})
+	if rep.Series[0].ID != "mine@x" || rep.Series[0].Reasons[0] != "yours: maintainer of PWM SUBSYSTEM" {
+		t.Fatalf("first %s reasons %q, want mine@x with a 'yours' reason", rep.Series[0].ID, rep.Series[0].Reasons)
+	}
+	if rep.Series[0].Score <= plain.Series[0].Score || rep.Series[1].Score != plain.Series[0].Score {
+		t.Errorf("scores mine %.1f other %.1f, without me %.1f", rep.Series[0].Score, rep.Series[1].Score, plain.Series[0].Score)
+	}
+}

@@ -2,7 +2,9 @@ package review
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"ferrule/mail"
@@ -88,6 +90,10 @@ type ReportOptions struct {
 	// Now is when the report is made, for waiting times; zero leaves
 	// them out.
 	Now time.Time
+	// Me are the reader's own addresses (`--maintainer`, `me:` in the
+	// config): series MAINTAINERS routes to them weigh Weights.Mine times
+	// more and come first within their tier.
+	Me []string
 }
 
 // BuildReport converts a result into the report, ranked: current
@@ -100,8 +106,13 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 	}
 	rep := &Report{Messages: r.Counts, Series: []SeriesReport{}, Unparsed: []UnparsedReport{}}
 	type ranked struct {
-		s *Series
-		r Ranking
+		s    *Series
+		r    Ranking
+		mine bool
+	}
+	w := o.Weights
+	if w == nil {
+		w = &DefaultWeights
 	}
 	var list []ranked
 	for _, s := range r.Series {
@@ -116,10 +127,18 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 				rk.Reasons = append(rk.Reasons, fmt.Sprintf("waiting %d days without review", days))
 			}
 		}
+		mine := ""
+		if len(o.Me) > 0 {
+			mine = routedTo(s, o.Me)
+		}
+		if mine != "" {
+			rk.Score = math.Round(rk.Score*w.Mine*10) / 10
+			rk.Reasons = append([]string{"yours: " + mine}, rk.Reasons...)
+		}
 		if !o.Filter.Match(s, rk) {
 			continue
 		}
-		list = append(list, ranked{s, rk})
+		list = append(list, ranked{s, rk, mine != ""})
 	}
 	tierOrder := map[Tier]int{MustLook: 0, ShouldLook: 1, FYI: 2}
 	sort.SliceStable(list, func(i, j int) bool {
@@ -132,6 +151,9 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 		}
 		if tierOrder[a.r.Tier] != tierOrder[b.r.Tier] {
 			return tierOrder[a.r.Tier] < tierOrder[b.r.Tier]
+		}
+		if a.mine != b.mine {
+			return a.mine
 		}
 		if a.r.Score != b.r.Score {
 			return a.r.Score > b.r.Score
@@ -150,6 +172,23 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 		rep.Unparsed = append(rep.Unparsed, UnparsedReport{Source: p.Position, MessageID: idUnlessSynthetic(p), Subject: p.Subject, Error: p.Error})
 	}
 	return rep
+}
+
+// routedTo says how MAINTAINERS routes s to one of the addresses
+// ("maintainer of PWM SUBSYSTEM"), or "" when it does not.
+func routedTo(s *Series, me []string) string {
+	for _, r := range s.Responsible {
+		for _, m := range me {
+			if strings.EqualFold(r.Email, m) {
+				role, section, _ := strings.Cut(r.Role, ":")
+				if section == "" {
+					return role
+				}
+				return role + " of " + section
+			}
+		}
+	}
+	return ""
 }
 
 func idUnlessSynthetic(p *Post) string {
