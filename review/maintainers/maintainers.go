@@ -320,3 +320,37 @@ func splitAddress(v string) (name, email string) {
 	}
 	return "", ""
 }
+
+// Covers reports whether the section's F: or N: patterns take file and
+// no X: pattern excludes it.
+func (s *Section) Covers(file string) bool {
+	if excluded(s, file) {
+		return false
+	}
+	for _, p := range s.files {
+		if p.match(file) {
+			return true
+		}
+	}
+	for _, re := range s.regexes {
+		if re.MatchString(file) {
+			return true
+		}
+	}
+	return false
+}
+
+// SectionsOf returns the sections that name email as a maintainer (M:)
+// or reviewer (R:), in file order.
+func (f *File) SectionsOf(email string) []*Section {
+	var out []*Section
+	for _, s := range f.Sections {
+		for _, v := range append(append([]string{}, s.Maintain...), s.Review...) {
+			if _, e := splitAddress(v); strings.EqualFold(e, email) {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}

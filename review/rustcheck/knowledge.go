@@ -35,6 +35,8 @@ type Knowledge struct {
 	// HeaderLinks maps a rust/kernel file to the C headers its
 	// srctree/include links name (known from a tree only).
 	HeaderLinks map[string][]string
+	// KernelFiles are the Rust files under rust/kernel/.
+	KernelFiles []string
 	// FromTree says whether the knowledge came from a real tree.
 	FromTree bool
 }
@@ -92,6 +94,13 @@ func SnapshotFS(fsys fs.FS) *Knowledge {
 	}
 	if b, err := fs.ReadFile(fsys, "rust-arch-support.txt"); err == nil {
 		k.Arches = ParseArchSupport(string(b))
+	}
+	if b, err := fs.ReadFile(fsys, "rust-kernel-files.txt"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], "rust/kernel/") {
+				k.KernelFiles = append(k.KernelFiles, f[0])
+			}
+		}
 	}
 	if b, err := fs.ReadFile(fsys, "rust-helpers-files.txt"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -151,6 +160,9 @@ var (
 // bindings::NAME, rust_helper_NAME and RUST_CONST_HELPER_NAME use, and the
 // srctree/include links of abstractions.
 func (k *Knowledge) AddRustSource(path string, content []byte) {
+	if strings.HasPrefix(path, "rust/kernel/") {
+		k.KernelFiles = append(k.KernelFiles, path)
+	}
 	for i, l := range strings.Split(string(content), "\n") {
 		for _, re := range []*regexp.Regexp{bindingsNameRe, helperNameRe, constHelperRe} {
 			for _, m := range re.FindAllStringSubmatch(l, -1) {
