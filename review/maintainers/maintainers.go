@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Section is one MAINTAINERS entry.
@@ -39,12 +40,15 @@ type Section struct {
 
 // pattern is a compiled F: or X: glob.
 type pattern struct {
-	raw    string
-	re     *regexp.Regexp
-	dir    bool // ends in '/': prefix match
-	slashN int
-	depth  int
-	any    bool // contains "**": any depth
+	raw string
+	// compile returns the regex of a pattern with wildcards, compiled on
+	// first use (most patterns of a 30,000-line file are never tried
+	// with a wildcard); nil for a literal, which is a prefix match.
+	compile func() *regexp.Regexp
+	dir     bool // ends in '/': prefix match
+	slashN  int
+	depth   int
+	any     bool // contains "**": any depth
 }
 
 // File is a parsed MAINTAINERS file.
@@ -52,7 +56,14 @@ type File struct {
 	Sections []*Section
 }
 
-var tagRe = regexp.MustCompile(`^([A-Z]):\s*(.*)$`)
+// splitTag splits "X:<space>value" into {line, "X", "value"}, or
+// returns nil for other lines (section titles).
+func splitTag(line string) []string {
+	if len(line) < 2 || line[1] != ':' || line[0] < 'A' || line[0] > 'Z' {
+		return nil
+	}
+	return []string{line, line[:1], strings.TrimLeft(line[2:], " \t")}
+}
 
 // Parse reads MAINTAINERS text. It returns the sections it could parse and
 // an error per pattern it had to ignore.
@@ -69,7 +80,7 @@ func Parse(text string) (*File, []error) {
 		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "=") || line[0] == ' ' || line[0] == '\t' {
 			continue
 		}
-		m := tagRe.FindStringSubmatch(line)
+		m := splitTag(line)
 		if m == nil {
 			cur = &Section{Title: strings.TrimSpace(line)}
 			f.Sections = append(f.Sections, cur)
@@ -116,6 +127,23 @@ func Parse(text string) (*File, []error) {
 // compileGlob turns an F:/X: value into get_maintainer.pl's regex:
 // '.' literal, '*' any run, '?' one character.
 func compileGlob(v string) *pattern {
+	p := &pattern{raw: v, dir: strings.HasSuffix(v, "/"), slashN: strings.Count(v, "/"), any: strings.Contains(v, "**")}
+	p.depth = p.slashN
+	if !p.dir {
+		p.depth++
+	}
+	if strings.HasPrefix(v, "*") {
+		p.depth = -1
+	}
+	if !strings.ContainsAny(v, "*?") {
+		return p // a literal: a prefix match, no regex needed
+	}
+	p.compile = sync.OnceValue(func() *regexp.Regexp { return globRegexp(v) })
+	return p
+}
+
+// globRegexp is get_maintainer.pl's translation of a glob.
+func globRegexp(v string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	for _, r := range v {
@@ -128,16 +156,7 @@ func compileGlob(v string) *pattern {
 			b.WriteString(regexp.QuoteMeta(string(r)))
 		}
 	}
-	p := &pattern{raw: v, dir: strings.HasSuffix(v, "/"), slashN: strings.Count(v, "/"), any: strings.Contains(v, "**")}
-	p.re = regexp.MustCompile(b.String())
-	p.depth = p.slashN
-	if !p.dir {
-		p.depth++
-	}
-	if strings.HasPrefix(v, "*") {
-		p.depth = -1
-	}
-	return p
+	return regexp.MustCompile(b.String())
 }
 
 // perlToGo accepts the Perl extended-regex spellings MAINTAINERS uses
@@ -147,7 +166,11 @@ func perlToGo(v string) string {
 }
 
 func (p *pattern) match(file string) bool {
-	if !p.re.MatchString(file) {
+	if p.compile == nil {
+		if !strings.HasPrefix(file, p.raw) {
+			return false
+		}
+	} else if !p.compile().MatchString(file) {
 		return false
 	}
 	return p.dir || p.any || strings.Count(file, "/") == p.slashN
