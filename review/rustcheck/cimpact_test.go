@@ -97,3 +97,17 @@ func TestCImpact(t *testing.T) {
 -#define readb_relaxed(a) __readb(a)
 +#define readb_relaxed(a) __readb((a))`), "high c-inline-or-macro-wrapped-by-helper-changed readb_relaxed changed: wrapped by rust/helpers/io.c, called from rust/kernel/io.rs")
 }
+
+func TestArchSupport(t *testing.T) {
+	rst := "============= ================ ==============\nArchitecture  Level of support  Constraints\n============= ================ ==============\n``arm64``     Maintained        Little Endian only.\n``x86``       Maintained        ``x86_64`` only.\n============= ================ ==============\n"
+	got := ParseArchSupportRST(rst)
+	if len(got) != 2 || !got["arm64"] || !got["x86"] {
+		t.Errorf("ParseArchSupportRST = %v", got)
+	}
+	k := Snapshot()
+	for file, want := range map[string]bool{"arch/nios2/include/asm/io.h": false, "arch/x86/include/asm/io.h": true, "include/linux/io.h": true, "arch/um/kernel/x.c": true} {
+		if k.RustArch(file) != want {
+			t.Errorf("RustArch(%s) = %v, want %v", file, !want, want)
+		}
+	}
+}

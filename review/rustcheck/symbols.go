@@ -110,6 +110,20 @@ func ParseArchSupport(text string) map[string]bool {
 	return out
 }
 
+// ParseArchSupportRST reads the table of a tree's
+// Documentation/rust/arch-support.rst (rows start with “arch“).
+func ParseArchSupportRST(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(l, "``"); ok {
+			if name, _, ok := strings.Cut(rest, "``"); ok && name != "" {
+				out[name] = true
+			}
+		}
+	}
+	return out
+}
+
 // RustArch reports whether Rust code can see a file: anything outside
 // arch/, or under arch/NAME/ for an architecture the kernel builds Rust
 // for. Without an architecture list every file counts.

@@ -230,3 +230,36 @@ func homeByName(list []nameHome, symbol string) string {
 	}
 	return home
 }
+
+// AddCDefinitions records in homes the file that defines each symbol of
+// the Rust layer found in a C source or header: a function definition or
+// prototype, a type, a macro, an enum constant or an export. The first
+// definition seen wins, so callers pass headers before sources.
+func (k *Knowledge) AddCDefinitions(homes map[string]string, file string, content []byte) {
+	for _, l := range strings.Split(string(content), "\n") {
+		if l == "" {
+			continue
+		}
+		var name string
+		switch {
+		case exportNameRe.MatchString(l):
+			name = exportNameRe.FindStringSubmatch(l)[1]
+		case cDefineRe.MatchString(l):
+			name = cDefineRe.FindStringSubmatch(l)[1]
+		case cInlineRe.MatchString(l):
+			name = cInlineRe.FindStringSubmatch(l)[2]
+		case cTypeRe.MatchString(l):
+			name = cTypeRe.FindStringSubmatch(l)[2]
+		case l[0] != ' ' && l[0] != '\t' && l[0] != '#' && !strings.HasPrefix(l, "static ") && cProtoRe.MatchString(l):
+			name = cProtoRe.FindStringSubmatch(l)[1]
+		case cEnumConstRe.MatchString(l):
+			name = cEnumConstRe.FindStringSubmatch(l)[1]
+		}
+		if name == "" || homes[name] != "" {
+			continue
+		}
+		if _, used := k.RustUses[name]; used {
+			homes[name] = file
+		}
+	}
+}

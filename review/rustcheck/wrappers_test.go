@@ -1,6 +1,7 @@
 package rustcheck
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -53,5 +54,16 @@ func TestWrappersPWM(t *testing.T) {
 	exact := Snapshot().Wrappers(m, WrapperOptions{Paths: []string{"drivers/pwm"}, Homes: map[string]string{"pwmchip_alloc": "drivers/pwm/core.c", "clk_get": "drivers/clk/clkdev.c"}})
 	if len(exact.Symbols) != 1 || exact.Symbols[0].Symbol != "pwmchip_alloc" || exact.ByName {
 		t.Errorf("tree homes: %+v", exact)
+	}
+}
+
+func TestAddCDefinitions(t *testing.T) {
+	homes := map[string]string{}
+	k := Snapshot()
+	k.AddCDefinitions(homes, "include/linux/pwm.h", []byte("struct pwm_chip {\n\tint npwm;\n};\nvoid pwmchip_remove(struct pwm_chip *chip);\nstatic inline void pwm_unknown_thing(void) {}\n#define PWM_WFHWSIZE 20\n"))
+	k.AddCDefinitions(homes, "drivers/pwm/core.c", []byte("void pwmchip_remove(struct pwm_chip *chip)\n{\n}\nEXPORT_SYMBOL_GPL(pwmchip_remove);\nstatic void pwmchip_release(struct device *d)\n{\n}\n"))
+	want := map[string]string{"pwm_chip": "include/linux/pwm.h", "pwmchip_remove": "include/linux/pwm.h", "PWM_WFHWSIZE": "include/linux/pwm.h"}
+	if fmt.Sprint(homes) != fmt.Sprint(want) {
+		t.Errorf("homes = %v, want %v", homes, want)
 	}
 }
