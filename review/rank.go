@@ -112,8 +112,9 @@ type reason struct {
 // Rank scores one series so that it ranks by what is in it, not by how
 // many patches it has:
 //
-//   - findings of one rule in one file count sub-linearly (the first in
-//     full, the second half, the third a third, …);
+//   - findings of one rule in one patch count sub-linearly (the first in
+//     full, the second half, the third a third, …), whatever files they
+//     are in;
 //   - low and info findings of a patch count for at most NitCap together;
 //   - the patches' values are summed worst first with a decay (the worst
 //     in full, the next times PatchDecay, the next times PatchDecay², …),
@@ -130,23 +131,20 @@ func Rank(s *Series, w *Weights) Ranking {
 		rule, file string
 	}
 	type group struct {
-		key
 		fs    []Finding
-		value float64 // damped, before the nit cap
-		nit   bool
+		value float64 // damped, for the order of the reasons
 	}
 	var reasons []reason
 	findings := seriesFindings(s)
 	definiteSerious, anyCritical := false, false
 
-	// Value each patch: its (rule, file) groups, damped; nits capped.
-	byPatch := map[int][]*group{}
+	// Group the findings by rule and file: one reason each.
 	all := map[key]*group{}
 	var order []key
 	for _, f := range findings {
 		k := key{f.Rule, f.File}
 		if _, ok := all[k]; !ok {
-			all[k] = &group{key: k}
+			all[k] = &group{}
 			order = append(order, k)
 		}
 		all[k].fs = append(all[k].fs, f)
@@ -155,35 +153,44 @@ func Rank(s *Series, w *Weights) Ranking {
 		}
 		anyCritical = anyCritical || f.Severity == Critical
 	}
+	// A patch's value: per rule, its findings damped together (the same
+	// rule in twenty files is not twenty problems), nits capped.
+	type ruleKey struct {
+		patch int
+		rule  string
+		nit   bool
+	}
+	perRule := map[ruleKey][]float64{}
 	for _, k := range order {
 		g := all[k]
-		// Split the group by patch and value each part on its own.
-		parts := map[int][]float64{}
+		var xs []float64
 		for _, f := range g.fs {
 			x := w.severity(f.Severity)
 			if f.Confidence != Certain {
 				x *= w.Uncertain
 			}
-			parts[f.Patch] = append(parts[f.Patch], x)
+			rk := ruleKey{f.Patch, f.Rule, f.Severity.Rank() <= Low.Rank()}
+			perRule[rk] = append(perRule[rk], x)
+			xs = append(xs, x)
 		}
-		g.nit = g.fs[0].Severity.Rank() <= Low.Rank()
-		for n, xs := range parts {
-			pg := &group{key: k, nit: g.nit, value: damped(xs)}
-			byPatch[n] = append(byPatch[n], pg)
-			g.value += pg.value
+		g.value = damped(xs)
+	}
+	sound, nits := map[int]float64{}, map[int]float64{}
+	for rk, xs := range perRule {
+		if rk.nit {
+			nits[rk.patch] += damped(xs)
+		} else {
+			sound[rk.patch] += damped(xs)
 		}
 	}
 	var patchValues []float64
-	for _, gs := range byPatch {
-		sound, nits := 0.0, 0.0
-		for _, g := range gs {
-			if g.nit {
-				nits += g.value
-			} else {
-				sound += g.value
-			}
+	for n := range sound {
+		patchValues = append(patchValues, sound[n]+math.Min(nits[n], w.NitCap))
+	}
+	for n := range nits {
+		if _, ok := sound[n]; !ok {
+			patchValues = append(patchValues, math.Min(nits[n], w.NitCap))
 		}
-		patchValues = append(patchValues, sound+math.Min(nits, w.NitCap))
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(patchValues)))
 	score, weight := 0.0, 1.0
