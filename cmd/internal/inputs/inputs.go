@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/store"
 )
@@ -35,8 +36,9 @@ func OpenStore(ctx context.Context, path string) (*store.DB, error) {
 	return store.Open(ctx, path)
 }
 
-// Ingest opens the store at path (creating it) and adds the inputs to it.
-func Ingest(ctx context.Context, path string, paths []string, stdin io.Reader, format mail.MboxFormat) (*store.DB, error) {
+// Ingest opens the store at path (creating it) and adds src's messages
+// (src may be nil).
+func Ingest(ctx context.Context, path string, src mail.Source) (*store.DB, error) {
 	if path == "" {
 		return nil, ErrNoStorePath
 	}
@@ -44,13 +46,7 @@ func Ingest(ctx context.Context, path string, paths []string, stdin io.Reader, f
 	if err != nil {
 		return nil, err
 	}
-	if len(paths) > 0 {
-		src, err := Files(paths, stdin, format)
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
-		defer src.Close()
+	if src != nil {
 		if _, _, err := db.Ingest(ctx, src); err != nil {
 			db.Close()
 			return nil, err
@@ -77,4 +73,32 @@ func ParseID(v string) string {
 		}
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">")
+}
+
+// ForSeries is the source for a command about one series (show, reply,
+// thanks): the files when paths are given; else the store at dbPath,
+// which must exist, read only: the messages of the series id names and of
+// its revisions when the saved review knows id, else every message. The
+// returned func closes what was opened.
+func ForSeries(ctx context.Context, dbPath, id string, paths []string, stdin io.Reader) (mail.Source, func(), error) {
+	if len(paths) > 0 {
+		ms, err := Files(paths, stdin, mail.MboxRD)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ms, func() { ms.Close() }, nil
+	}
+	db, err := OpenStore(ctx, dbPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, ok, err := results.SeriesSource(ctx, db, id)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	if !ok {
+		src = db.Messages()
+	}
+	return src, func() { db.Close() }, nil
 }
