@@ -86,9 +86,17 @@ func (d *DB) SaveReview(ctx context.Context, r *Review) error {
 	return nil
 }
 
+// ReviewQuery narrows what LastReview reads: only series of a tier (""
+// for all), only the first Limit (0 for all).
+type ReviewQuery struct {
+	Tier  review.Tier
+	Limit int
+}
+
 // LastReview returns the last saved review as a report, series in the
-// report's order; ok is false when none was saved (by this version).
-func (d *DB) LastReview(ctx context.Context) (rep *review.Report, ok bool, err error) {
+// report's order, as q narrows them; ok is false when none was saved (by
+// this version).
+func (d *DB) LastReview(ctx context.Context, q ReviewQuery) (rep *review.Report, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	var counts, unparsed string
@@ -109,7 +117,17 @@ func (d *DB) LastReview(ctx context.Context) (rep *review.Report, ok bool, err e
 	if rep.Unparsed == nil {
 		rep.Unparsed = []review.UnparsedReport{}
 	}
-	if rep.Series, err = d.reports(ctx, "SELECT report FROM series ORDER BY rank, id"); err != nil {
+	query, args := "SELECT report FROM series", []any{}
+	if q.Tier != "" {
+		query += " WHERE tier = ?"
+		args = append(args, string(q.Tier))
+	}
+	query += " ORDER BY rank, id"
+	if q.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, q.Limit)
+	}
+	if rep.Series, err = d.reports(ctx, query, args...); err != nil {
 		return nil, false, err
 	}
 	return rep, true, nil
@@ -231,8 +249,8 @@ func (d *DB) Reports(ctx context.Context) ([]review.SeriesReport, error) {
 	return d.reports(ctx, "SELECT report FROM series ORDER BY score DESC, id")
 }
 
-func (d *DB) reports(ctx context.Context, query string) ([]review.SeriesReport, error) {
-	rows, err := d.db.QueryContext(ctx, query)
+func (d *DB) reports(ctx context.Context, query string, args ...any) ([]review.SeriesReport, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}

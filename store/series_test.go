@@ -61,7 +61,7 @@ func TestMigratesVersion2(t *testing.T) {
 	if s, err := d.Series(t.Context(), "s@x"); err != nil || s.Title != "t" {
 		t.Errorf("series after migration = %+v, %v", s, err)
 	}
-	if _, ok, err := d.LastReview(t.Context()); ok || err != nil {
+	if _, ok, err := d.LastReview(t.Context(), ReviewQuery{}); ok || err != nil {
 		t.Errorf("LastReview on a migrated store = %v, %v; want none", ok, err)
 	}
 }
@@ -87,12 +87,18 @@ func TestSaveReviewRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep, ok, err := d.LastReview(ctx)
+	rep, ok, err := d.LastReview(ctx, ReviewQuery{})
 	if err != nil || !ok {
 		t.Fatalf("LastReview = %v, %v", ok, err)
 	}
 	if rep.Messages != rev.Messages || len(rep.Unparsed) != 1 || len(rep.Series) != 2 || rep.Series[0].ID != "3@x" {
 		t.Errorf("LastReview = %+v", rep)
+	}
+	if first, _, err := d.LastReview(ctx, ReviewQuery{Limit: 1}); err != nil || len(first.Series) != 1 || first.Series[0].ID != "3@x" {
+		t.Errorf("LastReview limit 1 = %+v, %v", first, err)
+	}
+	if none, _, err := d.LastReview(ctx, ReviewQuery{Tier: review.MustLook}); err != nil || len(none.Series) != 0 {
+		t.Errorf("LastReview of an absent tier = %+v, %v", none, err)
 	}
 	for id, want := range map[string]string{"1@x": "1@x", "2@x": "1@x", "3@x": "3@x", "9@x": ""} {
 		got, ok, err := d.SeriesHolding(ctx, id)

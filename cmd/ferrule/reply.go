@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 
@@ -70,13 +71,14 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	texts := draft.Texts(opts)
 	id := inputs.ParseID(args[0])
-	src, closeSrc, err := inputs.ForSeries(ctx, e.dbPath(d.dbPath, nil), id, args[1:], e.stdin)
+	s, _, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: args[1:], Stdin: e.stdin,
+		DBPath: e.dbPath(d.dbPath, nil), Options: opts, UseSaved: d.configPath == "" && d.tree == ""})
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(errCode(err), err)
 	}
-	defer closeSrc()
-	t, err := draft.Find(ctx, src, opts, id, pick)
+	t, err := draft.NewTarget(s, id, pick, texts)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
@@ -107,4 +109,14 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 		return fail(exitRuntime, err)
 	}
 	return exitOK
+}
+
+// errCode is the exit code of an input error: a runtime failure to read
+// or review (3), else a usage error (2).
+func errCode(err error) int {
+	var re *inputs.RuntimeError
+	if errors.As(err, &re) {
+		return exitRuntime
+	}
+	return exitUsage
 }

@@ -8,7 +8,6 @@ import (
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
-	"ferrule/review"
 )
 
 // runShow is `ferrule show ID [INPUT…]`.
@@ -42,20 +41,17 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		return fail(exitUsage, err)
 	}
 	opts.Inspect.KeepHunks = true
-	src, closeSrc, err := inputs.ForSeries(ctx, e.dbPath(*dbPath, nil), id, fs.Args()[1:], e.stdin)
+	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: fs.Args()[1:], Stdin: e.stdin,
+		DBPath: e.dbPath(*dbPath, nil), Options: opts, UseSaved: *configPath == "" && *tree == ""})
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(errCode(err), err)
 	}
-	defer closeSrc()
-	res, err := review.Ingest(ctx, src, opts)
-	if err != nil {
-		return fail(exitRuntime, err)
+	var rep *render.ShowReport
+	if saved != nil {
+		rep = render.BuildShowFrom(s, *saved)
+	} else {
+		rep = render.BuildShow(s, cfg.Weights, e.clock())
 	}
-	s := render.FindSeries(res, id)
-	if s == nil {
-		return fail(exitUsage, fmt.Errorf("no series with a message <%s> in the input", id))
-	}
-	rep := render.BuildShow(s, cfg.Weights, e.clock())
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -2,8 +2,9 @@
 // with each finding's hunk quoted and the rule's prompt under it
 // ([ReplyData]), and a b4-ty-style "applied, thanks" reply ([ThanksData]).
 //
-// [Find] reviews a source, keeping the text of each patch and cover
-// letter, and picks the message to answer ([PickMessage], [PickCover]).
+// [Texts] keeps the text of each patch and cover letter as a review runs;
+// [NewTarget] picks the message of a series to answer ([PickMessage],
+// [PickCover]).
 // [Compose] renders a template and threads the draft under that message
 // ([ReplyTo]: Reply-To or sender, the other recipients in Cc, "Re: ",
 // In-Reply-To and References). [Write] puts it where asked: an .eml file,

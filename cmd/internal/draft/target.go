@@ -1,7 +1,6 @@
 package draft
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,9 +20,10 @@ type Target struct {
 // commentLimit caps the text kept per message for quoting.
 const commentLimit = 8 << 10
 
-// Find reviews src with opts and finds the series holding id; pick
-// chooses the message to answer within it.
-func Find(ctx context.Context, src fmail.Source, opts *review.IngestOptions, id string, pick func(*review.Series, string) (*review.Post, error)) (*Target, error) {
+// Texts sets opts.Visit to keep the text of each patch and cover letter
+// before its diff (at most commentLimit), and returns the lookup by
+// Message-ID, filled as the review runs.
+func Texts(opts *review.IngestOptions) func(messageID string) string {
 	var mu sync.Mutex
 	texts := map[string]string{}
 	opts.Visit = func(p *review.Post, m *fmail.Message) {
@@ -41,28 +41,21 @@ func Find(ctx context.Context, src fmail.Source, opts *review.IngestOptions, id 
 		texts[p.MessageID] = strings.Clone(text)
 		mu.Unlock()
 	}
-	res, err := review.Ingest(ctx, src, opts)
-	if err != nil {
-		return nil, err
+	return func(id string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return texts[id]
 	}
-	s := findSeries(res, id)
-	if s == nil {
-		return nil, fmt.Errorf("no series with a message <%s> in the input", id)
-	}
+}
+
+// NewTarget picks the message of s to answer (id is what the user
+// named) with its text from texts.
+func NewTarget(s *review.Series, id string, pick func(*review.Series, string) (*review.Post, error), texts func(string) string) (*Target, error) {
 	p, err := pick(s, id)
 	if err != nil {
 		return nil, err
 	}
-	return &Target{Series: s, Post: p, Text: texts[p.MessageID]}, nil
-}
-
-func findSeries(res *review.Result, id string) *review.Series {
-	for _, s := range res.Series {
-		if s.ID == id {
-			return s
-		}
-	}
-	return res.SeriesOf(id)
+	return &Target{Series: s, Post: p, Text: texts(p.MessageID)}, nil
 }
 
 // PickMessage answers the message id names; a series id names its cover

@@ -60,7 +60,12 @@ func FindSeries(res *review.Result, id string) *review.Series {
 // version of the chain, and the interdiff from its previous version.
 func BuildShow(s *review.Series, w *review.Weights, now time.Time) *ShowReport {
 	one := &review.Result{Series: []*review.Series{s}}
-	sr := review.BuildReport(one, &review.ReportOptions{Weights: w, Now: now}).Series[0]
+	return BuildShowFrom(s, review.BuildReport(one, &review.ReportOptions{Weights: w, Now: now}).Series[0])
+}
+
+// BuildShowFrom is BuildShow with the series' report already made (a
+// saved review's): s gives only the versions and the interdiff.
+func BuildShowFrom(s *review.Series, sr review.SeriesReport) *ShowReport {
 	rep := &ShowReport{Series: sr}
 	chain := append([]*review.Series{}, s.Older()...)
 	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {

@@ -6,8 +6,9 @@
 // the report's order, the messages of each series, and the message counts.
 // `review --db` without new input prints the saved report ([Stored]);
 // `digest` mails from it; `show`, `reply` and `thanks` find the series an
-// ID names in it and decode only the messages of that series and of its
-// other revisions ([SeriesSource]). When the store holds no saved review
+// ID names in it, decode only the messages of that series and of its
+// other revisions, without running the checkers again, and take the
+// series' report and findings from it ([SeriesSource], [Saved]). When the store holds no saved review
 // of this version, or the ID is not in it, callers review the whole store
 // as before.
 package results
@@ -49,7 +50,18 @@ func Members(res *review.Result) map[string][]string {
 // review.Filter.MatchReport) and a limit; ok is false when the store has
 // no saved review.
 func Stored(ctx context.Context, db *store.DB, f *review.Filter, limit int) (*review.Report, bool, error) {
-	rep, ok, err := db.LastReview(ctx)
+	// Tier and limit narrow the query; paths and maintainers need each
+	// report.
+	q := store.ReviewQuery{}
+	if f != nil {
+		q.Tier = f.Tier
+		if len(f.Paths) == 0 && f.Maintainer == "" {
+			q.Limit = limit
+		}
+	} else {
+		q.Limit = limit
+	}
+	rep, ok, err := db.LastReview(ctx, q)
 	if err != nil || !ok {
 		return nil, ok, err
 	}
@@ -68,11 +80,14 @@ func Stored(ctx context.Context, db *store.DB, f *review.Filter, limit int) (*re
 
 // SeriesSource is a source over the stored messages of the series that id
 // names (its id or any of its Message-IDs) and of all its revisions, in
-// arrival order; ok is false when the saved review does not know id.
-func SeriesSource(ctx context.Context, db *store.DB, id string) (src mail.Source, ok bool, err error) {
+// arrival order, and the saved review to answer for them: a view decodes
+// these messages without the checkers and takes the series' score, tier,
+// reasons and findings from [Saved.Report]. ok is false when the saved
+// review does not know id.
+func SeriesSource(ctx context.Context, db *store.DB, id string) (src mail.Source, saved *Saved, ok bool, err error) {
 	sid, ok, err := db.SeriesHolding(ctx, id)
 	if err != nil || !ok {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	chain := []string{sid}
 	seen := map[string]bool{sid: true}
@@ -82,7 +97,7 @@ func SeriesSource(ctx context.Context, db *store.DB, id string) (src mail.Source
 			continue // a revision the review linked but did not keep
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 		next := append([]string{}, s.Supersedes...)
 		if s.SupersededBy != nil {
@@ -97,8 +112,35 @@ func SeriesSource(ctx context.Context, db *store.DB, id string) (src mail.Source
 	}
 	ids, err := db.Members(ctx, chain)
 	if err != nil {
+		return nil, nil, false, err
+	}
+	if src, err = db.MessagesByID(ctx, ids); err != nil {
+		return nil, nil, false, err
+	}
+	return src, &Saved{db: db}, true, nil
+}
+
+// Saved answers for series from the saved review (see [SeriesSource]).
+type Saved struct{ db *store.DB }
+
+// Report returns the saved report of s, and puts its saved findings on
+// s's posts (as the checkers would have); ok is false when the saved
+// review has no series with s's id.
+func (v *Saved) Report(ctx context.Context, s *review.Series) (sr *review.SeriesReport, ok bool, err error) {
+	sr, err = v.db.Series(ctx, s.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
 		return nil, false, err
 	}
-	src, err = db.MessagesByID(ctx, ids)
-	return src, err == nil, err
+	byID := map[string][]review.Finding{}
+	for _, p := range sr.Patches {
+		byID[p.MessageID] = p.Findings
+	}
+	for _, part := range s.Parts {
+		part.Post.Findings = byID[part.Post.MessageID]
+	}
+	s.Findings = sr.Findings
+	return sr, true, nil
 }

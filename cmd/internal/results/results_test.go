@@ -30,7 +30,7 @@ func reviewed(t *testing.T) (*store.DB, *review.Result) {
 	if _, _, err := db.Ingest(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	res, err := review.Ingest(ctx, db.Messages(), nil)
+	res, err := review.Ingest(ctx, db.Messages(), &review.IngestOptions{Checkers: []review.Checker{everyFile{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +38,17 @@ func reviewed(t *testing.T) (*store.DB, *review.Result) {
 		t.Fatal(err)
 	}
 	return db, res
+}
+
+// everyFile finds something in every file of every patch.
+type everyFile struct{}
+
+func (everyFile) Check(in *review.CheckInput) []review.Finding {
+	var out []review.Finding
+	for _, f := range in.Files {
+		out = append(out, review.Finding{Rule: "test", Severity: review.Low, File: f.Path, Message: "seen"})
+	}
+	return out
 }
 
 func count(t *testing.T, src mail.Source) int {
@@ -78,14 +89,23 @@ func TestSeriesSource(t *testing.T) {
 			others += len(s.Posts())
 		}
 	}
-	src, ok, err := SeriesSource(ctx, db, chain.Previous.Parts[0].Post.MessageID)
+	src, saved, ok, err := SeriesSource(ctx, db, chain.Previous.Parts[0].Post.MessageID)
 	if err != nil || !ok {
 		t.Fatalf("SeriesSource = %v, %v", ok, err)
 	}
 	if n := count(t, src); n != want {
 		t.Errorf("SeriesSource read %d messages, want the chain's %d (the store holds %d more)", n, want, others)
 	}
-	if _, ok, err := SeriesSource(ctx, db, "nobody@example.org"); ok || err != nil {
+	// The saved review answers for the series, its findings on the posts.
+	fresh := &review.Series{ID: chain.ID, Parts: []*review.Part{{Number: 1, Post: &review.Post{MessageID: chain.Parts[0].Post.MessageID}}}}
+	sr, ok, err := saved.Report(ctx, fresh)
+	if err != nil || !ok || sr.ID != chain.ID || len(fresh.Parts[0].Post.Findings) == 0 || len(fresh.Parts[0].Post.Findings) != len(chain.Parts[0].Post.Findings) {
+		t.Errorf("Report = %v, %v, %v; findings %d, want %d", sr, ok, err, len(fresh.Parts[0].Post.Findings), len(chain.Parts[0].Post.Findings))
+	}
+	if _, ok, err := saved.Report(ctx, &review.Series{ID: "nobody@example.org"}); ok || err != nil {
+		t.Errorf("Report of an unknown series = %v, %v", ok, err)
+	}
+	if _, _, ok, err := SeriesSource(ctx, db, "nobody@example.org"); ok || err != nil {
 		t.Errorf("unknown id: %v, %v", ok, err)
 	}
 }
