@@ -47,12 +47,13 @@ var (
 )
 
 // Digests sorts the current series that need attention (must-look and
-// should-look tiers, not superseded) into one digest per recipient: the
-// maintainers and reviewers MAINTAINERS routing named (mailing lists get no
-// digest) and the subscribers whose globs match a file of the series.
-// Recipients are ordered by address; reports must carry their routing
-// (Report with RouteOptions).
-func Digests(reports []SeriesReport, subs []Subscription) []Digest {
+// should-look tiers, not superseded) into one digest per recipient. Only
+// people who asked get one: the subscribers whose globs match a file of
+// the series, and, of the maintainers and reviewers MAINTAINERS routing
+// named (mailing lists get no digest), those optedIn allows — none when
+// optedIn is nil. Recipients are ordered by address; reports must carry
+// their routing (Report with RouteOptions).
+func Digests(reports []SeriesReport, subs []Subscription, optedIn func(email string) bool) []Digest {
 	byEmail := map[string]*Digest{}
 	add := func(addr mail.Address, r *SeriesReport, why string) {
 		key := strings.ToLower(addr.Email)
@@ -74,7 +75,7 @@ func Digests(reports []SeriesReport, subs []Subscription) []Digest {
 			continue
 		}
 		for _, m := range r.Maintainers {
-			if strings.Contains(m.Role, "list") {
+			if strings.Contains(m.Role, "list") || optedIn == nil || !optedIn(m.Email) {
 				continue
 			}
 			add(mail.Address{Name: m.Name, Email: m.Email}, r, m.Role)

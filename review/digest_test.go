@@ -13,6 +13,7 @@ func responsible(role, name, email string) review.Responsible {
 }
 
 func TestDigests(t *testing.T) {
+	all := func(string) bool { return true }
 	pwm := []review.Responsible{
 		responsible("maintainer:PWM SUBSYSTEM", "Mo Maintainer", "mo@example.com"),
 		responsible("reviewer:PWM SUBSYSTEM", "Rita Reviewer", "rita@example.net"),
@@ -37,7 +38,7 @@ func TestDigests(t *testing.T) {
 		{ID: "should@x", Title: "pwm: demo", Tier: review.ShouldLook, Score: 8, Patches: files("drivers/pwm/pwm_demo.rs")},
 	}
 	subs := []review.Subscription{{Email: "sub@example.org", Paths: []string{"drivers/pwm/**"}}, {Email: "MO@example.com", Paths: []string{"*.rs"}}}
-	got := review.Digests(reports, subs)
+	got := review.Digests(reports, subs, all)
 	want := map[string][]string{
 		"mo@example.com":   {"must@x", "should@x"},
 		"rita@example.net": {"must@x"},
@@ -55,6 +56,15 @@ func TestDigests(t *testing.T) {
 			t.Errorf("%s gets %v, want %v", d.Recipient.Email, ids, w)
 		}
 	}
+	// Without an opt-in, routing alone mails nobody; with a list, only
+	// those on it.
+	if only := review.Digests(reports, subs, nil); len(only) != 2 || only[0].Recipient.Email != "MO@example.com" || only[1].Recipient.Email != "sub@example.org" {
+		t.Errorf("digests without maintainer opt-in = %+v, want the two subscribers", only)
+	}
+	rita := func(e string) bool { return e == "rita@example.net" }
+	if some := review.Digests(reports, nil, rita); len(some) != 1 || some[0].Recipient.Email != "rita@example.net" {
+		t.Errorf("digests with one opted-in reviewer = %+v", some)
+	}
 	e := got[0].Entries[0]
 	if e.NewUnsafe != 1 || e.AbstractionChanges != 1 || e.CImpacts != 1 || e.Why != "maintainer:PWM SUBSYSTEM" {
 		t.Errorf("entry = %+v", e)
@@ -64,12 +74,12 @@ func TestDigests(t *testing.T) {
 	}
 
 	// The hash is stable and changes with what the recipient is told.
-	again := review.Digests(reports, subs)
+	again := review.Digests(reports, subs, all)
 	if again[0].Entries[0].Hash != e.Hash {
 		t.Error("hash not stable")
 	}
 	reports[0].Patches[0].Findings = reports[0].Patches[0].Findings[:1]
-	if changed := review.Digests(reports, subs); changed[0].Entries[0].Hash == e.Hash {
+	if changed := review.Digests(reports, subs, all); changed[0].Entries[0].Hash == e.Hash {
 		t.Error("hash did not change with the findings")
 	}
 }

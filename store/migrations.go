@@ -43,4 +43,22 @@ CREATE TABLE sent_digests (
 	PRIMARY KEY (recipient, content_hash)
 );
 `,
+	// 2 → 3: the whole last review, so that views read it instead of
+	// reviewing again: the series' order in the report, the messages of
+	// each series, and the message counts and unparsed messages.
+	`
+ALTER TABLE series ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE series_messages (
+	series_id  TEXT NOT NULL,
+	message_id TEXT NOT NULL,
+	PRIMARY KEY (series_id, message_id)
+);
+CREATE INDEX series_messages_by_message ON series_messages (message_id);
+CREATE TABLE reviews (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	messages    TEXT NOT NULL,
+	unparsed    TEXT NOT NULL,
+	reviewed_at TEXT NOT NULL
+);
+`,
 }

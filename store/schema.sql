@@ -32,7 +32,25 @@ CREATE TABLE series (
 	tier          TEXT NOT NULL,
 	score         REAL NOT NULL,
 	report        TEXT NOT NULL,               -- the series' JSON report
-	reviewed_at   TEXT NOT NULL
+	reviewed_at   TEXT NOT NULL,
+	rank          INTEGER NOT NULL DEFAULT 0   -- position in the review's order
+);
+
+-- The messages of each series of the last review: cover, patches, replies.
+CREATE TABLE series_messages (
+	series_id  TEXT NOT NULL,
+	message_id TEXT NOT NULL,
+	PRIMARY KEY (series_id, message_id)
+);
+CREATE INDEX series_messages_by_message ON series_messages (message_id);
+
+-- The last review's message counts and unparsed messages (JSON); one row,
+-- absent until a review has been saved by this version.
+CREATE TABLE reviews (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	messages    TEXT NOT NULL,
+	unparsed    TEXT NOT NULL,
+	reviewed_at TEXT NOT NULL
 );
 
 -- Digests already sent, so the same content is never sent twice.

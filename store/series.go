@@ -2,17 +2,31 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"ferrule/mail"
 	"ferrule/review"
 )
 
-// SaveReview replaces the stored review results with these series (the
-// JSON report of each, with its revisions, trailers and findings), in one
+// Review is what a review leaves in the store.
+type Review struct {
+	Messages review.Counts
+	Unparsed []review.UnparsedReport
+	// Series are every series' full report, in the report's order.
+	Series []review.SeriesReport
+	// Members are the Message-IDs of each series' messages (cover,
+	// patches, replies), by series id.
+	Members map[string][]string
+}
+
+// SaveReview replaces the stored review results with r, in one
 // transaction.
-func (d *DB) SaveReview(ctx context.Context, series []review.SeriesReport) error {
+func (d *DB) SaveReview(ctx context.Context, r *Review) error {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -20,26 +34,103 @@ func (d *DB) SaveReview(ctx context.Context, series []review.SeriesReport) error
 		return fmt.Errorf("save review: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "DELETE FROM series"); err != nil {
+	for _, q := range []string{"DELETE FROM series", "DELETE FROM series_messages"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("save review: %w", err)
+		}
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	counts, err := json.Marshal(r.Messages)
+	if err != nil {
 		return fmt.Errorf("save review: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO series (id, title, version, superseded_by, tier, score, report, reviewed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	unparsed, err := json.Marshal(r.Unparsed)
+	if err != nil {
+		return fmt.Errorf("save review: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (id, messages, unparsed, reviewed_at) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET messages = excluded.messages, unparsed = excluded.unparsed, reviewed_at = excluded.reviewed_at`,
+		string(counts), string(unparsed), now); err != nil {
+		return fmt.Errorf("save review: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO series (id, title, version, superseded_by, tier, score, report, reviewed_at, rank)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
 	if err != nil {
 		return fmt.Errorf("save review: %w", err)
 	}
 	defer stmt.Close()
-	now := time.Now().UTC().Format(time.RFC3339)
-	for _, s := range series {
+	for i, s := range r.Series {
 		b, err := json.Marshal(s)
 		if err != nil {
 			return fmt.Errorf("save review: %w", err)
 		}
-		if _, err := stmt.ExecContext(ctx, s.ID, s.Title, s.Version, s.SupersededBy, string(s.Tier), s.Score, string(b), now); err != nil {
+		if _, err := stmt.ExecContext(ctx, s.ID, s.Title, s.Version, s.SupersededBy, string(s.Tier), s.Score, string(b), now, i); err != nil {
 			return fmt.Errorf("save series %s: %w", s.ID, err)
 		}
 	}
-	return tx.Commit()
+	member, err := tx.PrepareContext(ctx, `INSERT INTO series_messages (series_id, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("save review: %w", err)
+	}
+	defer member.Close()
+	for id, msgs := range r.Members {
+		for _, m := range msgs {
+			if _, err := member.ExecContext(ctx, id, m); err != nil {
+				return fmt.Errorf("save series %s: %w", id, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save review: %w", err)
+	}
+	return nil
+}
+
+// ReviewQuery narrows what LastReview reads: only series of a tier (""
+// for all), only the first Limit (0 for all).
+type ReviewQuery struct {
+	Tier  review.Tier
+	Limit int
+}
+
+// LastReview returns the last saved review as a report, series in the
+// report's order, as q narrows them; ok is false when none was saved (by
+// this version).
+func (d *DB) LastReview(ctx context.Context, q ReviewQuery) (rep *review.Report, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var counts, unparsed string
+	err = d.db.QueryRowContext(ctx, "SELECT messages, unparsed FROM reviews WHERE id = 1").Scan(&counts, &unparsed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("last review: %w", err)
+	}
+	rep = &review.Report{}
+	if err := json.Unmarshal([]byte(counts), &rep.Messages); err != nil {
+		return nil, false, fmt.Errorf("last review: %w", err)
+	}
+	if err := json.Unmarshal([]byte(unparsed), &rep.Unparsed); err != nil {
+		return nil, false, fmt.Errorf("last review: %w", err)
+	}
+	if rep.Unparsed == nil {
+		rep.Unparsed = []review.UnparsedReport{}
+	}
+	query, args := "SELECT report FROM series", []any{}
+	if q.Tier != "" {
+		query += " WHERE tier = ?"
+		args = append(args, string(q.Tier))
+	}
+	query += " ORDER BY rank, id"
+	if q.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, q.Limit)
+	}
+	if rep.Series, err = d.reports(ctx, query, args...); err != nil {
+		return nil, false, err
+	}
+	return rep, true, nil
 }
 
 // Series returns the stored report of one series.
@@ -57,17 +148,114 @@ func (d *DB) Series(ctx context.Context, id string) (*review.SeriesReport, error
 	return &s, nil
 }
 
+// SeriesHolding returns the id of the stored series that id names: a
+// series id, or the Message-ID of one of its messages. ok is false when
+// the last review has no such series.
+func (d *DB) SeriesHolding(ctx context.Context, id string) (string, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var sid string
+	err := d.db.QueryRowContext(ctx, `SELECT id FROM series WHERE id = ?
+		UNION ALL SELECT series_id FROM series_messages WHERE message_id = ? LIMIT 1`, id, id).Scan(&sid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("find series of %s: %w", id, err)
+	}
+	return sid, true, nil
+}
+
+// Members returns the Message-IDs of the stored series' messages.
+func (d *DB) Members(ctx context.Context, seriesIDs []string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	if len(seriesIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(seriesIDs))
+	for i, id := range seriesIDs {
+		args[i] = id
+	}
+	rows, err := d.db.QueryContext(ctx, "SELECT DISTINCT message_id FROM series_messages WHERE series_id IN (?"+strings.Repeat(",?", len(args)-1)+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("series messages: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return nil, fmt.Errorf("series messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("series messages: %w", err)
+	}
+	return out, nil
+}
+
+// MessagesByID returns the stored messages with these Message-IDs, in
+// arrival order (a source for reviewing a few series again).
+func (d *DB) MessagesByID(ctx context.Context, ids []string) (mail.Source, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	src := &sliceSource{}
+	const chunk = 500 // below sqlite's variable limit
+	var all []idRaw
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := d.db.QueryContext(ctx, "SELECT id, source, raw, error FROM messages WHERE message_id IN (?"+strings.Repeat(",?", len(args)-1)+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("read messages: %w", err)
+		}
+		for rows.Next() {
+			var x idRaw
+			var source, errText string
+			var raw []byte
+			if err := rows.Scan(&x.id, &source, &raw, &errText); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read messages: %w", err)
+			}
+			x.raw = &mail.Raw{Position: source, Bytes: raw}
+			if errText != "" && len(raw) == 0 {
+				x.raw.Err = errors.New(errText)
+			}
+			all = append(all, x)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read messages: %w", err)
+		}
+	}
+	sortByID(all)
+	for _, x := range all {
+		src.raws = append(src.raws, x.raw)
+	}
+	return src, nil
+}
+
 // Reports returns every stored series report, highest score first: the
 // last review's view of the list.
 func (d *DB) Reports(ctx context.Context) ([]review.SeriesReport, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	rows, err := d.db.QueryContext(ctx, "SELECT report FROM series ORDER BY score DESC, id")
+	return d.reports(ctx, "SELECT report FROM series ORDER BY score DESC, id")
+}
+
+func (d *DB) reports(ctx context.Context, query string, args ...any) ([]review.SeriesReport, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	defer rows.Close()
-	var out []review.SeriesReport
+	out := []review.SeriesReport{}
 	for rows.Next() {
 		var b string
 		if err := rows.Scan(&b); err != nil {

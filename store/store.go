@@ -2,8 +2,11 @@
 // everything ingested: raw messages deduplicated by Message-ID (so
 // ingestion is idempotent and a killed process loses nothing it
 // acknowledged), IMAP mailbox cursors, the results of the last review
-// (series with revisions, trailers and findings, as JSON), and digests
-// already sent.
+// (every series' report with revisions, trailers, findings, score, tier
+// and reasons, as JSON, in the report's order; the messages of each
+// series; the message counts), and digests already sent. Views read the
+// saved review ([DB.LastReview], [DB.SeriesHolding], [DB.MessagesByID])
+// instead of reviewing the whole store again.
 //
 // A fresh database gets the embedded schema.sql; an existing one is
 // migrated in one transaction by the numbered migrations, keyed on PRAGMA

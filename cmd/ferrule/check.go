@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os/exec"
 	"strings"
 
+	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/inputs"
+	"ferrule/cmd/internal/render"
 	"ferrule/mail"
 	"ferrule/review"
 )
@@ -34,149 +33,70 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	fail := func(code int, format string, args ...any) int {
+		fmt.Fprintf(e.stderr, "ferrule check: "+format+"\n", args...)
+		return code
+	}
 	threshold, ok := review.ParseSeverity(*failOn)
 	if !ok {
-		fmt.Fprintf(e.stderr, "ferrule check: unknown --fail-on %q\n", *failOn)
-		return exitUsage
+		return fail(exitUsage, "unknown --fail-on %q", *failOn)
 	}
 	if (*gitRange == "") == (fs.NArg() == 0) {
-		fmt.Fprintln(e.stderr, "ferrule check: give patch files or --git-range A..B (not both)")
-		return exitUsage
+		return fail(exitUsage, "give patch files or --git-range A..B (not both)")
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(e.stderr, "ferrule check: unknown --format %q (text, json)\n", *format)
-		return exitUsage
+		return fail(exitUsage, "unknown --format %q (text, json)", *format)
 	}
-
-	opts, leafAllow, err := configuredAnalysis(*configPath, *tree)
+	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule check: %v\n", err)
-		return exitUsage
+		return fail(exitUsage, "%v", err)
+	}
+	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
 	}
 	var src mail.Source
 	if *gitRange != "" {
 		base, _, ok := strings.Cut(*gitRange, "..")
 		if !ok || base == "" {
-			fmt.Fprintf(e.stderr, "ferrule check: --git-range wants A..B, got %q\n", *gitRange)
-			return exitUsage
+			return fail(exitUsage, "--git-range wants A..B, got %q", *gitRange)
 		}
-		patches, err := exec.CommandContext(ctx, "git", "format-patch", "--stdout", *gitRange).Output()
-		if err != nil {
-			fmt.Fprintf(e.stderr, "ferrule check: git format-patch %s: %v\n", *gitRange, gitError(err))
-			return exitUsage
+		if src, err = analysis.FormatPatch(ctx, *gitRange); err != nil {
+			return fail(exitUsage, "%v", err)
 		}
-		src = mail.NewMboxReader(bytes.NewReader(patches), *gitRange, nil)
 		if *tree == "" {
-			if k, m, err := loadTree("."); err == nil {
-				opts.Checkers, opts.Route = checkersFor(k, m, leafAllow)
+			// The checkout is the tree: its knowledge, at the base.
+			if k, m, err := analysis.LoadTree("."); err == nil {
+				opts.Checkers, opts.Route = analysis.Checkers(k, m, cfg.LeafAllow)
 			}
-			opts.Tree = gitTree{ctx: ctx, rev: base}
+			opts.Tree = analysis.GitTree{Ctx: ctx, Rev: base}
 		}
 	} else {
-		ms, err := mail.Open(fs.Args(), &mail.OpenOptions{Stdin: e.stdin})
+		ms, err := inputs.Files(fs.Args(), e.stdin, mail.MboxRD)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "ferrule check: %v\n", err)
-			return exitUsage
+			return fail(exitUsage, "%v", err)
 		}
 		defer ms.Close()
 		src = ms
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule check: %v\n", err)
-		return exitRuntime
+		return fail(exitRuntime, "%v", err)
 	}
 	rep := review.BuildReport(res, nil)
-	failing := 0
-	for _, f := range allFindings(rep) {
-		if f.Severity.Rank() >= threshold.Rank() && (!*ignoreUncertain || f.Confidence == review.Certain) {
-			failing++
-		}
-	}
+	failing := render.Failing(rep, threshold, *ignoreUncertain)
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return exitRuntime
-		}
-	} else if err := renderCheck(e.stdout, rep, threshold, failing); err != nil {
+		err = enc.Encode(rep)
+	} else {
+		err = render.Check(e.stdout, rep, threshold, failing)
+	}
+	if err != nil {
 		return exitRuntime
 	}
 	if failing > 0 {
 		return exitFindings
 	}
 	return exitOK
-}
-
-func allFindings(rep *review.Report) []review.Finding {
-	var out []review.Finding
-	for _, s := range rep.Series {
-		for _, p := range s.Patches {
-			out = append(out, p.Findings...)
-		}
-		out = append(out, s.Findings...)
-	}
-	return out
-}
-
-// renderCheck prints every finding with its excerpt, patch by patch.
-func renderCheck(w io.Writer, rep *review.Report, threshold review.Severity, failing int) error {
-	ew := &errWriter{w: w}
-	counts := map[review.Severity]int{}
-	for _, s := range rep.Series {
-		for _, p := range s.Patches {
-			if len(p.Findings) == 0 {
-				continue
-			}
-			ew.printf("%s\n", p.Subject)
-			for _, f := range p.Findings {
-				counts[f.Severity]++
-				ew.printf("  %s\n", findingText(f))
-				for _, l := range strings.Split(strings.TrimRight(f.Excerpt, "\n"), "\n") {
-					if l != "" {
-						ew.printf("      | %s\n", l)
-					}
-				}
-			}
-			ew.printf("\n")
-		}
-		for _, f := range s.Findings {
-			counts[f.Severity]++
-			ew.printf("series %s: %s\n", s.Title, findingText(f))
-		}
-	}
-	var parts []string
-	for _, sev := range []review.Severity{review.Critical, review.High, review.Medium, review.Low, review.Info} {
-		if counts[sev] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[sev], sev))
-		}
-	}
-	if len(parts) == 0 {
-		parts = []string{"no findings"}
-	}
-	ew.printf("%s; %d at or above %s\n", strings.Join(parts, ", "), failing, threshold)
-	return ew.err
-}
-
-// gitTree reads files at a revision of the git checkout in the current
-// directory.
-type gitTree struct {
-	ctx context.Context
-	rev string
-}
-
-func (g gitTree) ReadFile(path string) ([]byte, bool) {
-	if strings.HasPrefix(path, "-") || strings.Contains(path, "..") {
-		return nil, false
-	}
-	out, err := exec.CommandContext(g.ctx, "git", "show", g.rev+":"+path).Output()
-	return out, err == nil
-}
-
-func gitError(err error) error {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-		return fmt.Errorf("%s", strings.TrimSpace(string(ee.Stderr)))
-	}
-	return err
 }

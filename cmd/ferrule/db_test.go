@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"ferrule/review"
 	"ferrule/store"
 )
 
@@ -56,4 +60,60 @@ func firstDiffLine(a, b string) string {
 		}
 	}
 	return "(lengths differ)"
+}
+
+// The saved review answers views as a fresh review of the files would:
+// review --db without input in every format and with filters, and show
+// for every message of the example, from the series' messages alone.
+func TestViewsFromSavedReview(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ferrule.db")
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example, kernelPatches); code != exitOK {
+		t.Fatalf("review --db: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"--format", "text"}, {"--format", "markdown"}, {"--tier", "should-look"}, {"--limit", "1"},
+		{"--path", "rust/kernel/**"}, {"--maintainer", "nobody@example.org"},
+	} {
+		_, fromFiles, _ := runCmd(t, "", append(append([]string{"review"}, args...), example, kernelPatches)...)
+		code, saved, stderr := runCmd(t, "", append(append([]string{"review"}, args...), "--db", db)...)
+		if code != exitOK || saved != fromFiles {
+			t.Errorf("review %v --db: exit %d %s\n%s", args, code, stderr, firstDiffLine(fromFiles, saved))
+		}
+	}
+	_, js, _ := runCmd(t, "", "review", "--format", "json", example)
+	var rep review.Report
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	ids := 0
+	for _, s := range rep.Series {
+		for _, p := range s.Patches {
+			for _, format := range []string{"text", "json"} {
+				ids++
+				_, fromFile, _ := runCmd(t, "", "show", "--format", format, p.MessageID, example, kernelPatches)
+				code, fromStore, stderr := runCmd(t, "", "show", "--format", format, "--db", db, p.MessageID)
+				if code != exitOK || fromStore != fromFile {
+					t.Errorf("show %s --format %s --db: exit %d %s\n%s", p.MessageID, format, code, stderr, firstDiffLine(fromFile, fromStore))
+				}
+			}
+		}
+	}
+	if ids < 10 {
+		t.Errorf("only %d shows compared", ids)
+	}
+}
+
+// A store that cannot be read is a runtime failure (exit 3), not a usage
+// error.
+func TestReviewCorruptStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ferrule.db")
+	if err := os.WriteFile(db, bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != exitRuntime {
+		t.Errorf("review on a corrupt store: exit %d, want %d: %s", code, exitRuntime, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", "review", "--db", db); code != exitRuntime {
+		t.Errorf("review --db on a corrupt store: exit %d, want %d: %s", code, exitRuntime, stderr)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 
+	"ferrule/mail"
 	"ferrule/mail/mailtest"
 )
 
@@ -35,6 +37,7 @@ smtp:
 %s  from: ferrule <ferrule@example.org>
 digest:
   link_template: https://lore.example.org/all/{msgid}/
+  maintainers: all
   subscriptions:
     - email: Sub Scriber <sub@example.org>
       paths: ["drivers/pwm/**"]
@@ -96,8 +99,8 @@ func digestParts(t *testing.T, raw []byte) (to, subject, text, html string) {
 	return to, subject, text, html
 }
 
-// The dry run prints the MIME message; mail-derived strings are escaped
-// in the HTML part.
+// The dry run writes an mbox ("From " line first, as mutt wants) and
+// names the recipients; mail-derived strings are escaped in the HTML part.
 func TestDigestDryRun(t *testing.T) {
 	cfg, _ := digestConfig(t, "127.0.0.1:1", "")
 	code, out, stderr := runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--to", "sub@example.org", "testdata/hostile.mbox", example)
@@ -105,7 +108,11 @@ func TestDigestDryRun(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	golden(t, "digest-dry-run.golden", maskMIME(out))
-	to, subject, text, html := digestParts(t, []byte(out))
+	msgs := mboxMessages(t, out)
+	if len(msgs) != 1 {
+		t.Fatalf("dry run wrote %d messages, want 1", len(msgs))
+	}
+	to, subject, text, html := digestParts(t, msgs[0])
 	if to != "sub@example.org" || subject != "[ferrule] 2 series for you, 1 must look" {
 		t.Errorf("To %q, Subject %q", to, subject)
 	}
@@ -120,8 +127,53 @@ func TestDigestDryRun(t *testing.T) {
 	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;") || !strings.Contains(html, `href="https://lore.example.org/all/evil%22/"`) {
 		t.Errorf("HTML part not escaped as expected:\n%s", html)
 	}
-	if !strings.Contains(stderr, "would send 1 digest(s)") {
+	if !strings.Contains(stderr, "would send 1 digest(s)") || !strings.Contains(stderr, "recipients: sub@example.org\n") {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// mboxMessages splits an mbox as a mail reader does.
+func mboxMessages(t *testing.T, mbox string) [][]byte {
+	t.Helper()
+	if !strings.HasPrefix(mbox, "From ") {
+		t.Fatalf("not an mbox: %.80q", mbox)
+	}
+	r := mail.NewMboxReader(strings.NewReader(mbox), "dry-run", nil)
+	var out [][]byte
+	for {
+		m, err := r.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m.Bytes)
+	}
+}
+
+// Digests are opt-in: a config with one subscription and no
+// digest.maintainers mails exactly that subscriber, however many people
+// MAINTAINERS names; --to adds the one person named.
+func TestDigestRecipientsOptIn(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfg, []byte("digest:\n  subscriptions:\n    - email: me@example.org\n      paths: [\"**\"]\n"), 0o600)
+	code, out, stderr := runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	msgs := mboxMessages(t, out)
+	if len(msgs) != 1 || !strings.Contains(stderr, "recipients: me@example.org\n") {
+		t.Fatalf("%d digests, stderr %q; want exactly one, to me@example.org", len(msgs), stderr)
+	}
+	if to, _, _, _ := digestParts(t, msgs[0]); to != "me@example.org" {
+		t.Errorf("digest to %q", to)
+	}
+	// --to names someone MAINTAINERS routes to: that person only.
+	code, out, stderr = runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--to", "pwm@example.org", "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
+	if msgs := mboxMessages(t, out); code != exitOK || len(msgs) != 1 || !strings.Contains(stderr, "recipients: pwm@example.org\n") {
+		t.Errorf("--to: exit %d, %d digests, stderr %q", code, len(msgs), stderr)
 	}
 }
 

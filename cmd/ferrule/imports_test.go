@@ -12,13 +12,23 @@ import (
 // packages a package may depend on (transitively), and which packages it
 // must not import directly (standard library included).
 type importRule struct {
-	internal []string // allowed ferrule packages (prefix match on path)
+	internal []string // allowed ferrule packages
 	noDirect []string // forbidden direct imports
 }
 
 const module = "ferrule"
 
 var reviewBans = []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os", "net", "net/http", "database/sql"}
+
+// Packages every application package may build on.
+var (
+	reviewPkgs = []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}
+	configPkgs = append([]string{"ferrule/cmd/internal/config", "ferrule/mail/imappoll", "ferrule/mail/smtpsend"}, reviewPkgs...)
+)
+
+func with(base []string, more ...string) []string {
+	return append(append([]string{}, base...), more...)
+}
 
 var importRules = map[string]importRule{
 	"ferrule/review/diff":        {},
@@ -31,11 +41,29 @@ var importRules = map[string]importRule{
 	"ferrule/review/rustcheck":   {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend"}},
 	"ferrule/templates":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
+
+	// The application, beneath cmd/ (cmd/ferrule, the wiring, may use
+	// all of it). Configuration reads files and builds options; it opens
+	// no store and no connection.
+	"ferrule/cmd/internal/config": {internal: with(configPkgs[1:]), noDirect: []string{"ferrule/store", "ferrule/templates", "net/http", "database/sql"}},
+	// Analysis wiring and renderers are pure: no store, no network.
+	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
+	"ferrule/cmd/internal/render":   {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
+	// Saved results and the input policy: the store and mail, no network.
+	"ferrule/cmd/internal/results": {internal: with(reviewPkgs, "ferrule/store"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
+	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/store", "ferrule/cmd/internal/results"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
+	// Drafts are written, never sent; digests are sent, never drafted.
+	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
+	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
+	// The daemon wires the rest; nothing imports it but cmd/ferrule.
+	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
+		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results")},
 }
 
 // TestImportRules enforces STYLE.md §2 with go list -deps: every package
-// has a rule, depends only on the ferrule packages its rule allows, and
-// nothing imports cmd/.
+// but the command has a rule (the cmd/internal application packages
+// included), depends only on the ferrule packages its rule allows, and
+// nothing outside cmd/ imports cmd/.
 func TestImportRules(t *testing.T) {
 	out, err := exec.Command("go", "list", "-json", module+"/...").Output()
 	if err != nil {
@@ -55,12 +83,16 @@ func TestImportRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		seen++
+		inCmd := strings.HasPrefix(pkg.ImportPath, module+"/cmd/")
 		for _, d := range pkg.Deps {
-			if strings.HasPrefix(d, module+"/cmd/") {
-				t.Errorf("%s depends on %s: nothing may import cmd/", pkg.ImportPath, d)
+			if !inCmd && strings.HasPrefix(d, module+"/cmd/") {
+				t.Errorf("%s depends on %s: nothing outside cmd/ may import cmd/", pkg.ImportPath, d)
+			}
+			if d == module+"/cmd/internal/daemon" && pkg.ImportPath != module+"/cmd/ferrule" {
+				t.Errorf("%s depends on the daemon", pkg.ImportPath)
 			}
 		}
-		if strings.HasPrefix(pkg.ImportPath, module+"/cmd/") {
+		if pkg.ImportPath == module+"/cmd/ferrule" {
 			continue
 		}
 		rule, ok := importRules[pkg.ImportPath]

@@ -1,14 +1,25 @@
 // Command ferrule is a patch review assistant for Linux-kernel-style
 // mailing lists. It is the only place that reads flags, the environment and
-// signals; everything else is wired here explicitly.
+// signals, and that chooses exit codes; the application lives in the
+// packages under cmd/internal (config, inputs, results, analysis, render,
+// draft, digest, daemon), wired here explicitly.
 //
 // Usage:
 //
-//	ferrule review [flags] PATH…   assemble and summarise patch series
-//	ferrule check [flags] PATCH…   pre-flight an author's patches (exit 1 on findings)
-//	ferrule show [flags] ID INPUT… one series in full, with the interdiff
-//	ferrule watch -c FILE          the daemon: IMAP mailboxes into the store
+//	ferrule review [flags] PATH…          assemble, rank and summarise patch series
+//	ferrule review --db DB [PATH…]        the same over the store (PATHs ingested first)
+//	ferrule check [flags] PATCH…          pre-flight an author's patches (exit 1 on findings)
+//	ferrule show [flags] ID [INPUT…]      one series in full, with the interdiff
+//	ferrule reply [flags] ID [INPUT…]     draft a review reply quoting the flagged hunks
+//	ferrule thanks [flags] ID [INPUT…]    draft a b4-ty-style "applied, thanks" reply
+//	ferrule digest -c FILE [--dry-run]    mail digests to the people who asked for them
+//	ferrule watch -c FILE                 the daemon: IMAP mailboxes into the store
+//	ferrule config check -c FILE          validate a configuration file
+//	ferrule kernel-snapshot [--out DIR] TREE  regenerate the embedded kernel knowledge
 //	ferrule help [COMMAND]
+//
+// Without INPUT, show, reply and thanks read the store (see package
+// ferrule/cmd/internal/inputs for which command reads and writes what).
 //
 // Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
 // configuration error, 3 runtime error.
@@ -26,6 +37,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"ferrule/cmd/internal/render"
 )
 
 // Exit codes (PRODUCT.md "Who uses it").
@@ -66,7 +79,7 @@ func init() {
 		{"show", "[flags] ID INPUT…", "one series in full: versions, trailers, findings with hunks, interdiff", runShow},
 		{"reply", "[flags] ID [INPUT…]", "draft a review reply with the flagged hunks quoted and a prompt under each", runReply},
 		{"thanks", "[flags] ID [INPUT…]", "draft a b4-ty-style \"applied, thanks\" reply to a series", runThanks},
-		{"digest", "-c FILE [--dry-run] [INPUT…]", "mail each maintainer the series that need them", runDigest},
+		{"digest", "-c FILE [--dry-run] [INPUT…]", "mail digests of the series that need them to the people who asked", runDigest},
 		{"watch", "-c FILE", "follow the configured IMAP mailboxes into the store and keep the review current", runWatch},
 		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},
 		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
@@ -168,6 +181,12 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 		return exitUsage, false
 	}
 	return 0, true
+}
+
+// style is how text output may look: colour only on a terminal without
+// NO_COLOR, titles cut to the terminal's width.
+func (e *env) style() render.Style {
+	return render.Style{Color: e.isTTY && e.getenv("NO_COLOR") == "", Width: e.width}
 }
 
 // clock returns the current time (fixed in tests).

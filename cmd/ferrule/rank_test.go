@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"ferrule/review"
 )
@@ -92,13 +91,7 @@ func TestReviewTTYStyle(t *testing.T) {
 	}
 }
 
-func TestProgressLine(t *testing.T) {
-	if got := progressLine(100, 50, 200, time.Second*2); got != "[=======>                      ]  25% 100 messages (50/s)" {
-		t.Errorf("progressLine = %q", got)
-	}
-	if got := progressLine(100, 0, 0, time.Second); got != "ferrule: 100 messages (100/s)" {
-		t.Errorf("progressLine without size = %q", got)
-	}
+func TestNoProgressWithoutTerminal(t *testing.T) {
 	// Not a terminal: nothing on stderr, however long it takes.
 	_, _, stderr := runCmd(t, "", "review", example)
 	if stderr != "" {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,10 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/inputs"
+	"ferrule/cmd/internal/render"
+	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
-	"ferrule/review/maintainers"
-	"ferrule/review/rustcheck"
 	"ferrule/store"
 )
 
@@ -32,7 +34,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD or RFC 3339)")
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
 	limit := fs.Int("limit", 0, "show at most this many series")
-	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, then review everything it holds")
+	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
 		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
@@ -42,146 +44,108 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() == 0 && *dbPath == "" {
-		fmt.Fprintln(e.stderr, "ferrule review: no input (give a path, - for stdin, or --db PATH)")
+	usageErr := func(format string, args ...any) int {
+		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
 		return exitUsage
 	}
-	render, ok := renderers[*format]
+	if fs.NArg() == 0 && *dbPath == "" {
+		return usageErr("no input (give a path, - for stdin, or --db PATH)")
+	}
+	renderer, ok := render.Formats[*format]
 	if !ok {
-		fmt.Fprintf(e.stderr, "ferrule review: unknown --format %q (text, json, markdown)\n", *format)
-		return exitUsage
+		return usageErr("unknown --format %q (text, json, markdown)", *format)
 	}
 	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
 	switch filter.Tier {
 	case "", review.MustLook, review.ShouldLook, review.FYI:
 	default:
-		fmt.Fprintf(e.stderr, "ferrule review: unknown --tier %q (must-look, should-look, fyi)\n", *tier)
-		return exitUsage
+		return usageErr("unknown --tier %q (must-look, should-look, fyi)", *tier)
 	}
 	if *since != "" {
 		t, err := parseSince(*since)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "ferrule review: --since: %v\n", err)
-			return exitUsage
+			return usageErr("--since: %v", err)
 		}
 		filter.Since = t
 	}
-	opts := &mail.OpenOptions{Stdin: e.stdin}
+	var format2 mail.MboxFormat
 	switch *mboxFormat {
 	case "mboxrd":
-		opts.Mbox.Format = mail.MboxRD
+		format2 = mail.MboxRD
 	case "mboxo":
-		opts.Mbox.Format = mail.MboxO
+		format2 = mail.MboxO
 	default:
-		fmt.Fprintf(e.stderr, "ferrule review: unknown --mbox-format %q (mboxrd, mboxo)\n", *mboxFormat)
-		return exitUsage
+		return usageErr("unknown --mbox-format %q (mboxrd, mboxo)", *mboxFormat)
+	}
+	cfg, err := loadConfig(*configPath, *tree)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	runtimeErr := func(msg string, err error) int {
+		log.Error(msg, "err", err)
+		return exitRuntime
 	}
 	var src mail.Source
 	var progress sizer
-	var db *store.DB
-	if *dbPath != "" {
-		var err error
-		db, src, err = storeSource(ctx, e, *dbPath, fs.Args(), false)
+	if fs.NArg() > 0 {
+		ms, err := inputs.Files(fs.Args(), e.stdin, format2)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
-			return exitUsage
-		}
-		defer db.Close()
-	} else {
-		ms, err := mail.Open(fs.Args(), opts)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
-			return exitUsage
+			return usageErr("%v", err)
 		}
 		defer ms.Close()
 		src, progress = ms, ms
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts2, _, err := configuredAnalysis(*configPath, *tree)
-	weights, werr := configuredWeights(*configPath)
-	if werr != nil {
-		err = werr
+	var db *store.DB
+	if *dbPath != "" {
+		// The inputs go into the store; the store is reviewed.
+		if db, err = inputs.Ingest(ctx, *dbPath, src); errors.Is(err, inputs.ErrNoStorePath) {
+			return usageErr("%v", err)
+		} else if err != nil {
+			return runtimeErr("store", err)
+		}
+		defer db.Close()
+		if src == nil && *configPath == "" && *tree == "" && *rust && *since == "" {
+			rep, ok, err := results.Stored(ctx, db, filter, *limit)
+			if err != nil {
+				return runtimeErr("read saved review", err)
+			}
+			if ok {
+				return writeReport(e, log, renderer, rep)
+			}
+		}
+		src, progress = db.Messages(), nil
 	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
-		return exitUsage
-	}
-	opts2.Workers = *workers
-	stopProgress := startProgress(e, opts2, progress)
+	opts.Workers = *workers
+	stopProgress := startProgress(e, opts, progress)
 	if !*rust {
-		opts2.Checkers = nil
+		opts.Checkers = nil
 	}
-	res, err := review.Ingest(ctx, src, opts2)
+	res, err := review.Ingest(ctx, src, opts)
 	stopProgress()
 	if err != nil {
-		log.Error("review failed", "err", err)
-		return exitRuntime
+		return runtimeErr("review failed", err)
 	}
 	if db != nil {
 		// The store keeps every series' full report; filters only shape
 		// what is printed.
-		if err := db.SaveReview(ctx, review.BuildReport(res, &review.ReportOptions{Weights: weights, Now: e.clock()}).Series); err != nil {
-			log.Error("save review", "err", err)
-			return exitRuntime
+		if err := results.Save(ctx, db, res, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()})); err != nil {
+			return runtimeErr("save review", err)
 		}
 	}
-	rep := review.BuildReport(res, &review.ReportOptions{Weights: weights, Filter: filter, Limit: *limit, Now: e.clock()})
-	if err := render(e.stdout, rep, textStyle(e)); err != nil {
+	return writeReport(e, log, renderer, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock()}))
+}
+
+func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report) int {
+	if err := renderer(e.stdout, rep, e.style()); err != nil {
 		log.Error("write output", "err", err)
 		return exitRuntime
 	}
 	return exitOK
-}
-
-// configuredAnalysis applies a config file (if any) under the flags: a
-// --tree flag wins over kernel_tree. It also returns the leaf allow-list.
-func configuredAnalysis(configPath, tree string) (*review.IngestOptions, []string, error) {
-	c := &Config{}
-	if configPath != "" {
-		var err error
-		if c, err = loadConfig(configPath); err != nil {
-			return nil, nil, err
-		}
-	}
-	opts, err := c.analysis(tree)
-	return opts, c.Rust.LeafAllow, err
-}
-
-// analysis is analysisOptions for a loaded config; a --tree flag wins
-// over kernel_tree.
-func (c *Config) analysis(tree string) (*review.IngestOptions, error) {
-	if tree == "" {
-		tree = c.KernelTree
-	}
-	return analysisOptions(tree, c.Rust.LeafAllow)
-}
-
-// analysisOptions wires the Rust checker and MAINTAINERS routing, from a
-// kernel tree when one is given, else from the embedded snapshot.
-func analysisOptions(tree string, leafAllow []string) (*review.IngestOptions, error) {
-	knowledge, maint := rustcheck.Snapshot(), defaultMaintainers()
-	opts := &review.IngestOptions{}
-	if tree != "" {
-		k, m, err := loadTree(tree)
-		if err != nil {
-			return nil, err
-		}
-		knowledge, maint = k, m
-		opts.Tree = kernelTree{root: tree}
-	}
-	opts.Checkers, opts.Route = checkersFor(knowledge, maint, leafAllow)
-	return opts, nil
-}
-
-func checkersFor(k *rustcheck.Knowledge, m *maintainers.File, leafAllow []string) ([]review.Checker, *review.RouteOptions) {
-	return []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: k, LeafAllow: leafAllow})},
-		&review.RouteOptions{Maintainers: m, Wraps: k.WrappedHeaders}
-}
-
-var renderers = map[string]func(io.Writer, *review.Report, style) error{
-	"json":     renderJSON,
-	"text":     renderText,
-	"markdown": renderMarkdown,
 }
 
 // multiFlag collects a repeatable string flag.
@@ -218,7 +182,7 @@ func startProgress(e *env, opts *review.IngestOptions, src sizer) func() {
 		if src != nil {
 			read, size = src.BytesRead(), src.Size()
 		}
-		fmt.Fprintf(e.stderr, "\r%s", progressLine(done, read, size, el))
+		fmt.Fprintf(e.stderr, "\r%s", render.ProgressLine(done, read, size, el))
 	}
 	return func() {
 		if shown {
@@ -231,27 +195,4 @@ func startProgress(e *env, opts *review.IngestOptions, src sizer) func() {
 type sizer interface {
 	BytesRead() int64
 	Size() int64
-}
-
-// progressLine draws "[=====>    ]  45% 10234 messages" (or only the
-// count without a known size).
-func progressLine(done int, read, size int64, el time.Duration) string {
-	rate := float64(done) / el.Seconds()
-	if size <= 0 {
-		return fmt.Sprintf("ferrule: %d messages (%.0f/s)", done, rate)
-	}
-	const width = 30
-	frac := min(float64(read)/float64(size), 1)
-	filled := int(frac * width)
-	bar := strings.Repeat("=", filled)
-	if filled < width {
-		bar += ">" + strings.Repeat(" ", width-filled-1)
-	}
-	return fmt.Sprintf("[%s] %3.0f%% %d messages (%.0f/s)", bar, frac*100, done, rate)
-}
-
-func renderJSON(w io.Writer, r *review.Report, _ style) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
 }

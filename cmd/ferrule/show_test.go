@@ -2,24 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"ferrule/cmd/internal/render"
 	"strings"
 	"testing"
 )
-
-func TestParseID(t *testing.T) {
-	for in, want := range map[string]string{
-		"<a@b>":                                  "a@b",
-		"a@b":                                    "a@b",
-		"https://lore.kernel.org/r/a@b":          "a@b",
-		"https://lore.kernel.org/linux-pwm/a@b/": "a@b",
-		"https://lore.kernel.org/all/a%2Bx@b/T/#u": "a+x@b",
-		"https://patch.msgid.link/a@b":             "a@b",
-	} {
-		if got := parseID(in); got != want {
-			t.Errorf("parseID(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 func TestShow(t *testing.T) {
 	// Any message of the series selects it: here v1's review reply.
@@ -35,7 +21,7 @@ func TestShow(t *testing.T) {
 	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
 
 	code, out, _ = runCmd(t, "", "show", "--format", "json", "20261010-pwm-demo-v2-0-bbbb@example.org", example)
-	var rep showReport
+	var rep render.ShowReport
 	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil {
 		t.Fatalf("json: exit %d", code)
 	}

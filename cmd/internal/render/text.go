@@ -1,6 +1,7 @@
-package main
+package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -144,21 +145,18 @@ func filesByClass(s review.SeriesReport) []classTotal {
 	return out
 }
 
-// style is how text output may look: colour only on a terminal without
-// NO_COLOR, titles cut to the terminal's width.
-type style struct {
-	color bool
-	width int
-}
-
-func textStyle(e *env) style {
-	return style{color: e.isTTY && e.getenv("NO_COLOR") == "", width: e.width}
+// Style is how text output may look: the command sets Color only on a
+// terminal without NO_COLOR, and Width to the terminal's (titles are cut
+// to it; 0: no limit).
+type Style struct {
+	Color bool
+	Width int
 }
 
 var tierColor = map[review.Tier]string{review.MustLook: "\033[1;31m", review.ShouldLook: "\033[33m", review.FYI: "\033[2m"}
 
-func (st style) paint(t review.Tier, s string) string {
-	if !st.color {
+func (st Style) paint(t review.Tier, s string) string {
+	if !st.Color {
 		return s
 	}
 	return tierColor[t] + s + "\033[0m"
@@ -179,20 +177,22 @@ func reviewStatus(s review.SeriesReport) string {
 }
 
 // table is the compact ranked overview.
-func table(ew *errWriter, r *review.Report, st style) {
+func table(ew *errWriter, r *review.Report, st Style) {
 	ew.printf("%-11s %6s %-5s %-7s %-8s %s\n", "TIER", "SCORE", "VER", "PARTS", "REVIEW", "TITLE")
 	for _, s := range r.Series {
 		title := s.Title
 		fixed := 11 + 1 + 6 + 1 + 5 + 1 + 7 + 1 + 8 + 1
-		if st.width > fixed+10 && len([]rune(title)) > st.width-fixed {
-			title = string([]rune(title)[:st.width-fixed-1]) + "…"
+		if st.Width > fixed+10 && len([]rune(title)) > st.Width-fixed {
+			title = string([]rune(title)[:st.Width-fixed-1]) + "…"
 		}
 		parts := fmt.Sprintf("%d/%d", len(s.Patches)-len(s.Extra), s.Total)
 		ew.printf("%s %6.1f %-5s %-7s %-8s %s\n", st.paint(s.Tier, fmt.Sprintf("%-11s", tierLabel(s))), s.Score, versionTag(s), parts, reviewStatus(s), title)
 	}
 }
 
-func renderText(w io.Writer, r *review.Report, st style) error {
+// Text is the overview: the counts, a ranked table, then each series with
+// its reasons, parts, trailers, findings and files.
+func Text(w io.Writer, r *review.Report, st Style) error {
 	ew := &errWriter{w: w}
 	ew.printf("%s\n\n", summaryLine(r))
 	table(ew, r, st)
@@ -243,7 +243,8 @@ func renderText(w io.Writer, r *review.Report, st style) error {
 	return ew.err
 }
 
-func renderMarkdown(w io.Writer, r *review.Report, _ style) error {
+// Markdown is the overview as a markdown document.
+func Markdown(w io.Writer, r *review.Report, _ Style) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Patch series\n\n%s\n", strings.ReplaceAll(summaryLine(r), "\n", "  \n"))
 	ew.printf("\n| tier | score | version | parts | review | title |\n|---|---|---|---|---|---|\n")
@@ -365,4 +366,18 @@ func lookLine(rs []review.Responsible, n int) string {
 		s += fmt.Sprintf(", and %d more", more)
 	}
 	return s
+}
+
+// JSON is the report as indented JSON (the documented contract).
+func JSON(w io.Writer, r *review.Report, _ Style) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Formats are the renderers of `ferrule review --format`.
+var Formats = map[string]func(io.Writer, *review.Report, Style) error{
+	"json":     JSON,
+	"text":     Text,
+	"markdown": Markdown,
 }

@@ -1,4 +1,4 @@
-package main
+package analysis
 
 import (
 	"fmt"
@@ -12,23 +12,23 @@ import (
 	"ferrule/review/rustcheck"
 )
 
-// kernelTree is a kernel checkout on disk (review.Tree).
-type kernelTree struct{ root string }
+// KernelTree is a kernel checkout on disk (review.Tree).
+type KernelTree struct{ Root string }
 
 // ReadFile reads a repository-relative path; paths leaving the tree are
 // refused.
-func (t kernelTree) ReadFile(p string) ([]byte, bool) {
+func (t KernelTree) ReadFile(p string) ([]byte, bool) {
 	clean := path.Clean(p)
 	if clean == ".." || strings.HasPrefix(clean, "../") || path.IsAbs(clean) {
 		return nil, false
 	}
-	b, err := os.ReadFile(filepath.Join(t.root, filepath.FromSlash(clean)))
+	b, err := os.ReadFile(filepath.Join(t.Root, filepath.FromSlash(clean)))
 	return b, err == nil
 }
 
-// loadTree reads what the Rust checks and the routing need from a kernel
+// LoadTree reads what the Rust checks and the routing need from a kernel
 // checkout: the Rust sources, helpers, bindings helpers and MAINTAINERS.
-func loadTree(root string) (*rustcheck.Knowledge, *maintainers.File, error) {
+func LoadTree(root string) (*rustcheck.Knowledge, *maintainers.File, error) {
 	if fi, err := os.Stat(filepath.Join(root, "rust")); err != nil || !fi.IsDir() {
 		return nil, nil, fmt.Errorf("%s: not a kernel tree with Rust support (no rust/ directory)", root)
 	}
@@ -73,10 +73,4 @@ func loadTree(root string) (*rustcheck.Knowledge, *maintainers.File, error) {
 	}
 	m, _ := maintainers.Parse(string(text))
 	return k, m, nil
-}
-
-// defaultMaintainers is the embedded MAINTAINERS excerpt.
-func defaultMaintainers() *maintainers.File {
-	m, _ := maintainers.Parse(rustcheck.MaintainersSnapshot())
-	return m
 }

@@ -1,0 +1,13 @@
+// Package daemon is `ferrule watch`: it follows the configured IMAP
+// mailboxes into the store (one imappoll worker each), reviews what
+// arrives incrementally and saves the results in the store, mails digests
+// on the configured schedule, serves /healthz and Prometheus /metrics, and
+// reloads its configuration on SIGHUP (an invalid one is logged and the
+// running one kept).
+//
+// Shutdown has two phases: on cancellation no new work starts (the
+// workers stop; an unfinished batch is fetched again next time) and the
+// review in progress may finish for [GracePeriod]; then what still runs
+// is cancelled. A worker's panic is logged with its stack and counted; it
+// does not stop the daemon.
+package daemon

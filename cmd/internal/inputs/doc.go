@@ -1,0 +1,33 @@
+// Package inputs is ferrule's one input policy: where each command's mail
+// comes from, and which commands write the store.
+//
+// An input is a path: an mbox file (mboxrd or mboxo, gzip-compressed or
+// not), a Maildir directory, a single RFC 5322 message, or "-" for
+// standard input ([Files]). The store is the sqlite database the daemon
+// fills (default $XDG_DATA_HOME/ferrule/ferrule.db, else store.path, else
+// --db).
+//
+// The commands:
+//
+//   - review PATH…: reads the files; the store is not touched.
+//   - review --db DB [PATH…]: ingests the files into the store (created if
+//     need be; [Ingest]), reviews everything it holds, and saves the
+//     results in it. Without PATH it reads the saved results of the last
+//     review instead of reviewing again ([OpenStore]).
+//   - check PATCH… | --git-range: reads the files (or git); never the
+//     store.
+//   - show, reply, thanks ID [PATH…]: read the files when given; else
+//     read the store, which must exist, without writing to it
+//     ([OpenStore]): the saved results find the series, and only its
+//     messages are read again.
+//   - digest [PATH…]: reviews the files when given (not ingested; the
+//     store only records what was sent); else reads the saved results.
+//   - watch: the daemon ingests its IMAP mailboxes into the store and
+//     saves the results after each arrival.
+//
+// Only review --db and watch add mail to the store; digest and watch
+// record sent digests. Nothing else writes it.
+//
+// An ID names a series: its id, the Message-ID of any of its messages
+// (with or without <>), or a lore or patch.msgid.link URL ([ParseID]).
+package inputs

@@ -1,0 +1,72 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"ferrule/review"
+)
+
+// AllFindings is every finding of a report, patch findings first.
+func AllFindings(rep *review.Report) []review.Finding {
+	var out []review.Finding
+	for _, s := range rep.Series {
+		for _, p := range s.Patches {
+			out = append(out, p.Findings...)
+		}
+		out = append(out, s.Findings...)
+	}
+	return out
+}
+
+// Check prints every finding with its excerpt, patch by patch.
+func Check(w io.Writer, rep *review.Report, threshold review.Severity, failing int) error {
+	ew := &errWriter{w: w}
+	counts := map[review.Severity]int{}
+	for _, s := range rep.Series {
+		for _, p := range s.Patches {
+			if len(p.Findings) == 0 {
+				continue
+			}
+			ew.printf("%s\n", p.Subject)
+			for _, f := range p.Findings {
+				counts[f.Severity]++
+				ew.printf("  %s\n", findingText(f))
+				for _, l := range strings.Split(strings.TrimRight(f.Excerpt, "\n"), "\n") {
+					if l != "" {
+						ew.printf("      | %s\n", l)
+					}
+				}
+			}
+			ew.printf("\n")
+		}
+		for _, f := range s.Findings {
+			counts[f.Severity]++
+			ew.printf("series %s: %s\n", s.Title, findingText(f))
+		}
+	}
+	var parts []string
+	for _, sev := range []review.Severity{review.Critical, review.High, review.Medium, review.Low, review.Info} {
+		if counts[sev] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[sev], sev))
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{"no findings"}
+	}
+	ew.printf("%s; %d at or above %s\n", strings.Join(parts, ", "), failing, threshold)
+	return ew.err
+}
+
+// Failing counts the findings at or above threshold (only certain ones
+// when ignoreUncertain).
+func Failing(rep *review.Report, threshold review.Severity, ignoreUncertain bool) int {
+	n := 0
+	for _, f := range AllFindings(rep) {
+		if f.Severity.Rank() >= threshold.Rank() && (!ignoreUncertain || f.Confidence == review.Certain) {
+			n++
+		}
+	}
+	return n
+}
