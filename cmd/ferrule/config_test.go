@@ -20,7 +20,7 @@ func TestConfigCommands(t *testing.T) {
 	}
 	// -c kernel_tree works like --tree.
 	code, out, stderr := runCmd(t, "", "review", "-c", write("tree.yaml", "kernel_tree: "+kernelTreeDir+"\n"), kernelPatches)
-	if code != exitOK || !strings.Contains(out, "clk_get_rate changed and Rust uses it") {
+	if code != exitOK || !strings.Contains(out, "clk_get_rate changed: used by rust/kernel/clk.rs:23") {
 		t.Errorf("review -c: exit %d, stderr %q; tree-mode finding missing", code, stderr)
 	}
 	good := `mailboxes:

@@ -287,7 +287,7 @@ func Recipients(matches []Match) []Recipient {
 	add := func(v, role string, s *Section) {
 		name, email := splitAddress(v)
 		key := strings.ToLower(email)
-		if email == "" || seen[key] {
+		if email == "" || seen[key] || penguinChiefs[key] {
 			return
 		}
 		seen[key] = true
@@ -315,6 +315,11 @@ func Recipients(matches []Match) []Recipient {
 	}
 	return out
 }
+
+// penguinChiefs are left out as get_maintainer.pl does by default
+// (--git-chief-penguins off): THE REST names Linus Torvalds for every
+// file, which routes nothing.
+var penguinChiefs = map[string]bool{"torvalds@linux-foundation.org": true, "akpm@linux-foundation.org": true}
 
 func maintainerRole(status string) string {
 	switch strings.ToLower(strings.TrimSpace(status)) {

@@ -127,3 +127,11 @@ func TestParseSnapshotFormat(t *testing.T) {
 		t.Errorf("Parse = %+v, %v", f.Sections, errs)
 	}
 }
+
+func TestPenguinChiefsLeftOut(t *testing.T) {
+	f, _ := Parse("THE REST\nM:\tLinus Torvalds <torvalds@linux-foundation.org>\nL:\tlinux-kernel@vger.kernel.org\nF:\t*\nF:\t*/\n")
+	got := Recipients(f.ForPaths([]string{"drivers/pwm/core.c"}, nil))
+	if len(got) != 1 || got[0].Email != "linux-kernel@vger.kernel.org" {
+		t.Errorf("THE REST gives %+v, want only its list", got)
+	}
+}

@@ -58,6 +58,13 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 		}
 		n := len(f.list)
 		users := describeFiles(im.Users)
+		// RULES.md: a prototype, layout or definition change of a symbol
+		// a tree shows used inside unsafe code or an Opaque wrapper is
+		// critical; otherwise high.
+		defSev := review.High
+		if im.Unsafe {
+			defSev = review.Critical
+		}
 		switch {
 		case ch.inline || (im.Wrapped && !im.Direct):
 			msg := ch.name + " changed: wrapped by " + describeFiles(im.Helpers)
@@ -67,13 +74,13 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 			f.add("c-inline-or-macro-wrapped-by-helper-changed", review.High, review.Certain, ch.w, ch.row, "%s", msg)
 		case ch.how == "body":
 			f.add("c-function-called-by-rust-changed", review.Medium, review.Certain, ch.w, ch.row,
-				"behaviour of a function Rust calls changed: %s, called from %s", ch.name, describeFiles(im.Files()))
+				"behaviour of a function Rust calls changed: %s, called from %s", ch.name, describeFiles(im.Where()))
 		case file.Class == diff.CSource:
-			f.add("c-function-called-by-rust-changed", review.High, review.Certain, ch.w, ch.row,
-				"%s changed (definition or export): used by %s", ch.name, describeFiles(im.Files()))
+			f.add("c-function-called-by-rust-changed", defSev, review.Certain, ch.w, ch.row,
+				"%s changed (definition or export): used by %s", ch.name, describeFiles(im.Where()))
 		default:
-			f.add("c-header-used-by-rust-changed", review.High, review.Certain, ch.w, ch.row,
-				"%s changed: used by %s", ch.name, describeFiles(im.Files()))
+			f.add("c-header-used-by-rust-changed", defSev, review.Certain, ch.w, ch.row,
+				"%s changed: used by %s", ch.name, describeFiles(im.Where()))
 		}
 		if len(f.list) > n {
 			f.list[len(f.list)-1].RustUsers = im.Files()

@@ -152,6 +152,25 @@ type Impact struct {
 	// which works only for real (exported) functions, types and
 	// constants, never for a static inline or a function-like macro.
 	Direct bool
+	// Unsafe: a Rust line using it is in an unsafe block or an Opaque
+	// wrapper (known from a tree's lines only).
+	Unsafe bool
+	// where is each user as FILE:LINE (its first use) when lines are
+	// known, else FILE.
+	where map[string]string
+}
+
+// Where lists the helper files and the Rust users with the line of
+// their first use when a tree gave it, for messages.
+func (im *Impact) Where() []string {
+	var out []string
+	for _, f := range im.Files() {
+		if w := im.where[f]; w != "" {
+			f = w
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // Files returns the helper files and the Rust users, for messages.
@@ -171,9 +190,15 @@ func (k *Knowledge) ImpactOf(name string) *Impact {
 	if len(uses) == 0 {
 		return nil
 	}
-	im := &Impact{Symbol: name}
+	im := &Impact{Symbol: name, where: map[string]string{}}
 	users, helpers := map[string]bool{}, map[string]bool{}
 	for _, u := range uses {
+		if u.Line > 0 {
+			if _, ok := im.where[u.File]; !ok {
+				im.where[u.File] = u.File + ":" + strconv.Itoa(u.Line)
+			}
+			im.Unsafe = im.Unsafe || strings.Contains(u.Text, "unsafe") || strings.Contains(u.Text, "Opaque<")
+		}
 		switch {
 		case u.Kind == UseHelper || u.Kind == UseHelperCall:
 			im.Wrapped = true
