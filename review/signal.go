@@ -40,6 +40,10 @@ type Signal struct {
 	// patches", "the remaining ones"); DTS when that subset is the
 	// device-tree patches.
 	Some, DTS bool
+	// Count is how many patches the text says it took ("both": 2, "all
+	// three": 3); 0 when it does not say. A whole-series claim whose
+	// count differs from the series' size is about the patch answered.
+	Count int
 	// By is the person a patchwork-bot notification names as the one who
 	// applied the patches.
 	By string
@@ -243,6 +247,7 @@ func appliedSignal(low string) (Signal, bool) {
 	if len(s.Parts) == 0 {
 		// "both", "all three", "these" are the whole series; "the dts
 		// patches", "the first two" an unnamed part of it.
+		s.Count = countOf(object)
 		switch {
 		case dtsWord.MatchString(object):
 			s.Some, s.DTS = true, true
@@ -255,6 +260,20 @@ func appliedSignal(low string) (Signal, bool) {
 		}
 	}
 	return s, true
+}
+
+var countWords = map[string]int{"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+var countRe = regexp.MustCompile(`\b(?:both|two|three|four|five|six|seven|eight|nine|ten|\d+)\b`)
+
+// countOf returns the number of patches an object names ("both", "all 3").
+func countOf(object string) int {
+	w := countRe.FindString(object)
+	if n, ok := countWords[w]; ok {
+		return n
+	}
+	n, _ := strconv.Atoi(w)
+	return n
 }
 
 // partNumbers parses "patches #1-#5", "patch 2", "patches 1, 3 and 4".

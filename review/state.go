@@ -394,6 +394,11 @@ func appliedParts(s *Series, ev *event) []int {
 			}
 		}
 	case ev.sig.Some:
+	case ev.sig.Whole && ev.sig.Count > 0 && ev.sig.Count != len(ownParts(s)):
+		// "Applied both" in a 5-patch series: about the patch answered.
+		if ev.target > 0 {
+			out = []int{ev.target}
+		}
 	case ev.target == 0 || ev.sig.Whole:
 		for _, pt := range ownParts(s) {
 			out = append(out, pt.Number)
