@@ -65,6 +65,12 @@ var (
 		`((?:(?:the|this|these|both|all|whole|entire|your|my|first|last)\s+)*(?:\w+\s+)?(?:patch(?:es|set)?|series|set|changes?|commits?)` +
 		`(?:\s+#?\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)?)` +
 		`\s+(?:(?:is|are|was|were|has|have|been|got|now|also|all|both)\s+)*(applied|queued|picked\s+up)` + tailPat)
+	// appliedAndRe: "Fixed up and applied, thanks!", "I added a Fixes:
+	// line and applied to …".
+	appliedAndRe = regexp.MustCompile(`^(?:i\s+)?[^,;]{0,60}?\band\s+(?:then\s+)?(applied|queued|picked)((?:\s+up)?\s+` + objectPat + `)?(\s+up)?` + tailPat)
+	// hedgeRe marks a sentence about a future or hypothetical
+	// application: "once it is reviewed and applied".
+	hedgeRe = regexp.MustCompile(`\b(?:once|when|after|if|until|unless|before|should|would|could|can|will|may|might|please|i'll|i'd)\b`)
 
 	// testerRe marks a sentence that tells of testing, not applying:
 	// "applied it to next-20240101 and it works".
@@ -233,6 +239,11 @@ func appliedSignal(low string) (Signal, bool) {
 		object, tail = m[2], m[4]
 	} else if m := appliedPassiveRe.FindStringSubmatch(low); m != nil {
 		object, tail = m[1], m[3]
+	} else if m := appliedAndRe.FindStringSubmatch(low); m != nil && !hedgeRe.MatchString(low) {
+		if m[1] == "picked" && !strings.Contains(m[2]+m[3], "up") {
+			return Signal{}, false
+		}
+		object, tail = m[2], m[4]
 	} else {
 		return Signal{}, false
 	}
@@ -381,7 +392,7 @@ func sentences(para string) []string {
 }
 
 func normalize(s string) string {
-	s = strings.ToLower(s)
+	s = strings.TrimLeft(strings.ToLower(s), "([ ")
 	s = strings.ReplaceAll(s, "’", "'")
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -19,15 +19,19 @@ import (
 //     whose own text (not quoted "> " lines, not after a "-- " signature)
 //     says the patches were taken, from someone other than the series
 //     author: a sentence that starts (after an optional greeting or
-//     "thanks,") with "Applied", "I('ve) applied …", "Queued …",
+//     "thanks," or "(") with "Applied", "I('ve) applied …", "Queued …",
 //     "Picked up …"/"I picked … up", or "<both|all|the|these…> patch(es)/
-//     series … (was|has been) applied/queued/picked up", followed by the
+//     series … (was|has been) applied/queued/picked up", or has "… and
+//     applied" ("Fixed up and applied", not after once/when/if/will/…),
+//     followed by the
 //     end of the sentence, punctuation, "thanks", "with …"/"as …", or
 //     "to/into/on/in/for" and something naming a tree, branch or release
 //     ("pwm/for-next", "my tree", "clk-next", "6.8", a URL); b4 ty's
 //     "[n/m] subject" + "commit: <sha>" lists; kernel.org patchwork-bot's
 //     "This series/patch was applied to …"; a "pw-bot: accept" line from
-//     a maintainer of the files. Not recognised: questions ("Applied?"),
+//     a maintainer of the files. (With MaintainerAuthorApplies, the
+//     author's own "Applied" counts when they maintain the files.) Not
+//     recognised: questions ("Applied?"),
 //     "will be applied", "not applied", "can't be applied", "doesn't
 //     apply", "applied on top of", "applied … locally", "Could you apply",
 //     sentences that tell of testing ("applied it to next-2024 and it
@@ -110,6 +114,11 @@ type StateOptions struct {
 	// of any of files. Nil: no one is, and pw-bot directives are honoured
 	// from the author only. [MaintainerCheck] builds one.
 	IsMaintainer func(email string, files []string) bool
+	// MaintainerAuthorApplies honours "Applied …" from the series author
+	// when the author maintains its files (a maintainer applying their
+	// own patches). Off, an author's own word never makes a series
+	// applied.
+	MaintainerAuthorApplies bool
 }
 
 // MaintainerCheck returns an IsMaintainer callback for a MAINTAINERS
@@ -317,7 +326,7 @@ func seriesEvents(s *Series, o *StateOptions) []event {
 			case sig.Directive:
 				ok = !byAuthor && maintainer(r.Sender.Email)
 			case sig.Kind == SignalApplied:
-				ok = !byAuthor
+				ok = !byAuthor || o.MaintainerAuthorApplies && maintainer(r.Sender.Email)
 			case sig.Kind == SignalNewRevision:
 				ok = byAuthor
 			}
@@ -392,6 +401,11 @@ func appliedParts(s *Series, ev *event) []int {
 			if dtsOnly(pt.Post) {
 				out = append(out, pt.Number)
 			}
+		}
+	case ev.sig.Some && !ev.sig.DTS && ev.sig.Count > 0 && ev.sig.Count == len(ownParts(s)):
+		// "I applied the two patches" of a 2-patch series.
+		for _, pt := range ownParts(s) {
+			out = append(out, pt.Number)
 		}
 	case ev.sig.Some:
 	case ev.sig.Whole && ev.sig.Count > 0 && ev.sig.Count != len(ownParts(s)):

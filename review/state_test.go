@@ -20,6 +20,7 @@ func TestScanSignals(t *testing.T) {
 		parts []int
 		whole bool
 		dts   bool
+		some  bool
 	}
 	applied := want{kind: review.SignalApplied}
 	none := want{}
@@ -49,6 +50,10 @@ func TestScanSignals(t *testing.T) {
 		{"queued the series", "Queued the series for next, thanks!\n", "", want{kind: review.SignalApplied, whole: true}},
 		{"picked up", "Picked up, thanks.\n", "", applied},
 		{"picked this up", "I've picked this up for 6.9.\n", "", applied},
+		{"fixed up and applied", "Fixed up and applied, thanks!\n", "", applied},
+		{"and applied to", "I added a Fixes: line and applied to\n\n\thttps://git.kernel.org/x pwm/fixes\n", "", applied},
+		{"parenthesised", "(Applied to pwm/for-next already.)\n", "", applied},
+		{"the two patches", "I applied the two patches now without further feedback to pwm/for-next.\n", "", want{kind: review.SignalApplied, some: true}},
 		{"has been applied", "This patch has been applied to the pwm tree.\n", "", applied},
 		{"b4 ty", "On Mon, 1 Jan 2024, A wrote:\n> foo\n\nApplied, thanks!\n\n[1/2] pwm: foo: fix\n      commit: 0123456789ab\n[2/2] pwm: foo: more\n      commit: 89abcdef0123\n\nBest regards,\n", "", want{kind: review.SignalApplied, parts: []int{1, 2}}},
 		{"b4 ty partial link", "Thanks, Applied to https://git.kernel.org/pub/scm/linux/kernel/git/amlogic/linux.git (v6.3/arm64-dt)\n\n[2/8] arm64: dts: amlogic: Fix node names\n      https://git.kernel.org/amlogic/c/1be13a5091bf71627aa1a3d35360b039510f42f3\n", "", want{kind: review.SignalApplied, parts: []int{2}}},
@@ -87,6 +92,8 @@ func TestScanSignals(t *testing.T) {
 		{"quoted pw-bot", "> pw-bot: cr\n\nOK.\n", "", none},
 		{"robot says applied", "Applied, thanks!\n", "kernel-test-robot", none},
 		{"other bot", "Applied, thanks!\n", "syzbot", none},
+		{"once and applied", "Once it is reviewed and applied, I'll rebase.\n", "", none},
+		{"would be applied", "I'd wait until it is tested and applied.\n", "", none},
 		{"question v2", "Should I send a v2?\n", "", none},
 		{"conditional v2", "If you want, I'll send a v2.\n", "", none},
 	} {
@@ -102,7 +109,7 @@ func TestScanSignals(t *testing.T) {
 				t.Fatalf("ScanSignals(%q) = %+v, want one %s", tc.text, got, tc.want.kind)
 			}
 			g := got[0]
-			if g.Kind != tc.want.kind || !reflect.DeepEqual(g.Parts, tc.want.parts) || g.Whole != tc.want.whole || g.DTS != tc.want.dts {
+			if g.Kind != tc.want.kind || !reflect.DeepEqual(g.Parts, tc.want.parts) || g.Whole != tc.want.whole || g.DTS != tc.want.dts || g.Some != tc.want.some && !tc.want.dts {
 				t.Errorf("ScanSignals(%q) = %+v, want %+v", tc.text, g, tc.want)
 			}
 			if g.Line == "" {
@@ -223,6 +230,12 @@ func TestSeriesStates(t *testing.T) {
 		{name: "both in a 2-patch series is the series", msgs: thread(two,
 			reply(maint, "r1@x", "p2@x", "Applied both.\n", 3)),
 			want: review.StateApplied},
+		{name: "the two patches of a 2-patch series", msgs: thread(two,
+			reply(maint, "r1@x", "cover@x", "I applied the two patches now without further feedback to pwm/for-next.\n", 3)),
+			want: review.StateApplied},
+		{name: "the two patches of a 3-patch series", msgs: thread(three,
+			reply(maint, "r1@x", "cover@x", "I applied the two patches to pwm/for-next.\n", 3)),
+			want: review.StateNew},
 		{name: "b4 ty partial", msgs: thread(three,
 			reply(maint, "r1@x", "cover@x", "Applied, thanks!\n\n[1/3] foo: change 1\n      commit: 0123456789ab\n", 3)),
 			want: review.StateNew, reasonHas: "patch 1 of 3 applied"},
@@ -323,5 +336,25 @@ func TestStateSuperseded(t *testing.T) {
 	}
 	if old.Next.State != review.StateNew {
 		t.Errorf("v2 state = %s (%s), want new", old.Next.State, old.Next.StateReason)
+	}
+}
+
+// TestMaintainerAuthorApplies: with the option, a maintainer's "Applied"
+// on their own series counts; an author who maintains nothing still does
+// not.
+func TestMaintainerAuthorApplies(t *testing.T) {
+	msgs := thread([]string{"drivers/pwm/pwm-foo.c"}, reply(author, "r1@x", "cover@x", "Applied to pwm/for-next.\n", 3))
+	for _, tc := range []struct {
+		name  string
+		maint bool
+		want  review.State
+	}{{"author maintains the files", true, review.StateApplied}, {"author maintains nothing", false, review.StateNew}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := stateOf(t, msgs, &review.StateOptions{StaleAfter: -1, MaintainerAuthorApplies: true,
+				IsMaintainer: func(email string, _ []string) bool { return tc.maint && email == "ann@example.org" }})
+			if s.State != tc.want {
+				t.Errorf("state = %s (%s), want %s", s.State, s.StateReason, tc.want)
+			}
+		})
 	}
 }
