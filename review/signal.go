@@ -86,12 +86,13 @@ var (
 	wholeRe = regexp.MustCompile(`\b(?:patches|changes|commits|set|lot)\b`)
 	allRe   = regexp.MustCompile(`\b(?:them|these|those|both|all|everything|series|whole|entire)\b`)
 	// someRe marks an object that is an unnamed subset of the series.
-	someRe  = regexp.MustCompile(`\b(?:first|last|remaining|other|rest|some|few|two|three|four|five|six|seven|eight|nine|ten|\d+|pwm|dt|dts|driver|binding|bindings)\b`)
+	someRe  = regexp.MustCompile(`\b(?:first|last|remaining|other|rest|some|few|following|two|three|four|five|six|seven|eight|nine|ten|\d+|pwm|dt|dts|driver|binding|bindings)\b`)
 	dtsWord = regexp.MustCompile(`\b(?:dt|dts)\b`)
 
 	// b4ty: "[1/3] pwm: foo" followed by "      commit: 0123abcd" (or a
 	// commit URL, or "(no commit info)").
 	b4tyItemRe   = regexp.MustCompile(`^\[(\d+)/(\d+)\]\s+\S`)
+	listItemRe   = regexp.MustCompile(`^\[(?:[^\]]*?[\s,])?(\d+)/(\d+)\]\s+\S`)
 	b4tyCommitRe = regexp.MustCompile(`^\s+(?:commit:\s*[0-9a-f]{7,40}\b|https?://\S+/[0-9a-f]{12,40}\b|\(no commit info\))`)
 	// patchwork-bot's summary: "  - [v2,1/2] dt-bindings: …".
 	pwSummaryRe = regexp.MustCompile(`^\s*-\s*\[(?:[^\],\]]*,)*(\d+)/(\d+)\]`)
@@ -134,7 +135,7 @@ func ScanSignals(text, bot string) []Signal {
 	}
 	lines := ownLines(text)
 	var out []Signal
-	var b4parts []int
+	var b4parts, listed []int
 	b4line := ""
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
@@ -145,6 +146,11 @@ func ScanSignals(text, bot string) []Signal {
 					out = append(out, s)
 				}
 				continue
+			}
+			if m := listItemRe.FindStringSubmatch(t); m != nil {
+				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+					listed = appendUnique(listed, n)
+				}
 			}
 			if m := b4tyItemRe.FindStringSubmatch(l); m != nil && i+1 < len(lines) && b4tyCommitRe.MatchString(lines[i+1]) {
 				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
@@ -193,15 +199,23 @@ func ScanSignals(text, bot string) []Signal {
 			pw.Whole = false
 		}
 	}
+	// A list of patches under the applied sentence (b4 ty's, or "[PATCH
+	// v6 5/7] …" lines) says which were taken.
+	if len(b4parts) == 0 {
+		b4parts = listed
+	}
 	if len(b4parts) > 0 {
 		merged := false
 		for i := range out {
-			if out[i].Kind == SignalApplied {
-				out[i].Parts, out[i].Whole, merged = b4parts, false, true
+			if out[i].Kind == SignalApplied && !out[i].Directive && bot == "" {
+				if len(out[i].Parts) == 0 {
+					out[i].Parts, out[i].Whole, out[i].Some, out[i].DTS = b4parts, false, false, false
+				}
+				merged = true
 				break
 			}
 		}
-		if !merged {
+		if !merged && b4line != "" {
 			out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
 		}
 	}
@@ -244,14 +258,17 @@ func appliedSignal(low string) (Signal, bool) {
 			return Signal{}, false
 		}
 		object, tail = m[2], m[4]
+		// "an ack for patches 1 and 2 and applied these": the numbers
+		// come before the verb.
+		if n := partNumbers(low); len(n) > 0 {
+			s := Signal{Kind: SignalApplied, Parts: n}
+			return s, tailOK(tail)
+		}
 	} else {
 		return Signal{}, false
 	}
-	if t := strings.TrimSpace(tail); prepRe.MatchString(t) {
-		// to/into/onto/on/in/for: a destination must follow.
-		if !destRe.MatchString(t) || strings.HasPrefix(t, "on top") {
-			return Signal{}, false
-		}
+	if !tailOK(tail) {
+		return Signal{}, false
 	}
 	s := Signal{Kind: SignalApplied}
 	s.Parts = partNumbers(object)
@@ -285,6 +302,16 @@ func countOf(object string) int {
 	}
 	n, _ := strconv.Atoi(w)
 	return n
+}
+
+// tailOK checks what follows the verb: after to/into/onto/on/in/for, a
+// destination must follow, and "on top of" is never one.
+func tailOK(tail string) bool {
+	t := strings.TrimSpace(tail)
+	if !prepRe.MatchString(t) {
+		return true
+	}
+	return destRe.MatchString(t) && !strings.HasPrefix(t, "on top")
 }
 
 // partNumbers parses "patches #1-#5", "patch 2", "patches 1, 3 and 4".
