@@ -126,3 +126,65 @@ func TestStatesOnArchiveThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestStatesWholeArchive derives the state of every series of the seven
+// years of linux-pwm and checks the rules hold together: every series has
+// a known state and a reason, superseded means a newer revision exists,
+// stale means a silent thread, applied names who applied what.
+func TestStatesWholeArchive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole-archive test skipped in -short mode")
+	}
+	mf := sharedMaintainers(t)
+	r, stop := mailtest.OpenArchive(t)
+	defer stop()
+	res, err := review.Ingest(context.Background(), mail.NewMboxReader(r, "linux-pwm.mbox", nil), &review.IngestOptions{
+		State: &review.StateOptions{IsMaintainer: review.MaintainerCheck(mf)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var newest time.Time
+	for _, p := range res.Posts {
+		if p.Date.After(newest) && p.Date.Before(time.Now()) {
+			newest = p.Date
+		}
+	}
+	counts := map[review.State]int{}
+	for _, s := range res.Series {
+		if len(s.Parts) == 0 && s.Cover == nil {
+			continue
+		}
+		counts[s.State]++
+		if s.StateReason == "" {
+			t.Errorf("%s v%d: state %s without a reason", s.Title, s.Version, s.State)
+		}
+		switch s.State {
+		case review.StateNew, review.StateReviewed, review.StateChangesRequested, review.StateRejected:
+		case review.StateApplied:
+			if !strings.HasPrefix(s.StateReason, "applied by ") {
+				t.Errorf("%s v%d: applied, reason %q does not say by whom", s.Title, s.Version, s.StateReason)
+			}
+		case review.StateSuperseded:
+			if s.Next == nil {
+				t.Errorf("%s v%d: superseded without a newer revision", s.Title, s.Version)
+			}
+		case review.StateStale:
+			for _, p := range append(s.Posts(), s.Replies...) {
+				if newest.Sub(p.Date) <= review.DefaultStaleAfter {
+					t.Errorf("%s v%d: stale, but %s is from %s", s.Title, s.Version, p.MessageID, p.Date)
+					break
+				}
+			}
+		default:
+			t.Errorf("%s v%d: unknown state %q", s.Title, s.Version, s.State)
+		}
+		if s.Next != nil && s.State != review.StateSuperseded && s.State != review.StateApplied && s.State != review.StateRejected {
+			t.Errorf("%s v%d: has a newer revision but is %s", s.Title, s.Version, s.State)
+		}
+	}
+	t.Logf("states: %v", counts)
+	if counts[review.StateApplied] == 0 || counts[review.StateSuperseded] == 0 || counts[review.StateStale] == 0 {
+		t.Errorf("implausible states for seven years of a list: %v", counts)
+	}
+}
