@@ -34,6 +34,8 @@ type Assembler struct {
 	byRef  map[string]*Series
 	byKey  map[markerKey][]*Series
 	dups   []*Post
+	// State configures the series states Finish derives.
+	State StateOptions
 }
 
 // NewAssembler returns an empty assembler.
@@ -228,7 +230,8 @@ func (r *Result) SeriesOf(id string) *Series {
 }
 
 // Finish completes assembly: naked cover letters, replies and their
-// trailers, revision links, partial re-rolls and trailer carry-over. It may
+// trailers, revision links, partial re-rolls, trailer carry-over and
+// series states (a.State). It may
 // be called again after more Adds (the daemon reviews incrementally): the
 // derived state is rebuilt, the per-message work (decoding, diffs,
 // findings) is not redone.
@@ -263,6 +266,7 @@ func (a *Assembler) Finish() *Result {
 			r.Unparsed = append(r.Unparsed, p)
 		}
 	}
+	SetStates(r, &a.State)
 	return r
 }
 
@@ -270,6 +274,7 @@ func (a *Assembler) Finish() *Result {
 func (a *Assembler) reset() {
 	for _, s := range a.series {
 		s.Replies, s.CoverTrailers, s.Findings, s.Responsible = nil, nil, nil, nil
+		s.replyTargets = nil
 		s.Previous, s.Next, s.InheritedCover = nil, nil, nil
 		parts := s.Parts[:0]
 		for _, p := range s.Parts {
@@ -335,6 +340,11 @@ func (a *Assembler) attachReplies() {
 		}
 		s := owner[target]
 		s.Replies = append(s.Replies, p)
+		n := 0
+		if pt := part[target]; pt != nil {
+			n = pt.Number
+		}
+		s.replyTargets = append(s.replyTargets, n)
 		if p.Bot != "" {
 			continue
 		}

@@ -29,6 +29,9 @@ type IngestOptions struct {
 	// Route, when set, lists who must look at each series
 	// (Series.Responsible).
 	Route *RouteOptions
+	// State configures the series states; when its IsMaintainer is nil,
+	// Route's MAINTAINERS decides who may give pw-bot directives.
+	State *StateOptions
 	// Visit, if set, is called in a worker goroutine for every decoded
 	// message after inspection, before the message body is dropped. It is
 	// the seam for per-patch analysis and must be safe for concurrent use.
@@ -47,6 +50,14 @@ type IngestOptions struct {
 // failure of the source itself (an I/O error) or ctx ends ingestion early.
 func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result, error) {
 	a := NewAssembler()
+	if opts != nil {
+		if opts.State != nil {
+			a.State = *opts.State
+		}
+		if a.State.IsMaintainer == nil && opts.Route != nil {
+			a.State.IsMaintainer = MaintainerCheck(opts.Route.Maintainers)
+		}
+	}
 	if err := Feed(ctx, a, src, opts); err != nil {
 		return nil, err
 	}

@@ -66,6 +66,9 @@ type Post struct {
 
 	// Findings are what the checkers found in this patch.
 	Findings []Finding
+	// Signals are what a reply says about the patches' fate (applied,
+	// changes requested, …), read before the body is dropped.
+	Signals []Signal
 
 	Warnings []string
 	Error    string // why the message is unparsed
@@ -181,6 +184,7 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 		if p.Bot == "" {
 			p.Trailers = stamp(ParseTrailers(comment), p, "reply", false)
 		}
+		p.Signals = ScanSignals(comment, p.Bot)
 	}
 	return p
 }

@@ -21,28 +21,33 @@ type Report struct {
 
 // SeriesReport is one series revision.
 type SeriesReport struct {
-	ID             string        `json:"id"`
-	Title          string        `json:"title"`
-	Version        int           `json:"version"`
-	Total          int           `json:"total"`
-	RFC            bool          `json:"rfc"`
-	Resend         bool          `json:"resend"`
-	Pull           bool          `json:"pull"`
-	PullURL        string        `json:"pull_url,omitempty"`
-	Author         mail.Address  `json:"author"`
-	Date           string        `json:"date"`
-	CoverMessageID *string       `json:"cover_message_id"`
-	Complete       bool          `json:"complete"`
-	Missing        []int         `json:"missing"`
-	Extra          []int         `json:"extra"`
-	Duplicates     []int         `json:"duplicates"`
-	Supersedes     []string      `json:"supersedes"`
-	SupersededBy   *string       `json:"superseded_by"`
-	Superseded     bool          `json:"superseded"`
-	ChangeID       string        `json:"change_id,omitempty"`
-	Reviewed       bool          `json:"reviewed"`
-	Replies        int           `json:"replies"`
-	Patches        []PatchReport `json:"patches"`
+	ID             string       `json:"id"`
+	Title          string       `json:"title"`
+	Version        int          `json:"version"`
+	Total          int          `json:"total"`
+	RFC            bool         `json:"rfc"`
+	Resend         bool         `json:"resend"`
+	Pull           bool         `json:"pull"`
+	PullURL        string       `json:"pull_url,omitempty"`
+	Author         mail.Address `json:"author"`
+	Date           string       `json:"date"`
+	CoverMessageID *string      `json:"cover_message_id"`
+	Complete       bool         `json:"complete"`
+	Missing        []int        `json:"missing"`
+	Extra          []int        `json:"extra"`
+	Duplicates     []int        `json:"duplicates"`
+	Supersedes     []string     `json:"supersedes"`
+	SupersededBy   *string      `json:"superseded_by"`
+	Superseded     bool         `json:"superseded"`
+	ChangeID       string       `json:"change_id,omitempty"`
+	Reviewed       bool         `json:"reviewed"`
+	// State is where the series stands (new, reviewed,
+	// changes-requested, applied, rejected, superseded, stale) and
+	// StateReason why.
+	State       State         `json:"state"`
+	StateReason string        `json:"state_reason"`
+	Replies     int           `json:"replies"`
+	Patches     []PatchReport `json:"patches"`
 	// Findings are series-level findings; per-patch ones are under each
 	// patch.
 	Findings []Finding `json:"findings"`
@@ -212,6 +217,8 @@ func seriesReport(s *Series) SeriesReport {
 		Superseded:  s.Superseded(),
 		ChangeID:    s.ChangeID,
 		Reviewed:    s.Reviewed(),
+		State:       s.State,
+		StateReason: s.StateReason,
 		Replies:     len(s.Replies),
 		Patches:     []PatchReport{},
 		Findings:    nonNilFindings(s.Findings),

@@ -48,6 +48,14 @@ type Series struct {
 	// one replaces, Next the one that replaced it.
 	Previous, Next *Series
 
+	// State is where the series stands and StateReason says why (who,
+	// what, when), set at the end of assembly ([SetStates]).
+	State       State
+	StateReason string
+	// replyTargets is, for each of Replies, the number of the patch it
+	// answers (0: the cover letter).
+	replyTargets []int
+
 	firstSeq int
 	created  time.Time // date of the message that created the series
 	markers  markerKey

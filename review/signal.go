@@ -1,0 +1,437 @@
+package review
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// SignalKind is what a reply says about the fate of the patches it
+// answers.
+type SignalKind string
+
+// Signal kinds, extracted by [Inspect] from a reply's own (unquoted) text.
+const (
+	SignalApplied          SignalKind = "applied"           // applied, queued or picked up
+	SignalChangesRequested SignalKind = "changes-requested" // pw-bot: cr / changes-requested
+	SignalRejected         SignalKind = "rejected"          // pw-bot: reject
+	SignalBuildError       SignalKind = "build-error"       // a build bot's error or warning report
+	SignalNewRevision      SignalKind = "new-revision"      // "I'll send a v2"
+)
+
+// Signal is one state signal found in a message. Who may give it (the
+// author, a maintainer, anyone else) is decided at assembly, where the
+// series is known.
+type Signal struct {
+	Kind SignalKind
+	// Line is the sentence or line that matched, white space collapsed,
+	// at most maxSignalLine bytes.
+	Line string
+	// Directive is set for a "pw-bot:" line, which is honoured only from
+	// the series author or a maintainer of its files.
+	Directive bool
+	// Parts are the patch numbers the message names ("patches #1-#5", a
+	// b4 ty or patchwork-bot list); nil when it names none.
+	Parts []int
+	// Whole is set when the text speaks of the whole series ("both",
+	// "all", "the series", "these") rather than the message it answers.
+	Whole bool
+	// Some is set when the text takes an unnamed subset ("the dts
+	// patches", "the remaining ones"); DTS when that subset is the
+	// device-tree patches.
+	Some, DTS bool
+	// Count is how many patches the text says it took ("both": 2, "all
+	// three": 3); 0 when it does not say. A whole-series claim whose
+	// count differs from the series' size is about the patch answered.
+	Count int
+	// By is the person a patchwork-bot notification names as the one who
+	// applied the patches.
+	By string
+}
+
+const maxSignalLine = 120
+
+var (
+	pwBotRe = regexp.MustCompile(`(?i)^pw-bot:\s*([a-z-]+)\s*$`)
+
+	// appliedRe: "Applied, thanks!", "Thanks, applied.", "I've applied
+	// this to pwm/for-next", "Queued for 6.8", "Picked up, thanks".
+	appliedRe = regexp.MustCompile(`^` + greetPat + subjectPat +
+		`(applied|queued|picked)((?:\s+up)?\s+` + objectPat + `)?(\s+up)?` + tailPat)
+	// appliedPassiveRe: "Both patches applied, thanks.", "This series was
+	// applied to …" (patchwork-bot), "These changes has been applied on
+	// the intermediate git tree".
+	appliedPassiveRe = regexp.MustCompile(`^` + greetPat +
+		`((?:(?:the|this|these|both|all|whole|entire|your|my|first|last)\s+)*(?:\w+\s+)?(?:patch(?:es|set)?|series|set|changes?|commits?)` +
+		`(?:\s+#?\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)?)` +
+		`\s+(?:(?:is|are|was|were|has|have|been|got|now|also|all|both)\s+)*(applied|queued|picked\s+up)` + tailPat)
+	// appliedAndRe: "Fixed up and applied, thanks!", "I added a Fixes:
+	// line and applied to …".
+	appliedAndRe = regexp.MustCompile(`^(?:i\s+)?[^,;]{0,60}?\band\s+(?:then\s+)?(applied|queued|picked)((?:\s+up)?\s+` + objectPat + `)?(\s+up)?` + tailPat)
+	// hedgeRe marks a sentence about a future or hypothetical
+	// application: "once it is reviewed and applied".
+	hedgeRe = regexp.MustCompile(`\b(?:once|when|after|if|until|unless|before|should|would|could|can|will|may|might|please|i'll|i'd)\b`)
+
+	// testerRe marks a sentence that tells of testing, not applying:
+	// "applied it to next-20240101 and it works".
+	testerRe = regexp.MustCompile(`\b(?:breaks?|broke|fails?|failed|failing|causes?|caused|regress\w*|crash\w*|works|worked|tested|boots?|booted|conflicts?|cleanly|locally|not|n't|base|using b4)\b`)
+	// destRe is what may follow "applied to/into/on/in/for": something
+	// that names a tree, a branch or a release.
+	destRe = regexp.MustCompile(`^(?:to|into|onto|on|in|for)\s*(?:$|[:.,!]|\s+(?:the\s+|my\s+|our\s+|local\s+|his\s+|her\s+|[` + "`" + `'"(<]\s*)*(?:\S+\s+){0,3}?(?:\S*(?:/|next|fixes|tree|branch|\.git|https?:|queue|mainline|for-|-dt|master|main\b|\d+\.\d+)|v?\d+\.\d+))`)
+
+	prepRe    = regexp.MustCompile(`^(?:to|into|onto|on|in|for)\b`)
+	numListRe = regexp.MustCompile(`(?:patch(?:es)?|commits?|#)\s*#?(\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)`)
+	numRe     = regexp.MustCompile(`\d+|-|–|to`)
+	// wholeRe marks an object that means the whole series.
+	wholeRe = regexp.MustCompile(`\b(?:patches|changes|commits|set|lot)\b`)
+	allRe   = regexp.MustCompile(`\b(?:them|these|those|both|all|everything|series|whole|entire)\b`)
+	// someRe marks an object that is an unnamed subset of the series.
+	someRe  = regexp.MustCompile(`\b(?:first|last|remaining|other|rest|some|few|following|two|three|four|five|six|seven|eight|nine|ten|\d+|pwm|dt|dts|driver|binding|bindings)\b`)
+	dtsWord = regexp.MustCompile(`\b(?:dt|dts)\b`)
+
+	// b4ty: "[1/3] pwm: foo" followed by "      commit: 0123abcd" (or a
+	// commit URL, or "(no commit info)").
+	b4tyItemRe   = regexp.MustCompile(`^\[(\d+)/(\d+)\]\s+\S`)
+	listItemRe   = regexp.MustCompile(`^\[(?:[^\]]*?[\s,])?(\d+)/(\d+)\]\s+\S`)
+	b4tyCommitRe = regexp.MustCompile(`^\s+(?:commit:\s*[0-9a-f]{7,40}\b|https?://\S+/[0-9a-f]{12,40}\b|\(no commit info\))`)
+	// patchwork-bot's summary: "  - [v2,1/2] dt-bindings: …".
+	pwSummaryRe = regexp.MustCompile(`^\s*-\s*\[(?:[^\],\]]*,)*(\d+)/(\d+)\]`)
+	pwByRe      = regexp.MustCompile(`^by\s+(.+?)(?:\s*<[^>]*>)?:?\s*$`)
+
+	// newRevisionRe: "I'll send a v2", "will fix in the next version".
+	newRevisionRe = regexp.MustCompile(`\b(?:i'll|i will|will|i'm going to|i am going to|going to|i plan to)\s+(?:\w+\s+){0,3}?(?:send|post|submit|spin|respin|re-spin|resend|prepare|roll|fix|address|do|update|change|drop|handle|include|rework)\b[^?]*?\b(?:v\d+|new version|next version|another version|updated version|new revision|next revision|next iteration|new iteration|next spin|next round|new spin|respin|re-spin|updated series|new series|next series)\b`)
+	conditionalRe = regexp.MustCompile(`\b(?:if|unless|should i|shall i|do you want|would you)\b`)
+
+	robotErrorRe = regexp.MustCompile(`(?i)(noticed the following build (?:errors|warnings)|yet something to improve|perhaps something to improve|\[auto build test (?:error|warning)\b)`)
+)
+
+const (
+	greetPat = `(?:(?:hi|hello|hey|dear)(?:\s+[\w-]+)?[,!.]*\s+)?` +
+		`(?:(?:ok(?:ay)?|great|good|nice|thanks|thank you|thx|many thanks|so)(?:\s+(?:a lot|again|for (?:the|your|this|these)\s+(?:\w+\s+)?(?:patch(?:es|set)?|series|work|fix(?:es)?|update|contribution)))?[,.!]*\s+)?`
+	subjectPat = `(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:now\s+|also\s+|just\s+|finally\s+|already\s+)?`
+	objectPat  = `(?:it|this|that|them|these|those|both|all|everything|` +
+		`(?:(?:the|this|that|these|those|both|all|your|v\d+)(?:\s+(?:whole|full|entire|first|last|remaining|other|two|three|four|five|six|seven|eight|nine|ten|\d+|pwm|dt|dts))*\s+(?:patch(?:es|set)?|series|set|ones?|changes?|commits?|fix(?:es)?|lot))|` +
+		`(?:patch(?:es)?|commits?)\s*#?\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)`
+	// tailPat: what may follow the verb and object: the end, punctuation,
+	// thanks, "with …"/"as …", or a destination checked by destRe.
+	tailPat = `(\s*$|\s*[,.!;:](?:\s|$)|\s*--|\s*\(|\s+thanks|\s+(?:with|as|after|now|and\s+pushed)\b|\s+(?:to|into|onto|on|in|for)\b.*)`
+)
+
+// ScanSignals extracts the state signals from the text of a reply: its
+// own lines (quoted "> " lines and everything after a "-- " signature are
+// skipped) for people, the notification phrases for robots. bot is
+// Post.Bot.
+func ScanSignals(text, bot string) []Signal {
+	switch bot {
+	case "":
+	case "kernel-test-robot":
+		if m := robotErrorRe.FindString(text); m != "" {
+			return []Signal{{Kind: SignalBuildError, Line: clip(m)}}
+		}
+		return nil
+	case "patchwork-bot":
+	default:
+		return nil
+	}
+	lines := ownLines(text)
+	var out []Signal
+	var b4parts, listed []int
+	b4line := ""
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if bot == "" {
+			if m := pwBotRe.FindStringSubmatch(t); m != nil {
+				if s, ok := directive(strings.ToLower(m[1])); ok {
+					s.Line = clip(t)
+					out = append(out, s)
+				}
+				continue
+			}
+			if m := listItemRe.FindStringSubmatch(t); m != nil {
+				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+					listed = appendUnique(listed, n)
+				}
+			}
+			if m := b4tyItemRe.FindStringSubmatch(l); m != nil && i+1 < len(lines) && b4tyCommitRe.MatchString(lines[i+1]) {
+				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+					b4parts = append(b4parts, n)
+					if b4line == "" {
+						b4line = clip(t + " " + strings.TrimSpace(lines[i+1]))
+					}
+				}
+			}
+		}
+	}
+	var pw *Signal
+	for _, para := range paragraphs(lines) {
+		for _, sent := range sentences(para) {
+			low := normalize(sent)
+			if s, ok := appliedSignal(low); ok {
+				s.Line = clip(sent)
+				if bot == "patchwork-bot" {
+					if pw != nil {
+						continue
+					}
+					out = append(out, s)
+					pw = &out[len(out)-1]
+					continue
+				}
+				out = append(out, s)
+				continue
+			}
+			if bot == "" && newRevisionRe.MatchString(low) && !conditionalRe.MatchString(low) && !strings.HasSuffix(strings.TrimSpace(low), "?") {
+				out = append(out, Signal{Kind: SignalNewRevision, Line: clip(sent)})
+			}
+		}
+	}
+	if pw != nil {
+		for _, l := range lines {
+			if m := pwByRe.FindStringSubmatch(strings.TrimSpace(l)); m != nil && pw.By == "" {
+				pw.By = clip(m[1])
+			}
+			if m := pwSummaryRe.FindStringSubmatch(l); m != nil {
+				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+					pw.Parts = appendUnique(pw.Parts, n)
+				}
+			}
+		}
+		if len(pw.Parts) > 0 {
+			pw.Whole = false
+		}
+	}
+	// A list of patches under the applied sentence (b4 ty's, or "[PATCH
+	// v6 5/7] …" lines) says which were taken.
+	if len(b4parts) == 0 {
+		b4parts = listed
+	}
+	if len(b4parts) > 0 {
+		merged := false
+		for i := range out {
+			if out[i].Kind == SignalApplied && !out[i].Directive && bot == "" {
+				if len(out[i].Parts) == 0 {
+					out[i].Parts, out[i].Whole, out[i].Some, out[i].DTS = b4parts, false, false, false
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged && b4line != "" {
+			out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
+		}
+	}
+	return out
+}
+
+func directive(v string) (Signal, bool) {
+	s := Signal{Directive: true, Whole: true}
+	switch v {
+	case "cr", "changes-requested":
+		s.Kind = SignalChangesRequested
+	case "reject", "rejected":
+		s.Kind = SignalRejected
+	case "accept", "accepted":
+		s.Kind = SignalApplied
+	default:
+		// not-applicable means "not for my tree" (on linux-pwm, always a
+		// devicetree maintainer acking a binding that goes through the
+		// subsystem tree); other states say nothing about the fate.
+		return s, false
+	}
+	return s, true
+}
+
+// appliedSignal matches one lower-cased sentence.
+func appliedSignal(low string) (Signal, bool) {
+	if strings.HasSuffix(low, "?") || strings.Contains(low, "? ") || testerRe.MatchString(low) {
+		return Signal{}, false
+	}
+	var object, tail string
+	if m := appliedRe.FindStringSubmatch(low); m != nil {
+		if m[1] == "picked" && !strings.Contains(m[2]+m[3], "up") {
+			return Signal{}, false
+		}
+		object, tail = m[2], m[4]
+	} else if m := appliedPassiveRe.FindStringSubmatch(low); m != nil {
+		object, tail = m[1], m[3]
+	} else if m := appliedAndRe.FindStringSubmatch(low); m != nil && !hedgeRe.MatchString(low) {
+		if m[1] == "picked" && !strings.Contains(m[2]+m[3], "up") {
+			return Signal{}, false
+		}
+		object, tail = m[2], m[4]
+		// "an ack for patches 1 and 2 and applied these": the numbers
+		// come before the verb.
+		if n := partNumbers(low); len(n) > 0 {
+			s := Signal{Kind: SignalApplied, Parts: n}
+			return s, tailOK(tail)
+		}
+	} else {
+		return Signal{}, false
+	}
+	if !tailOK(tail) {
+		return Signal{}, false
+	}
+	s := Signal{Kind: SignalApplied}
+	s.Parts = partNumbers(object)
+	if len(s.Parts) == 0 {
+		// "both", "all three", "these" are the whole series; "the dts
+		// patches", "the first two" an unnamed part of it.
+		s.Count = countOf(object)
+		switch {
+		case dtsWord.MatchString(object):
+			s.Some, s.DTS = true, true
+		case allRe.MatchString(object):
+			s.Whole = true
+		case someRe.MatchString(object):
+			s.Some = true
+		default:
+			s.Whole = wholeRe.MatchString(object)
+		}
+	}
+	return s, true
+}
+
+var countWords = map[string]int{"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+var countRe = regexp.MustCompile(`\b(?:both|two|three|four|five|six|seven|eight|nine|ten|\d+)\b`)
+
+// countOf returns the number of patches an object names ("both", "all 3").
+func countOf(object string) int {
+	w := countRe.FindString(object)
+	if n, ok := countWords[w]; ok {
+		return n
+	}
+	n, _ := strconv.Atoi(w)
+	return n
+}
+
+// tailOK checks what follows the verb: after to/into/onto/on/in/for, a
+// destination must follow, and "on top of" is never one.
+func tailOK(tail string) bool {
+	t := strings.TrimSpace(tail)
+	if !prepRe.MatchString(t) {
+		return true
+	}
+	return destRe.MatchString(t) && !strings.HasPrefix(t, "on top")
+}
+
+// partNumbers parses "patches #1-#5", "patch 2", "patches 1, 3 and 4".
+func partNumbers(text string) []int {
+	m := numListRe.FindStringSubmatch(text)
+	if m == nil {
+		return nil
+	}
+	var out []int
+	toks := numRe.FindAllString(m[1], -1)
+	rangeNext := false
+	for _, tok := range toks {
+		switch tok {
+		case "-", "–", "to":
+			rangeNext = len(out) > 0
+			continue
+		}
+		n, err := strconv.Atoi(tok)
+		if err != nil || n <= 0 || n > 999 {
+			return nil
+		}
+		if rangeNext {
+			last := out[len(out)-1]
+			if n < last || n-last > 999 {
+				return nil
+			}
+			for k := last + 1; k <= n; k++ {
+				out = append(out, k)
+			}
+			rangeNext = false
+			continue
+		}
+		out = appendUnique(out, n)
+	}
+	return out
+}
+
+func appendUnique(list []int, n int) []int {
+	for _, x := range list {
+		if x == n {
+			return list
+		}
+	}
+	return append(list, n)
+}
+
+// ownLines returns the lines of text the sender wrote: quoted lines and
+// everything after a signature separator are dropped.
+func ownLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimRight(l, "\r")
+		if l == "-- " || l == "--" {
+			break
+		}
+		if strings.HasPrefix(strings.TrimLeft(l, " \t"), ">") {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// paragraphs joins runs of non-blank lines with single spaces.
+func paragraphs(lines []string) []string {
+	var out []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = cur[:0]
+		}
+	}
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			flush()
+			continue
+		}
+		cur = append(cur, t)
+	}
+	flush()
+	return out
+}
+
+// sentences splits a paragraph after '.', '!' or '?' followed by white
+// space.
+func sentences(para string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+1 < len(para); i++ {
+		switch para[i] {
+		case '.', '!', '?':
+			if para[i+1] == ' ' {
+				out = append(out, strings.TrimSpace(para[start:i+1]))
+				start = i + 1
+			}
+		}
+	}
+	if s := strings.TrimSpace(para[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func normalize(s string) string {
+	s = strings.TrimLeft(strings.ToLower(s), "([ ")
+	s = strings.ReplaceAll(s, "’", "'")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= maxSignalLine {
+		return strings.Clone(s)
+	}
+	cut := maxSignalLine
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return strings.Clone(s[:cut]) + "…"
+}
