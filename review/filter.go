@@ -13,6 +13,15 @@ func (f *Filter) MatchReport(s *SeriesReport) bool {
 	if f.Tier != "" && s.Tier != f.Tier {
 		return false
 	}
+	st := s.State
+	if st == "" && s.Superseded {
+		st = StateSuperseded
+	} else if st == "" {
+		st = StateNew
+	}
+	if !f.matchState(st) {
+		return false
+	}
 	if f.Maintainer != "" {
 		found := false
 		for _, m := range s.Maintainers {

@@ -403,6 +403,21 @@ type Filter struct {
 	Since time.Time
 	// Tier keeps series of this tier ("" for all).
 	Tier Tier
+	// States keeps series in one of these states (none: all).
+	States []State
+}
+
+// matchState reports whether st passes the States filter.
+func (f *Filter) matchState(st State) bool {
+	if len(f.States) == 0 {
+		return true
+	}
+	for _, x := range f.States {
+		if x == st {
+			return true
+		}
+	}
+	return false
 }
 
 // Match reports whether s, ranked r, passes the filter.
@@ -411,6 +426,9 @@ func (f *Filter) Match(s *Series, r Ranking) bool {
 		return true
 	}
 	if f.Tier != "" && r.Tier != f.Tier {
+		return false
+	}
+	if !f.matchState(s.state()) {
 		return false
 	}
 	if !f.Since.IsZero() && latest(s).Before(f.Since) {

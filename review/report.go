@@ -101,9 +101,10 @@ type ReportOptions struct {
 	Me []string
 }
 
-// BuildReport converts a result into the report, ranked: current
-// revisions first, by tier, then score, then the longest waiting; then
-// superseded revisions, flagged, newest first.
+// BuildReport converts a result into the report, ranked: the queue first
+// (open series: new, reviewed, changes-requested) by tier, then those
+// routed to the reader (Me), then score, then the longest waiting; then
+// the rest by state (applied, rejected, stale, superseded), newest first.
 func BuildReport(r *Result, opts *ReportOptions) *Report {
 	var o ReportOptions
 	if opts != nil {
@@ -125,7 +126,7 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 			continue
 		}
 		rk := Rank(s, o.Weights)
-		if !o.Now.IsZero() && !s.Superseded() && !s.Reviewed() {
+		if !o.Now.IsZero() && s.open() && !s.Reviewed() {
 			// Age orders series within a tier (below) and is said, but
 			// does not move a series between tiers.
 			if days := int(o.Now.Sub(latest(s)).Hours() / 24); days >= 7 {
@@ -146,12 +147,17 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 		list = append(list, ranked{s, rk, mine != ""})
 	}
 	tierOrder := map[Tier]int{MustLook: 0, ShouldLook: 1, FYI: 2}
+	closedOrder := map[State]int{StateApplied: 0, StateRejected: 1, StateStale: 2, StateSuperseded: 3}
 	sort.SliceStable(list, func(i, j int) bool {
 		a, b := list[i], list[j]
-		if a.s.Superseded() != b.s.Superseded() {
-			return !a.s.Superseded()
+		if a.s.open() != b.s.open() {
+			return a.s.open()
 		}
-		if a.s.Superseded() {
+		if !a.s.open() {
+			// the rest: by state, newest first
+			if ca, cb := closedOrder[a.s.state()], closedOrder[b.s.state()]; ca != cb {
+				return ca < cb
+			}
 			return a.s.Date.After(b.s.Date)
 		}
 		if tierOrder[a.r.Tier] != tierOrder[b.r.Tier] {
@@ -178,6 +184,21 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 	}
 	return rep
 }
+
+// state is the series' state; a series whose states were not derived
+// (hand-built results) is superseded or new.
+func (s *Series) state() State {
+	switch {
+	case s.State != "":
+		return s.State
+	case s.Superseded():
+		return StateSuperseded
+	}
+	return StateNew
+}
+
+// open says whether the series is in the queue.
+func (s *Series) open() bool { return s.state().Open() }
 
 // routedTo says how MAINTAINERS routes s to one of the addresses
 // ("maintainer of PWM SUBSYSTEM"), or "" when it does not.
