@@ -37,14 +37,6 @@ type DigestEntry struct {
 	Hash string
 }
 
-// abstractionRules are changes of the shared Rust layer; cImpactRules are
-// C changes that reach Rust.
-var (
-	abstractionRules = map[string]bool{"abstraction-changed": true, "public-api-changed": true, "new-abstraction-added": true}
-	cImpactRules     = map[string]bool{"bindings-header-changed": true, "helper-changed": true, "helper-nontrivial": true,
-		"c-header-used-by-rust-changed": true, "c-inline-or-macro-wrapped-by-helper-changed": true}
-)
-
 // Digests sorts the current series that need attention (must-look and
 // should-look tiers, not superseded) into one digest per recipient: the
 // maintainers and reviewers MAINTAINERS routing named (mailing lists get no
@@ -116,9 +108,9 @@ func newEntry(r *SeriesReport, why string) DigestEntry {
 		switch {
 		case f.Rule == "unsafe-block-added" && f.Severity != Info:
 			e.NewUnsafe++
-		case abstractionRules[f.Rule]:
+		case ruleCategory(f.Rule) == CatAbstraction:
 			e.AbstractionChanges++
-		case cImpactRules[f.Rule]:
+		case ruleCategory(f.Rule) == CatCImpact:
 			e.CImpacts++
 		}
 		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", f.Rule, f.File, f.Line)

@@ -515,13 +515,17 @@ func TestKlintAnnotation(t *testing.T) {
 	t.Errorf("klint annotation not reported: %s", dump(got))
 }
 
-// TestEveryRuleHasAPrompt: every rule the tests exercise has a question
-// for reply drafts.
-func TestEveryRuleHasAPrompt(t *testing.T) {
-	for rule := range prompts {
-		if Prompt(rule) == "" {
-			t.Errorf("empty prompt for %s", rule)
-		}
+// TestPromptFitsTheLayer: the question about a new unsafe block asks a
+// driver whether the abstraction could do without unsafe, and asks the
+// abstraction itself about its SAFETY argument.
+func TestPromptFitsTheLayer(t *testing.T) {
+	leaf := PromptFor(review.Finding{Rule: "unsafe-block-added", File: "drivers/pwm/pwm_th1520.rs"})
+	abs := PromptFor(review.Finding{Rule: "unsafe-block-added", File: "rust/kernel/pwm.rs"})
+	if !strings.Contains(leaf, "Could the abstraction offer a safe API") {
+		t.Errorf("driver prompt = %q", leaf)
+	}
+	if strings.Contains(abs, "abstraction offer") || abs == "" || abs != Prompt("unsafe-block-added") {
+		t.Errorf("abstraction prompt = %q", abs)
 	}
 	for _, rule := range []string{"safety-comment-missing", "bindings-outside-abstractions", "atomic-context-sleep", "public-api-changed", "cross-language-series"} {
 		if Prompt(rule) == "" {
