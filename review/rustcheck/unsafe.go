@@ -388,9 +388,9 @@ func (f *findings) safetyComments(w *window, i int, items []item) {
 var (
 	// itemStartRe matches the first line of an fn item (not an unsafe
 	// impl or block, which a SAFETY comment justifies).
-	itemStartRe = regexp.MustCompile(`^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?(extern\s+"[^"]*"\s+)?fn\b`)
+	itemStartRe  = regexp.MustCompile(`^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?(extern\s+"[^"]*"\s+)?fn\b`)
 	traitBlockRe = regexp.MustCompile(`^(pub(\([^)]*\))?\s+)?(unsafe\s+)?trait\b`)
-	macroCallRe = regexp.MustCompile(`^\s*[\w:]+!\s*[({\[]`)
+	macroCallRe  = regexp.MustCompile(`^\s*[\w:]+!\s*[({\[]`)
 )
 
 // startsUnsafe reports whether row is the first row of an unsafe block
