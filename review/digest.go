@@ -106,7 +106,7 @@ func newEntry(r *SeriesReport, why string) DigestEntry {
 	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00", r.ID, r.Version, r.Tier, strings.Join(r.Reasons, "\x01"))
 	count := func(f Finding) {
 		switch {
-		case f.Rule == "unsafe-block-added" && f.Severity != Info:
+		case IsNewUnsafe(f):
 			e.NewUnsafe++
 		case ruleCategory(f.Rule) == CatAbstraction:
 			e.AbstractionChanges++

@@ -221,7 +221,7 @@ func unsafeAdded(s *Series) int {
 	n := 0
 	for _, p := range s.Parts {
 		for _, f := range p.Post.Findings {
-			if f.Rule == "unsafe-block-added" && f.Severity != Info {
+			if IsNewUnsafe(f) {
 				n++
 			}
 		}

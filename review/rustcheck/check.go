@@ -88,33 +88,72 @@ func (c *Checker) Check(in *review.CheckInput) []review.Finding {
 }
 
 // checkRust analyses one Rust file of the patch: whole images when the
-// caller has them, else hunk windows.
+// caller has them, else hunk windows. Removed code is parsed first, so
+// that added unsafe blocks are judged against the pre-image.
 func (c *Checker) checkRust(f *findings, file *diff.File, images review.Images) {
+	var posts, pres []*window
+	formatting := formattingHunks(file)
 	if images != nil && !file.Delete {
 		if post, ok := images.PostImage(file.Path); ok {
-			added, removed := changedLines(file)
-			c.analyze(f, fileWindow(file.Path, file.Class, "post", post, added))
+			added, removed := changedLines(file, formatting)
+			posts = append(posts, fileWindow(file.Path, file.Class, "post", post, added))
 			if pre, ok := images.PreImage(file.Path); ok {
-				c.analyzePre(f, fileWindow(file.Path, file.Class, "pre", pre, removed))
+				pres = append(pres, fileWindow(file.Path, file.Class, "pre", pre, removed))
 			}
-			for i := range file.Hunks {
-				hp, hr := hunkWindows(file, &file.Hunks[i])
-				f.checkContracts(file, &file.Hunks[i], hp, hr)
-			}
-			return
 		}
 	}
+	whole := posts != nil
 	for i := range file.Hunks {
 		post, pre := hunkWindows(file, &file.Hunks[i])
-		c.analyze(f, post)
-		c.analyzePre(f, pre)
-		f.checkContracts(file, &file.Hunks[i], post, pre)
+		if formatting[&file.Hunks[i]] {
+			post.unmark()
+			pre.unmark()
+		}
+		if !whole {
+			posts, pres = append(posts, post), append(pres, pre)
+		}
+		f.contracts = append(f.contracts, contractCheck{file, &file.Hunks[i], post, pre})
 	}
+	removedBlocks, addedBlocks := unsafeBlocks{}, unsafeBlocks{}
+	for _, w := range pres {
+		c.analyzePre(f, w, removedBlocks)
+	}
+	parsed := make([][]item, len(posts))
+	for i, w := range posts {
+		if w.anyChanged() {
+			parsed[i] = parse(w)
+			collectBlocks(addedBlocks, w, parsed[i])
+		}
+	}
+	f.status = classify(addedBlocks, removedBlocks)
+	for i, w := range posts {
+		if w.anyChanged() {
+			c.analyze(f, w, parsed[i])
+		}
+	}
+	for _, cc := range f.contracts {
+		f.checkContracts(cc.file, cc.hunk, cc.post, cc.pre)
+	}
+	f.contracts, f.status = nil, nil
 }
 
-func changedLines(file *diff.File) (added, removed map[int]bool) {
+// contractCheck is a hunk whose contracts are checked once the file's
+// windows are analysed.
+type contractCheck struct {
+	file      *diff.File
+	hunk      *diff.Hunk
+	post, pre *window
+}
+
+// changedLines returns the added and removed lines of file, leaving out
+// the hunks that only reformat code.
+func changedLines(file *diff.File, formatting map[*diff.Hunk]bool) (added, removed map[int]bool) {
 	added, removed = map[int]bool{}, map[int]bool{}
-	for _, h := range file.Hunks {
+	for i := range file.Hunks {
+		h := &file.Hunks[i]
+		if formatting[h] {
+			continue
+		}
 		for _, l := range h.Lines {
 			switch l.Op {
 			case diff.Add:
@@ -127,12 +166,9 @@ func changedLines(file *diff.File) (added, removed map[int]bool) {
 	return added, removed
 }
 
-// analyze runs the post-image rules on w and its doc-tests.
-func (c *Checker) analyze(f *findings, w *window) {
-	if !w.anyChanged() {
-		return
-	}
-	items := parse(w)
+// analyze runs the post-image rules on w, parsed into items, and its
+// doc-tests.
+func (c *Checker) analyze(f *findings, w *window, items []item) {
 	f.countUnsafe(w, items, +1)
 	f.checkUnsafe(w, items)
 	f.checkInvariants(w, items)
@@ -149,8 +185,8 @@ func (c *Checker) analyze(f *findings, w *window) {
 }
 
 // analyzePre parses removed code to count the unsafe constructs it takes
-// away.
-func (c *Checker) analyzePre(f *findings, w *window) {
+// away and to collect its unsafe blocks.
+func (c *Checker) analyzePre(f *findings, w *window, blocks unsafeBlocks) {
 	removesUnsafe := false
 	for _, l := range w.lines {
 		removesUnsafe = removesUnsafe || l.changed && strings.Contains(l.text, "unsafe")
@@ -158,7 +194,9 @@ func (c *Checker) analyzePre(f *findings, w *window) {
 	if !removesUnsafe {
 		return
 	}
-	f.countUnsafe(w, parse(w), -1)
+	items := parse(w)
+	f.countUnsafe(w, items, -1)
+	collectBlocks(blocks, w, items)
 }
 
 func (f *findings) countUnsafe(w *window, items []item, sign int) {

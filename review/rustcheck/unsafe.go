@@ -16,7 +16,7 @@ var (
 	safetyDocTagRe    = regexp.MustCompile(`^\s*///\s*SAFETY:`)
 	sendSyncRe        = regexp.MustCompile(`^(Send|Sync)\b`)
 	byteValidityRe    = regexp.MustCompile(`\b(FromBytes|AsBytes|Zeroable|AlwaysRefCounted|ForeignOwnable)\b`)
-	rawPointerRe      = regexp.MustCompile(`&raw\s+(const|mut)\b|\baddr_of(_mut)?!|\bas\s+\*(const|mut)\b|\.cast(_mut|_const)?\(\)|\.(add|sub|offset|byte_add|byte_sub|wrapping_add)\(|\bptr::(read|write|copy|copy_nonoverlapping|write_bytes|null|null_mut)\b|\bslice::from_raw_parts(_mut)?\b|\bNonNull::new_unchecked\b|\bcontainer_of!`)
+	rawPointerRe      = regexp.MustCompile(`&raw\s+(const|mut)\b|\baddr_of(_mut)?!|\bas\s+\*(const|mut)\b|\.cast(_mut|_const)?(::<.*>)?\(\)|\bOpaque::cast_into\b|\.cast_into\(|\.(add|sub|offset|byte_add|byte_sub|wrapping_add)\(|\bptr::(read|write|copy|copy_nonoverlapping|write_bytes|null|null_mut)\b|\bslice::from_raw_parts(_mut)?\b|\bNonNull::new_unchecked\b|\bcontainer_of!`)
 	transmuteRe       = regexp.MustCompile(`\b(mem::)?transmute(_copy)?\b|MaybeUninit::\S*(assume_init|zeroed)|\bassume_init\(|\bmem::zeroed\b|\bmem::forget\b|ManuallyDrop::(drop|take)\b|\bfrom_raw_parts(_mut)?\b`)
 	ffiCastRe         = regexp.MustCompile(`\bas\s+(i|u)(8|16|32|64|size)\b|\bas\s+_\b`)
 	globalsRe         = regexp.MustCompile(`\bstatic\s+mut\b|^\s*(pub(\([^)]*\))?\s+)?union\s+\w+|\b(kernel::)?asm!|\bglobal_asm!|#\[(unsafe\()?no_mangle\)?\]|#\[export_name\b|#\[link_section\b`)
@@ -130,7 +130,15 @@ func (f *findings) unsafeBlock(w *window, it item) {
 	if w.doc {
 		where = "a doc-test"
 	}
-	f.add("unsafe-block-added", leafOr(w, review.High, review.Medium), review.Certain, w, it.row, "new unsafe block in %s", where)
+	switch f.status[w][it.row] {
+	case blockMoved:
+		// Reformatted or moved within its function: nothing new.
+	case blockRewritten:
+		f.add("unsafe-block-added", review.Info, review.Certain, w, it.row,
+			"unsafe block rewritten (its function has no more unsafe blocks than before): does its SAFETY comment still hold?")
+	default:
+		f.add("unsafe-block-added", leafOr(w, review.High, review.Medium), review.Certain, w, it.row, "new unsafe block in %s", where)
+	}
 	f.safetyMissing(w, it.row, w.hasSafetyComment(it), "unsafe block")
 }
 
