@@ -95,7 +95,7 @@ var catalog = []Rule{
 		Detects: "transmute, MaybeUninit::assume_init, mem::zeroed, mem::forget, ManuallyDrop::drop/take, from_raw_parts",
 		Prompt:  "Is every bit pattern valid for the target type here? Could a checked conversion (kernel::transmute) do instead?",
 		Source:  "GI (soundness), CG, LIB (kernel::transmute)"},
-	{ID: "static-lifetime-from-raw", Severity: High, Category: CatUnsafe, Violation: true,
+	{ID: "static-lifetime-from-raw", Severity: Medium, Category: CatUnsafe,
 		One: "'static reference made from a raw pointer or transmute", Many: "'static references made from raw pointers or transmutes",
 		Detects: "transmute, from_raw, from_raw_parts or a raw-pointer dereference that produces a 'static reference",
 		Prompt:  "What guarantees that this really lives for 'static? A reference made from a raw pointer should carry the lifetime of its owner.",

@@ -171,6 +171,7 @@ func changedLines(file *diff.File, formatting map[*diff.Hunk]bool) (added, remov
 func (c *Checker) analyze(f *findings, w *window, items []item) {
 	f.countUnsafe(w, items, +1)
 	f.checkUnsafe(w, items)
+	f.checkReviewers(w, items)
 	f.checkInvariants(w, items)
 	f.checkLeaf(c, w, items)
 	f.checkMisc(w)
