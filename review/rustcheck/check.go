@@ -172,6 +172,7 @@ func (c *Checker) analyze(f *findings, w *window, items []item) {
 	f.countUnsafe(w, items, +1)
 	f.checkUnsafe(w, items)
 	f.checkReviewers(w, items)
+	f.checkArithmetic(w)
 	f.checkInvariants(w, items)
 	f.checkLeaf(c, w, items)
 	f.checkMisc(w)

@@ -151,3 +151,57 @@ func TestReviewerRules(t *testing.T) {
 		})
 	}
 }
+
+func TestArithmeticRules(t *testing.T) {
+	const leaf = "drivers/pwm/pwm_th1520.rs"
+	for _, c := range []struct {
+		name string
+		body string
+		want bool
+	}{
+		{"product divided afterwards", `
+ fn ns_to_cycles(ns: u64, rate_hz: u64) -> u64 {
++    ns * rate_hz / NSEC_PER_SEC
+ }`, true},
+		{"mul_u64_u64_div_u64", `
+ fn ns_to_cycles(ns: u64, rate_hz: u64) -> u64 {
++    mul_u64_u64_div_u64(ns, rate_hz, NSEC_PER_SEC)
+ }`, false},
+		{"checked product", `
+ fn ns_to_cycles(ns: u64, rate_hz: u64) -> u64 {
++    match ns.checked_mul(rate_hz) {
+ }`, false},
+		{"wrapping_mul", `
+ fn cycles(period: u64, rate: u64) -> u64 {
++    period.wrapping_mul(rate)
+ }`, true},
+		{"sum of ns compared", `
+ fn check(wf: &Waveform) -> bool {
++    wf.duty_length_ns + wf.duty_offset_ns >= wf.period_length_ns
+ }`, true},
+		{"narrowing cast", `
+ fn hw(period_cycles: u64) -> Th1520WfHw {
++    Th1520WfHw { period_cycles: period_cycles as u32 }
+ }`, true},
+		{"narrowing cast after a clamp", `
+ fn hw(wf: &Waveform, rate_hz: u64) -> Th1520WfHw {
+     let period_cycles = ns_to_cycles(wf.period_length_ns, rate_hz).min(u32::MAX as u64);
++    Th1520WfHw { period_cycles: period_cycles as u32 }
+ }`, false},
+		{"widening is fine", `
+ fn rate(clk: &Clk) -> u64 {
++    let rate_hz = clk.rate().as_hz() as u64;
+ }`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := run(t, hunk(leaf, 10, "", c.body))
+			if has(got, "driver-arithmetic-overflow") != c.want {
+				t.Errorf("driver-arithmetic-overflow = %v, want %v:\n%s", !c.want, c.want, dump(got))
+			}
+			// The same code in the abstraction is not a driver's.
+			if has(run(t, hunk("rust/kernel/pwm.rs", 10, "", c.body)), "driver-arithmetic-overflow") {
+				t.Error("reported outside drivers")
+			}
+		})
+	}
+}

@@ -49,7 +49,11 @@ func (f *findings) checkUnsafe(w *window, items []item) {
 		case traitItem:
 			if it.unsafe {
 				if got := w.safetyDoc(it.row); got != present {
-					f.add("unsafe-trait-missing-safety-doc", review.High, confidence(got), w, it.row,
+					conf := confidence(got)
+					if it.inMacroCall {
+						conf = review.Heuristic // the macro may expand it to anything
+					}
+					f.add("unsafe-trait-missing-safety-doc", review.High, conf, w, it.row,
 						"unsafe trait %s has no # Safety section stating what implementers must uphold", it.name)
 				}
 			}
