@@ -131,6 +131,7 @@ func (c *Checker) checkRust(f *findings, file *diff.File, images review.Images) 
 			c.analyze(f, w, parsed[i])
 		}
 	}
+	f.checkForeignOwnable(posts)
 	for _, cc := range f.contracts {
 		f.checkContracts(cc.file, cc.hunk, cc.post, cc.pre)
 	}

@@ -211,3 +211,37 @@ func testPath(file string) bool {
 	}
 	return strings.HasSuffix(file, "_test.rs") || strings.HasSuffix(file, "/tests.rs")
 }
+
+var (
+	intoForeignRe = regexp.MustCompile(`\binto_foreign\s*\(`)
+	pubSetterRe   = regexp.MustCompile(`^\s*pub\s+fn\s+(set_\w+)\b`)
+)
+
+// checkForeignOwnable flags into_foreign() on added lines of a file in
+// which no from_foreign() is in view: what is handed to C is never taken
+// back (and freed) on the drop path. A safe pub set_* fn that hands a
+// ForeignOwnable to C leaks the previous value when called twice.
+func (f *findings) checkForeignOwnable(posts []*window) {
+	for _, w := range posts {
+		for _, c := range w.code {
+			if strings.Contains(c, "from_foreign") {
+				return
+			}
+		}
+	}
+	for _, w := range posts {
+		for i, l := range w.lines {
+			if !l.changed || !strings.Contains(w.code[i], "into_foreign") || !intoForeignRe.MatchString(w.code[i]) {
+				continue
+			}
+			extra := ""
+			if fn := enclosingFn(w, i); fn >= 0 {
+				if m := pubSetterRe.FindStringSubmatch(w.code[fn]); m != nil {
+					extra = "; " + m[1] + " is safe to call twice, which leaks the first value"
+				}
+			}
+			f.add("foreign-ownable-leak", review.Medium, review.Heuristic, w, i,
+				"into_foreign() hands ownership to C, and no from_foreign() is in view to take it back on the drop path%s", extra)
+		}
+	}
+}

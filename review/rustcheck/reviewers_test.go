@@ -119,6 +119,24 @@ func TestReviewerRules(t *testing.T) {
 +        assert_eq!(chip.npwm(), 4);
      }
  }`), []expect{{"missing-panics-doc", -1, ""}}},
+		{"into_foreign in a safe setter", hunk(abs, 680, "impl Chip {", `
+ impl Chip {
++    /// Sets the typed driver data of the chip.
++    pub fn set_drvdata<T: 'static + ForeignOwnable>(&mut self, data: T) {
++        // SAFETY: ~self.as_raw()~ is a valid chip pointer.
++        unsafe { bindings::pwmchip_set_drvdata(self.as_raw(), data.into_foreign().cast()) }
++    }
+ }`), []expect{{"foreign-ownable-leak", 684, review.Heuristic}}},
+		{"into_foreign taken back in release", hunk(abs, 680, "impl Chip {", `
+ impl Chip {
++    fn register(&self, data: KBox<T>) {
++        let ptr = data.into_foreign();
++    }
++    extern "C" fn release(dev: *mut bindings::device) {
++        // SAFETY: ~ptr~ came from ~into_foreign~ in ~register~.
++        drop(unsafe { KBox::<T>::from_foreign(ptr) });
++    }
+ }`), []expect{{"foreign-ownable-leak", -1, ""}}},
 		{"transmute to 'static", hunk(abs, 120, "", `
      fn into_devres(self) -> Devres<Bar<'static, SIZE>> {
 +        // SAFETY: The ~Devres~ keeps the mapping alive.
