@@ -170,7 +170,7 @@ func ruleCategory(id string) Category {
 // IsNewUnsafe reports whether f says a function gained unsafe code. The
 // checker counts new unsafe per function against the pre-image, so a
 // reformatted or moved block is no new unsafe; a rewritten one, or an
-// existing block whose body changed, is an info finding.
+// existing block whose body changed, is unsafe-block-changed.
 func IsNewUnsafe(f Finding) bool {
 	return f.Rule == "unsafe-block-added" && f.Severity != Info
 }

@@ -110,7 +110,7 @@ func TestRules(t *testing.T) {
  unsafe {
 -    f(1);
 +    f(2);
- }`), []expect{{"unsafe-block-added", 12, ""}, {"safety-comment-missing", -1, ""}}},
+ }`), []expect{{"unsafe-block-changed", 12, ""}, {"unsafe-block-added", -1, ""}, {"safety-comment-missing", -1, ""}}},
 		{"unsafe in a doc-test", hunk(abs, 10, "", `
  /// Example:
 +/// ~~~

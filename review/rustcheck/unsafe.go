@@ -120,7 +120,7 @@ func (f *findings) unsafeBlock(w *window, it item) {
 		// An existing block whose body changed.
 		for r := it.row + 1; r <= it.endRow && r < len(w.lines); r++ {
 			if w.lines[r].changed {
-				f.add("unsafe-block-added", review.Info, review.Certain, w, r,
+				f.add("unsafe-block-changed", review.Info, review.Certain, w, r,
 					"the body of an existing unsafe block changed: does its SAFETY comment still hold?")
 				return
 			}
@@ -138,7 +138,7 @@ func (f *findings) unsafeBlock(w *window, it item) {
 	case blockMoved:
 		// Reformatted or moved within its function: nothing new.
 	case blockRewritten:
-		f.add("unsafe-block-added", review.Info, review.Certain, w, it.row,
+		f.add("unsafe-block-changed", review.Info, review.Certain, w, it.row,
 			"unsafe block rewritten (its function has no more unsafe blocks than before): does its SAFETY comment still hold?")
 	default:
 		f.add("unsafe-block-added", leafOr(w, review.High, review.Medium), review.Certain, w, it.row, "new unsafe block in %s", where)
