@@ -127,3 +127,46 @@ func TestFixtureRulesCatalogued(t *testing.T) {
 		t.Errorf("only %d distinct rules over %d fixtures", len(seen), len(paths))
 	}
 }
+
+// TestCheckFailsOnlyOnViolations: on the shipped example, the clean
+// abstraction patch (a new unsafe block with a SAFETY comment) fails
+// nothing at --fail-on high; the driver patch, which has an unsafe block
+// without a SAFETY comment, fails.
+func TestCheckFailsOnlyOnViolations(t *testing.T) {
+	src, err := mail.Open([]string{filepath.Join("..", "..", "examples", "rust-pwm-demo.mbox")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	res, err := review.Ingest(context.Background(), src, &review.IngestOptions{Workers: 1, Checkers: []review.Checker{rustcheck.New(nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, p := range res.Posts {
+		if p.Kind != review.KindPatch {
+			continue
+		}
+		fails := 0
+		for _, f := range p.Findings {
+			if review.Fails(f, review.High) {
+				fails++
+			}
+		}
+		switch {
+		case strings.Contains(p.Subject, "period_ns"):
+			seen++
+			if fails > 0 {
+				t.Errorf("%s: %d findings fail check, want 0", p.Subject, fails)
+			}
+		case p.Subject == "[PATCH 2/2] pwm: demo: add Rust driver":
+			seen++
+			if fails == 0 {
+				t.Errorf("%s: no finding fails check, want the missing SAFETY comment", p.Subject)
+			}
+		}
+	}
+	if seen != 3 {
+		t.Fatalf("found %d of the example's 3 patches", seen)
+	}
+}
