@@ -122,11 +122,15 @@ func Phrase(id string, n int) string {
 func RuleReference() string {
 	var b strings.Builder
 	b.WriteString("# ferrule review rules\n\n")
-	b.WriteString("<!-- Generated from review/catalog.go by `go generate ./review/rustcheck`; do not edit. -->\n\n")
+	b.WriteString("<!-- Generated from review/catalog_rules.go by `go generate ./review/rustcheck`; do not edit. -->\n\n")
 	b.WriteString("Every finding ferrule reports names one of these rules. **Severity** is the rule's usual\n")
 	b.WriteString("grade (a finding may be graded by layer: leaf driver code or the rust/kernel abstraction).\n")
 	b.WriteString("**Violation** rules say something is missing or wrong: only they fail `ferrule check`, and a\n")
 	b.WriteString("definite high one makes a series must-look. The others describe a change that deserves a look.\n\n")
+	b.WriteString("Sources: CG Documentation/rust/coding-guidelines.rst; GI Documentation/rust/general-information.rst;\n")
+	b.WriteString("MK the top Makefile's rust_common_flags; CLT .clippy.toml; RMK rust/Makefile; HLP rust/helpers;\n")
+	b.WriteString("LIB rust/kernel/lib.rs; SAF rust/kernel/safety.rs; KL klint; MA MAINTAINERS; ISS Rust-for-Linux\n")
+	b.WriteString("GitHub issues; \"reviewers\" are replies on the kernel lists (linux-pwm, rust-for-linux).\n\n")
 	cat := Category("")
 	for _, r := range Rules() {
 		if r.Category != cat {

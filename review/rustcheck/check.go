@@ -1,10 +1,11 @@
 // Package rustcheck finds what a Rust-for-Linux reviewer must look at in a
 // patch: new unsafe code and whether it is justified, the abstraction
-// boundary, changed wrappers, helpers and bindings, and C header changes
-// that reach Rust. Its rule ids, severities and detection notes are those
-// of RULES.md §4 (groups A–D, and from E and F panic-in-kernel,
-// float-arithmetic, disallowed-api, printk-missing-newline and
-// atomic-context-sleep).
+// boundary, changed wrappers, helpers and bindings, C header changes that
+// reach Rust, and what the list's reviewers ask again and again (one
+// unsafe operation per block, overflowing arithmetic in drivers, dev_*!
+// printing, # Panics, ForeignOwnable ownership). Every rule id it emits is
+// in the rule catalogue ([review.Rules]); RULES.md, generated from the
+// catalogue by go generate, is the reference a user reads.
 //
 // Rust code is parsed with tree-sitter (tree-sitter-rust): the post-image
 // window of every hunk (context and added lines) for added code, the
@@ -14,10 +15,17 @@
 // fns and comments. Regular expressions are used only for token rules,
 // on code with comments and string literals blanked out.
 //
-// SAFETY comment presence follows clippy's undocumented_unsafe_blocks.
-// When a look-up runs off the top of a hunk, the finding's confidence is
-// needs-post-image; with whole files (kernel tree mode, [review.Images])
-// the answer is definite.
+// New unsafe is counted per function against the pre-image: a block
+// reformatted or moved within its function is not new, and hunks that
+// only reformat code are treated as context.
+//
+// SAFETY comment presence and the SAFETY doc lints follow clippy
+// (undocumented_unsafe_blocks, unnecessary_safety_comment,
+// missing_safety_doc, unnecessary_safety_doc) on the kernel's
+// configuration; TestClippyUI compares the findings with clippy's own UI
+// tests. When a look-up runs off the top of a hunk, the finding's
+// confidence is needs-post-image; with whole files (kernel tree mode,
+// [review.Images]) the answer is definite.
 //
 // A Checker is safe for concurrent use; it does no I/O (tree knowledge is
 // loaded by the caller into [Knowledge]). Every tree-sitter parser and tree
