@@ -13,7 +13,7 @@ var catalog = []Rule{
 		One: "new unsafe block", Many: "new unsafe blocks",
 		Detects:      "a function gains an unsafe block (counted against the pre-image, so reformatting or moving a block within its function adds none)",
 		Prompt:       "Does the SAFETY comment cover every precondition of each unsafe operation in this block, and does each follow from the type's invariants or the function's own contract?",
-		DriverPrompt: "This adds an unsafe block to driver code. Could the abstraction offer a safe API instead, so that no new unsafe is needed here?",
+		DriverPrompt: "This adds an unsafe block. Could the abstraction offer a safe API instead, so that no new unsafe is needed here?",
 		Source:       "GI (abstractions encapsulate unsafe; leaf modules should need none), CG"},
 	{ID: "unsafe-block-changed", Severity: Info, Category: CatUnsafe,
 		One: "changed unsafe block", Many: "changed unsafe blocks",
