@@ -37,15 +37,6 @@ type DigestEntry struct {
 	Hash string
 }
 
-// abstractionRules are changes of the shared Rust layer; cImpactRules are
-// C changes that reach Rust.
-var (
-	abstractionRules = map[string]bool{"abstraction-changed": true, "public-api-changed": true, "new-abstraction-added": true}
-	cImpactRules     = map[string]bool{"bindings-header-changed": true, "helper-changed": true, "helper-nontrivial": true,
-		"c-header-used-by-rust-changed": true, "c-inline-or-macro-wrapped-by-helper-changed": true,
-		"c-function-called-by-rust-changed": true}
-)
-
 // Digests sorts the current series that need attention (must-look and
 // should-look tiers, not superseded) into one digest per recipient. Only
 // people who asked get one: the subscribers whose globs match a file of
@@ -116,11 +107,11 @@ func newEntry(r *SeriesReport, why string) DigestEntry {
 	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00", r.ID, r.Version, r.Tier, strings.Join(r.Reasons, "\x01"))
 	count := func(f Finding) {
 		switch {
-		case f.Rule == "unsafe-block-added" && f.Severity != Info:
+		case IsNewUnsafe(f):
 			e.NewUnsafe++
-		case abstractionRules[f.Rule]:
+		case ruleCategory(f.Rule) == CatAbstraction:
 			e.AbstractionChanges++
-		case cImpactRules[f.Rule]:
+		case ruleCategory(f.Rule) == CatCImpact:
 			e.CImpacts++
 		}
 		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", f.Rule, f.File, f.Line)

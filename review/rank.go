@@ -71,18 +71,6 @@ var DefaultWeights = Weights{
 	ShouldLook:  4,
 }
 
-// violations are the rules that say something is missing or wrong (as
-// opposed to rules that describe what changed): a definite high one makes
-// a series must-look whatever its score.
-var violations = map[string]bool{
-	"safety-comment-missing": true, "safety-comment-weak": true, "unsafe-fn-missing-safety-doc": true,
-	"unsafe-trait-missing-safety-doc": true, "unsafe-op-in-unsafe-fn": true, "safety-lint-suppressed": true,
-	"bindings-outside-abstractions": true, "duplicate-abstraction": true, "atomic-context-sleep": true,
-	"invariant-comment-missing": true, "unsafe-globals-asm-ffi-decl": true, "raw-handle-escape-in-leaf": true,
-	"safety-contract-changed": true, "helper-nontrivial": true, "panic-in-kernel": true,
-	"float-arithmetic": true,
-}
-
 func (w *Weights) severity(s Severity) float64 {
 	switch s {
 	case Critical:
@@ -148,7 +136,7 @@ func Rank(s *Series, w *Weights) Ranking {
 			order = append(order, k)
 		}
 		all[k].fs = append(all[k].fs, f)
-		if f.Confidence == Certain && f.Severity.Rank() >= High.Rank() && violations[f.Rule] {
+		if f.Confidence == Certain && f.Severity.Rank() >= High.Rank() && IsViolation(f.Rule) {
 			definiteSerious = true
 		}
 		anyCritical = anyCritical || f.Severity == Critical
@@ -305,9 +293,9 @@ func blastRadius(s *Series, findings []Finding) string {
 		}
 	}
 	for _, f := range findings {
-		if (f.Rule == "c-header-used-by-rust-changed" || f.Rule == "c-inline-or-macro-wrapped-by-helper-changed") && !seen[diff.CHeader] {
+		if (f.Rule == "c-header-used-by-rust-changed" || f.Rule == "c-inline-or-macro-wrapped-by-helper-changed" || f.Rule == "c-function-called-by-rust-changed") && !seen[diff.CHeader] {
 			seen[diff.CHeader] = true
-			layers = append(layers, "C header used by Rust")
+			layers = append(layers, "C used by Rust")
 		}
 	}
 	if len(layers) == 0 {
@@ -320,7 +308,7 @@ func unsafeAdded(s *Series) int {
 	n := 0
 	for _, p := range s.Parts {
 		for _, f := range p.Post.Findings {
-			if f.Rule == "unsafe-block-added" && f.Severity != Info {
+			if IsNewUnsafe(f) {
 				n++
 			}
 		}
@@ -328,46 +316,10 @@ func unsafeAdded(s *Series) int {
 	return n
 }
 
-// phrases turn rule ids into plain words: singular, plural.
-var phrases = map[string][2]string{
-	"safety-comment-missing":                      {"unsafe block without SAFETY comment", "unsafe blocks without SAFETY comment"},
-	"unsafe-block-added":                          {"new unsafe block", "new unsafe blocks"},
-	"safety-comment-weak":                         {"SAFETY comment that justifies nothing", "SAFETY comments that justify nothing"},
-	"unsafe-fn-missing-safety-doc":                {"unsafe fn without # Safety section", "unsafe fns without # Safety section"},
-	"unsafe-trait-missing-safety-doc":             {"unsafe trait without # Safety section", "unsafe traits without # Safety section"},
-	"safety-contract-changed":                     {"changed # Safety contract", "changed # Safety contracts"},
-	"unsafe-impl-send-sync":                       {"unsafe impl Send/Sync", "unsafe impls of Send/Sync"},
-	"unsafe-impl-other":                           {"unsafe trait impl", "unsafe trait impls"},
-	"unsafe-op-in-unsafe-fn":                      {"unsafe operation outside an unsafe block", "unsafe operations outside unsafe blocks"},
-	"raw-pointer-ops":                             {"raw pointer operation", "raw pointer operations"},
-	"transmute-and-uninit":                        {"transmute or uninitialised memory", "transmutes or uses of uninitialised memory"},
-	"bindings-outside-abstractions":               {"direct use of the C bindings from a driver", "direct uses of the C bindings from a driver"},
-	"duplicate-abstraction":                       {"driver-local wrapper of a C type", "driver-local wrappers of C types"},
-	"c-header-used-by-rust-changed":               {"C header change that reaches Rust", "C header changes that reach Rust"},
-	"invariants-doc-changed":                      {"changed # Invariants section", "changed # Invariants sections"},
-	"new-abstraction-added":                       {"new abstraction", "new abstractions"},
-	"abstraction-changed":                         {"abstraction change", "abstraction changes"},
-	"atomic-context-sleep":                        {"possible sleep in atomic context", "possible sleeps in atomic context"},
-	"panic-in-kernel":                             {"possible panic", "possible panics"},
-	"safety-lint-suppressed":                      {"suppressed safety lint", "suppressed safety lints"},
-	"unsafe-globals-asm-ffi-decl":                 {"static mut, asm or hand-written FFI declaration", "static muts, asm or hand-written FFI declarations"},
-	"helper-changed":                              {"C helper change", "C helper changes"},
-	"helper-nontrivial":                           {"C helper with logic", "C helpers with logic"},
-	"bindings-header-changed":                     {"change to what C Rust sees", "changes to what C Rust sees"},
-	"c-inline-or-macro-wrapped-by-helper-changed": {"changed inline or macro that a Rust helper wraps", "changed inlines or macros that Rust helpers wrap"},
-	"c-function-called-by-rust-changed":           {"change to a C function Rust calls", "changes to C functions Rust calls"},
-}
-
 // describe says in plain words what a group of findings is.
 func describe(rule, file string, fs []Finding) string {
 	n := len(fs)
-	ph, ok := phrases[rule]
-	what := ""
-	if ok {
-		what = plural(n, ph[0], ph[1])
-	} else {
-		what = plural(n, rule+" finding", rule+" findings")
-	}
+	what := plural(n, Phrase(rule, 1), Phrase(rule, n))
 	if file == "" {
 		return what
 	}

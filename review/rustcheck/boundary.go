@@ -178,19 +178,35 @@ func (f *findings) checkAbstractionFile(file *diff.File) {
 		}
 	}
 	var pubChanged []string
+	pubAdded, modRemoved := map[string]bool{}, map[string]bool{}
 	unsafeDelta, safetyText := f.delta[file.Path], false
-	for _, h := range file.Hunks {
+	formatting := formattingHunks(file)
+	for i := range file.Hunks {
+		for _, l := range file.Hunks[i].Lines {
+			if l.Op == diff.Add && pubItemRe.MatchString(l.Text) {
+				pubAdded[normalizeCode(l.Text)] = true // the same declaration, moved
+			}
+			if m := pubModRe.FindStringSubmatch(l.Text); m != nil && l.Op == diff.Delete {
+				modRemoved[m[1]] = true
+			}
+		}
+	}
+	for i := range file.Hunks {
+		h := &file.Hunks[i]
+		if formatting[h] {
+			continue // reformatted or moved code
+		}
 		for _, l := range h.Lines {
 			if l.Op == diff.Context {
 				continue
 			}
 			t := l.Text
 			if file.Path == "rust/kernel/lib.rs" && l.Op == diff.Add {
-				if m := pubModRe.FindStringSubmatch(t); m != nil {
+				if m := pubModRe.FindStringSubmatch(t); m != nil && !modRemoved[m[1]] {
 					f.addFile("new-abstraction-added", review.High, file, "new kernel crate module %s", m[1])
 				}
 			}
-			if m := pubItemRe.FindStringSubmatch(t); m != nil && l.Op == diff.Delete {
+			if m := pubItemRe.FindStringSubmatch(t); m != nil && l.Op == diff.Delete && !pubAdded[normalizeCode(t)] {
 				pubChanged = append(pubChanged, m[5])
 			}
 			// Added or rewritten safety text raises the grade; removing

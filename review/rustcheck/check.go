@@ -1,10 +1,11 @@
 // Package rustcheck finds what a Rust-for-Linux reviewer must look at in a
 // patch: new unsafe code and whether it is justified, the abstraction
-// boundary, changed wrappers, helpers and bindings, and C header changes
-// that reach Rust. Its rule ids, severities and detection notes are those
-// of RULES.md §4 (groups A–D, and from E and F panic-in-kernel,
-// float-arithmetic, disallowed-api, printk-missing-newline and
-// atomic-context-sleep).
+// boundary, changed wrappers, helpers and bindings, C header changes that
+// reach Rust, and what the list's reviewers ask again and again (one
+// unsafe operation per block, overflowing arithmetic in drivers, dev_*!
+// printing, # Panics, ForeignOwnable ownership). Every rule id it emits is
+// in the rule catalogue ([review.Rules]); RULES.md, generated from the
+// catalogue by go generate, is the reference a user reads.
 //
 // Rust code is parsed with tree-sitter (tree-sitter-rust): the post-image
 // window of every hunk (context and added lines) for added code, the
@@ -14,10 +15,17 @@
 // fns and comments. Regular expressions are used only for token rules,
 // on code with comments and string literals blanked out.
 //
-// SAFETY comment presence follows clippy's undocumented_unsafe_blocks.
-// When a look-up runs off the top of a hunk, the finding's confidence is
-// needs-post-image; with whole files (kernel tree mode, [review.Images])
-// the answer is definite.
+// New unsafe is counted per function against the pre-image: a block
+// reformatted or moved within its function is not new, and hunks that
+// only reformat code are treated as context.
+//
+// SAFETY comment presence and the SAFETY doc lints follow clippy
+// (undocumented_unsafe_blocks, unnecessary_safety_comment,
+// missing_safety_doc, unnecessary_safety_doc) on the kernel's
+// configuration; TestClippyUI compares the findings with clippy's own UI
+// tests. When a look-up runs off the top of a hunk, the finding's
+// confidence is needs-post-image; with whole files (kernel tree mode,
+// [review.Images]) the answer is definite.
 //
 // A Checker is safe for concurrent use; it does no I/O (tree knowledge is
 // loaded by the caller into [Knowledge]). Every tree-sitter parser and tree
@@ -88,33 +96,73 @@ func (c *Checker) Check(in *review.CheckInput) []review.Finding {
 }
 
 // checkRust analyses one Rust file of the patch: whole images when the
-// caller has them, else hunk windows.
+// caller has them, else hunk windows. Removed code is parsed first, so
+// that added unsafe blocks are judged against the pre-image.
 func (c *Checker) checkRust(f *findings, file *diff.File, images review.Images) {
+	var posts, pres []*window
+	formatting := formattingHunks(file)
 	if images != nil && !file.Delete {
 		if post, ok := images.PostImage(file.Path); ok {
-			added, removed := changedLines(file)
-			c.analyze(f, fileWindow(file.Path, file.Class, "post", post, added))
+			added, removed := changedLines(file, formatting)
+			posts = append(posts, fileWindow(file.Path, file.Class, "post", post, added))
 			if pre, ok := images.PreImage(file.Path); ok {
-				c.analyzePre(f, fileWindow(file.Path, file.Class, "pre", pre, removed))
+				pres = append(pres, fileWindow(file.Path, file.Class, "pre", pre, removed))
 			}
-			for i := range file.Hunks {
-				hp, hr := hunkWindows(file, &file.Hunks[i])
-				f.checkContracts(file, &file.Hunks[i], hp, hr)
-			}
-			return
 		}
 	}
+	whole := posts != nil
 	for i := range file.Hunks {
 		post, pre := hunkWindows(file, &file.Hunks[i])
-		c.analyze(f, post)
-		c.analyzePre(f, pre)
-		f.checkContracts(file, &file.Hunks[i], post, pre)
+		if formatting[&file.Hunks[i]] {
+			post.unmark()
+			pre.unmark()
+		}
+		if !whole {
+			posts, pres = append(posts, post), append(pres, pre)
+		}
+		f.contracts = append(f.contracts, contractCheck{file, &file.Hunks[i], post, pre})
 	}
+	removedBlocks, addedBlocks := unsafeBlocks{}, unsafeBlocks{}
+	for _, w := range pres {
+		c.analyzePre(f, w, removedBlocks)
+	}
+	parsed := make([][]item, len(posts))
+	for i, w := range posts {
+		if w.anyChanged() {
+			parsed[i] = parse(w)
+			collectBlocks(addedBlocks, w, parsed[i])
+		}
+	}
+	f.status = classify(addedBlocks, removedBlocks)
+	for i, w := range posts {
+		if w.anyChanged() {
+			c.analyze(f, w, parsed[i])
+		}
+	}
+	f.checkForeignOwnable(posts)
+	for _, cc := range f.contracts {
+		f.checkContracts(cc.file, cc.hunk, cc.post, cc.pre)
+	}
+	f.contracts, f.status = nil, nil
 }
 
-func changedLines(file *diff.File) (added, removed map[int]bool) {
+// contractCheck is a hunk whose contracts are checked once the file's
+// windows are analysed.
+type contractCheck struct {
+	file      *diff.File
+	hunk      *diff.Hunk
+	post, pre *window
+}
+
+// changedLines returns the added and removed lines of file, leaving out
+// the hunks that only reformat code.
+func changedLines(file *diff.File, formatting map[*diff.Hunk]bool) (added, removed map[int]bool) {
 	added, removed = map[int]bool{}, map[int]bool{}
-	for _, h := range file.Hunks {
+	for i := range file.Hunks {
+		h := &file.Hunks[i]
+		if formatting[h] {
+			continue
+		}
 		for _, l := range h.Lines {
 			switch l.Op {
 			case diff.Add:
@@ -127,14 +175,13 @@ func changedLines(file *diff.File) (added, removed map[int]bool) {
 	return added, removed
 }
 
-// analyze runs the post-image rules on w and its doc-tests.
-func (c *Checker) analyze(f *findings, w *window) {
-	if !w.anyChanged() {
-		return
-	}
-	items := parse(w)
+// analyze runs the post-image rules on w, parsed into items, and its
+// doc-tests.
+func (c *Checker) analyze(f *findings, w *window, items []item) {
 	f.countUnsafe(w, items, +1)
 	f.checkUnsafe(w, items)
+	f.checkReviewers(w, items)
+	f.checkArithmetic(w)
 	f.checkInvariants(w, items)
 	f.checkLeaf(c, w, items)
 	f.checkMisc(w)
@@ -149,8 +196,8 @@ func (c *Checker) analyze(f *findings, w *window) {
 }
 
 // analyzePre parses removed code to count the unsafe constructs it takes
-// away.
-func (c *Checker) analyzePre(f *findings, w *window) {
+// away and to collect its unsafe blocks.
+func (c *Checker) analyzePre(f *findings, w *window, blocks unsafeBlocks) {
 	removesUnsafe := false
 	for _, l := range w.lines {
 		removesUnsafe = removesUnsafe || l.changed && strings.Contains(l.text, "unsafe")
@@ -158,7 +205,9 @@ func (c *Checker) analyzePre(f *findings, w *window) {
 	if !removesUnsafe {
 		return
 	}
-	f.countUnsafe(w, parse(w), -1)
+	items := parse(w)
+	f.countUnsafe(w, items, -1)
+	collectBlocks(blocks, w, items)
 }
 
 func (f *findings) countUnsafe(w *window, items []item, sign int) {

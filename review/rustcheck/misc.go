@@ -14,7 +14,7 @@ var (
 	panicRe       = regexp.MustCompile(`\.unwrap\(\)|\.expect\(|\bpanic!|\bunreachable!|\btodo!|\bunimplemented!`)
 	floatTypeRe   = regexp.MustCompile(`\bf(32|64)\b`)
 	floatLitRe    = regexp.MustCompile(`(^|[^\w.])(\d[\d_]*\.\d[\d_]*([eE][+-]?\d+)?|\d[\d_]*(\.\d[\d_]*)?(f32|f64))\b`)
-	disallowedRe  = regexp.MustCompile(`\bdbg!\(|\bCStr::from_ptr\b|\bCStr::as_ptr\b|\bcore::ffi::c_(char|schar|uchar|short|ushort|int|uint|long|ulong|longlong|ulonglong)\b`)
+	disallowedRe  = regexp.MustCompile(`\bdbg!\(|\bCStr::from_ptr\b|\bCStr::as_ptr\b|\bcore::ffi::c_(char|schar|uchar|short|ushort|int|uint|long|ulong|longlong|ulonglong|void)\b`)
 	printkRe      = regexp.MustCompile(`\b(pr|dev)_(emerg|alert|crit|err|warn|notice|info|debug|dbg)!\s*\(`)
 	guardRe       = regexp.MustCompile(`\blet\s+(mut\s+)?(\w+)\s*=\s*([^;]*?)\.(lock|lock_irqsave)\(\)|\brcu::read_lock\(\)|\blocal_irq_disable\(|\bpreempt_disable\(`)
 	sleepRe       = regexp.MustCompile(`\b(msleep|fsleep|usleep_range|might_sleep|schedule|cond_resched|wait_for_completion\w*|copy_from_user)\s*\(|\bCondVar\b|\.wait\(|\bGFP_KERNEL\b|\bUserSlice\b`)

@@ -39,6 +39,9 @@ type item struct {
 	inUnsafeFn  bool // a block inside an unsafe fn
 	bodyStart   int  // row of a fn body's opening brace, -1 without body
 	macro       bool // found textually inside a macro invocation's tokens
+	// inMacroCall: inside the arguments of a macro invocation (not a
+	// macro_rules! definition), which may expand it to anything.
+	inMacroCall bool
 }
 
 // statementParents are the node kinds whose children are statements or
@@ -129,6 +132,7 @@ func parse(w *window) []item {
 	qc := sitter.NewQueryCursor()
 	defer qc.Close()
 	var items []item
+	var calls [][2]int // row ranges of macro invocation arguments
 	caps := qc.Captures(q, tree.RootNode(), src)
 	for m, idx := caps.Next(); m != nil; m, idx = caps.Next() {
 		c := m.Captures[idx]
@@ -178,10 +182,14 @@ func parse(w *window) []item {
 			// blocks in them by text, once per outermost token tree, in
 			// the tree's own bytes only.
 			start, end := int(n.StartByte()), min(int(n.EndByte()), len(code))
+			par := n.Parent()
+			if par != nil && par.Kind() == "macro_invocation" {
+				calls = append(calls, [2]int{row(n), endRow(n)})
+			}
 			if start >= end || !macroUnsafeRe.Match(code[start:end]) {
 				continue
 			}
-			if par := n.Parent(); par != nil && par.Kind() == "token_tree" {
+			if par != nil && par.Kind() == "token_tree" {
 				continue
 			}
 			anc := ancestors(n)
@@ -189,12 +197,48 @@ func parse(w *window) []item {
 			for _, loc := range macroUnsafeRe.FindAllIndex(code[start:end], -1) {
 				r := sort.SearchInts(offs, start+loc[0]+1) - 1
 				if r >= 0 && r < len(w.lines) {
-					items = append(items, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: stmt, inUnsafeFn: inFn, unsafe: true, macro: true})
+					items = append(items, item{kind: unsafeBlock, row: r, endRow: blockEndRow(w.code, r), stmtRow: stmt, inUnsafeFn: inFn, unsafe: true, macro: true})
 				}
 			}
 		}
 	}
-	return append(items, fallbackItems(w, items)...)
+	items = append(items, fallbackItems(w, items)...)
+	for i := range items {
+		for _, c := range calls {
+			if items[i].row > c[0] && items[i].row <= c[1] || items[i].row == c[0] && c[0] == c[1] {
+				items[i].inMacroCall = true
+			}
+		}
+	}
+	return items
+}
+
+// blockEndRow returns the row where the block opened by the first "{"
+// after "unsafe" on row closes (row itself when unbalanced in the window).
+func blockEndRow(code []string, row int) int {
+	loc := macroUnsafeRe.FindStringIndex(code[row])
+	if loc == nil {
+		return row
+	}
+	depth := 0
+	for r := row; r < len(code); r++ {
+		c := code[r]
+		if r == row {
+			c = c[loc[1]-1:]
+		}
+		for _, ch := range c {
+			switch ch {
+			case '{':
+				depth++
+			case '}':
+				depth--
+				if depth == 0 {
+					return r
+				}
+			}
+		}
+	}
+	return row
 }
 
 // ancestors returns n's parents, nearest last (the order of a walk's
@@ -246,7 +290,7 @@ func fallbackItems(w *window, items []item) []item {
 			out = append(out, item{kind: traitItem, row: r, endRow: r, stmtRow: r, unsafe: true, name: m[1], macro: true})
 		}
 		if macroUnsafeRe.MatchString(c) && !have[[2]int{int(unsafeBlock), r}] {
-			out = append(out, item{kind: unsafeBlock, row: r, endRow: r, stmtRow: r, unsafe: true, macro: true})
+			out = append(out, item{kind: unsafeBlock, row: r, endRow: blockEndRow(w.code, r), stmtRow: r, unsafe: true, macro: true})
 		}
 	}
 	return out

@@ -1,52 +1,28 @@
 package rustcheck
 
-// prompts are the questions a reviewer asks the author about a finding,
-// written into reply drafts under the quoted hunk.
-var prompts = map[string]string{
-	"unsafe-block-added":                          "This adds an unsafe block. Could the abstraction offer a safe API instead, so that no new unsafe is needed here?",
-	"safety-comment-missing":                      "Please add a // SAFETY: comment explaining why this is sound: which preconditions hold and why.",
-	"safety-comment-weak":                         "This SAFETY comment does not say why the code is sound. Which invariant or precondition makes it correct?",
-	"safety-comment-format":                       "Nit: kernel style is \"// SAFETY: \" followed by a sentence that starts with a capital letter and ends with a period.",
-	"unnecessary-safety-comment":                  "This SAFETY comment sits on code without unsafe; please drop it or move it to the unsafe block it belongs to.",
-	"unsafe-fn-missing-safety-doc":                "Please document the preconditions of this unsafe fn in a # Safety section.",
-	"unsafe-trait-missing-safety-doc":             "Please add a # Safety section saying what implementers of this trait must guarantee.",
-	"safety-doc-on-safe-item":                     "Nit: this item is safe, so a # Safety section is not needed.",
-	"safety-doc-as-tagged-comment":                "Please write a # Safety section (for a contract) or a // SAFETY: comment (for a justification) instead of /// SAFETY:.",
-	"safety-contract-changed":                     "The safety contract changed: have all callers' SAFETY comments been checked against it?",
-	"unsafe-impl-send-sync":                       "Why is this type safe to send or share between threads? Please justify it in the SAFETY comment.",
-	"unsafe-impl-other":                           "Which part of the trait's # Safety contract does this implementation rely on, and why does it hold?",
-	"unsafe-op-in-unsafe-fn":                      "Unsafe operations inside an unsafe fn need their own unsafe block and SAFETY comment (-Dunsafe_op_in_unsafe_fn).",
-	"raw-pointer-ops":                             "Where does this pointer come from, and what guarantees its validity, alignment and lifetime here?",
-	"transmute-and-uninit":                        "Is every bit pattern valid for the target type here? Could a checked conversion (kernel::transmute) do instead?",
-	"ffi-integer-cast":                            "Can this cast lose sign or width on its way to C? Please consider the types used here.",
-	"unsafe-globals-asm-ffi-decl":                 "This bypasses bindgen or Rust's safety (static mut, asm, hand-written extern). Is there a safer way?",
-	"safety-lint-suppressed":                      "Please do not switch off the safety lints; address what they report instead.",
-	"lint-allow-not-expect":                       "Nit: please use #[expect(...)] rather than #[allow(...)] unless the lint only fires conditionally.",
-	"invariants-doc-changed":                      "The type invariants changed: do all SAFETY comments that rely on them still hold?",
-	"invariant-comment-missing":                   "Please add an // INVARIANT: comment saying how this upholds the type's invariants.",
-	"unsafe-precondition-unchecked":               "Could this precondition be checked with unsafe_precondition_assert!?",
-	"bindings-outside-abstractions":               "Drivers should not call the C bindings directly. Could this go through (or add) a safe abstraction in rust/kernel/?",
-	"uapi-in-leaf":                                "This uses the uapi crate directly; is the C ABI handled correctly here?",
-	"raw-handle-escape-in-leaf":                   "This takes a raw C pointer out of an abstraction in driver code. Could the abstraction offer what is needed instead?",
-	"abstraction-changed":                         "This changes a shared abstraction: are all its users in the tree updated, and do the SAFETY comments still hold?",
-	"public-api-changed":                          "The public API changed: are the in-tree users updated in this series?",
-	"new-abstraction-added":                       "A new abstraction: does it need a MAINTAINERS entry, and have the C subsystem's maintainers seen it?",
-	"abstraction-missing-c-header-link":           "Nit: please add a //! C header: [`include/...`](srctree/include/...) link.",
-	"duplicate-abstraction":                       "This wraps a C type in a driver. A generic abstraction in rust/kernel/ would avoid two wrappers of the same C API.",
-	"bindings-header-changed":                     "This changes what C is exposed to Rust; is there a rust/kernel user of the new header in the series?",
-	"helper-changed":                              "Please check the helper is named rust_helper_<name>, marked __rust_helper, and only forwards the call.",
-	"helper-nontrivial":                           "Helpers should forward one call; could this logic live in Rust (or C proper) instead?",
-	"c-header-used-by-rust-changed":               "This C change reaches Rust: are the bindings and the Rust users (and their SAFETY comments) updated?",
-	"c-inline-or-macro-wrapped-by-helper-changed": "A Rust helper wraps this inline or macro: does the helper, and what its Rust callers assume, still match?",
-	"panic-in-kernel":                             "This can panic the kernel; could it return an error instead?",
-	"float-arithmetic":                            "Floating point is not available in kernel code; please use integer arithmetic.",
-	"disallowed-api":                              "This API is disallowed in the kernel (.clippy.toml, coding guidelines); please use the kernel's alternative.",
-	"printk-missing-newline":                      "Nit: the message should end in \\n, or it may be merged with the next line in the log.",
-	"atomic-context-sleep":                        "This may sleep while a lock guard (or atomic section) is held. Is the context really allowed to sleep here?",
-	"klint-annotation-changed":                    "The klint annotation changed: does the preempt-count contract still hold?",
-	"cross-language-series":                       "This series changes C and Rust: both the C maintainers and the Rust reviewers should ack.",
+import (
+	"ferrule/review"
+	"ferrule/review/diff"
+)
+
+//go:generate go test -run TestRuleReference -update-rules .
+
+// Prompt returns the reviewer's question for a rule, fit for code in any
+// layer ("" for an unknown rule). The questions live in the rule
+// catalogue ([review.LookupRule]).
+func Prompt(rule string) string {
+	r, _ := review.LookupRule(rule)
+	return r.Prompt
 }
 
-// Prompt returns the reviewer's question for a rule ("" for an unknown
-// rule).
-func Prompt(rule string) string { return prompts[rule] }
+// PromptFor returns the reviewer's question for a finding, fit for the
+// layer of its file: a question about leaf driver code ("could the
+// abstraction offer a safe API instead?") is never asked about the
+// abstraction itself.
+func PromptFor(f review.Finding) string {
+	r, _ := review.LookupRule(f.Rule)
+	if r.DriverPrompt != "" && diff.Classify(f.File) == diff.LeafRust {
+		return r.DriverPrompt
+	}
+	return r.Prompt
+}

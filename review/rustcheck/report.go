@@ -13,6 +13,10 @@ type findings struct {
 	list  []review.Finding
 	seen  map[string]bool
 	delta map[string]int // unsafe constructs added minus removed, per file
+	// status classifies the added unsafe blocks of the file being
+	// checked (absent: new).
+	status    map[*window]map[int]blockStatus
+	contracts []contractCheck
 }
 
 func (f *findings) add(rule string, sev review.Severity, conf review.Confidence, w *window, row int, format string, args ...any) {

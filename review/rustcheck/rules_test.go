@@ -110,7 +110,7 @@ func TestRules(t *testing.T) {
  unsafe {
 -    f(1);
 +    f(2);
- }`), []expect{{"unsafe-block-added", 12, ""}, {"safety-comment-missing", -1, ""}}},
+ }`), []expect{{"unsafe-block-changed", 12, ""}, {"unsafe-block-added", -1, ""}, {"safety-comment-missing", -1, ""}}},
 		{"unsafe in a doc-test", hunk(abs, 10, "", `
  /// Example:
 +/// ~~~
@@ -142,6 +142,84 @@ func TestRules(t *testing.T) {
 +    // SAFETY: ~g~ has no safety requirements.
 +    let x = unsafe { g() };
  }`), []expect{{"unnecessary-safety-comment", -1, ""}}},
+		// Agreement with clippy's undocumented_unsafe_blocks and
+		// unnecessary_safety_comment (its UI tests).
+		{"SAFETY trailing the unfinished statement above", hunk(abs, 10, "", `
+ fn a() {
++    let x = // SAFETY: ~g~ has no safety requirements.
++        unsafe { g() };
+ }`), []expect{{"safety-comment-missing", -1, ""}, {"unnecessary-safety-comment", -1, ""}}},
+		{"SAFETY first inside a block that is an initialiser", hunk(abs, 10, "", `
+ fn a() {
++    let x = unsafe {
++        // SAFETY: ~g~ has no safety requirements.
++        g()
++    };
+ }`), []expect{{"safety-comment-missing", -1, ""}, {"unnecessary-safety-comment", -1, ""}}},
+		{"SAFETY inside a bare block does not count", hunk(abs, 10, "", `
+ fn a() {
++    unsafe {
++        // SAFETY: ~g~ has no safety requirements.
++        g()
++    }
+ }`), []expect{{"safety-comment-missing", 11, ""}, {"unnecessary-safety-comment", -1, ""}}},
+		{"attribute inside the comment run", hunk(abs, 10, "", `
+ fn a() {
++    // SAFETY: ~g~ has no safety requirements.
++    #[allow(unused)]
++    // More words.
++    unsafe { g() };
+ }`), []expect{{"safety-comment-missing", -1, ""}}},
+		{"trailing SAFETY belongs to its own line", hunk(abs, 10, "", `
+ fn a() {
++    unsafe { g() } // SAFETY: Fine, really fine.
++    unsafe { h() };
+ }`), []expect{{"safety-comment-missing", 11, ""}, {"safety-comment-missing", 12, ""}, {"unnecessary-safety-comment", -1, ""}}},
+		{"SAFETY without a colon is no SAFETY comment", hunk(abs, 10, "", `
+ fn a() {
++    // SAFETY the caller holds the lock.
++    let x = 1;
+ }`), []expect{{"unnecessary-safety-comment", -1, ""}}},
+		{"SAFETY comment above an unsafe fn", hunk(abs, 10, "", `
+ }
++// SAFETY: Callers must hold the lock.
++unsafe fn f() {}
+ `), []expect{{"unnecessary-safety-comment", 11, ""}}},
+		{"SAFETY comment above a macro call may justify its expansion", hunk(abs, 10, "", `
+ fn a() {
++    // SAFETY: The macro's expansion only reads ~p~, which is valid.
++    read_it!(p);
+ }`), []expect{{"unnecessary-safety-comment", -1, ""}}},
+		{"# Implementation safety heading", hunk(abs, 10, "", `
+ }
++/// A marker.
++///
++/// # Implementation safety
++///
++/// Implementers must be zeroable.
++pub unsafe trait Marker {}
+ `), []expect{{"unsafe-trait-missing-safety-doc", -1, ""}}},
+		{"unsafe fn in a macro invocation is low confidence", hunk(abs, 10, "", `
+ }
++external! {
++    pub unsafe fn oy_vey() {}
++}
+ `), []expect{{"unsafe-fn-missing-safety-doc", 12, review.Heuristic}}},
+		{"unsafe ops rustc knows in an unsafe fn", hunk(abs, 10, "", `
+ }
++unsafe fn unsf() {}
++static mut BAZ: i32 = 0;
++/// # Safety
++///
++/// ~x~ is valid.
++pub unsafe fn bar(x: *const i32) -> i32 {
++    unsf();
++    let y = *x;
++    let z = 2 * x.len();
++    y + BAZ
++}
+ `), []expect{{"unsafe-op-in-unsafe-fn", 17, review.Certain}, {"unsafe-op-in-unsafe-fn", 18, review.Certain},
+			{"unsafe-op-in-unsafe-fn", -19, ""}, {"unsafe-op-in-unsafe-fn", 20, review.Certain}}},
 		{"unsafe fn without # Safety", hunk(abs, 10, "impl Foo {", `
  impl Foo {
 +    /// Frees the thing.
@@ -180,7 +258,7 @@ func TestRules(t *testing.T) {
 +///
 +/// None.
 +pub fn safe() {}
- `), []expect{{"safety-doc-on-safe-item", 11, ""}}},
+ `), []expect{{"safety-doc-on-safe-item", 14, ""}}},
 		{"/// SAFETY: tag", hunk(abs, 10, "", `
  }
 +/// SAFETY: callers must hold the lock.
@@ -515,13 +593,17 @@ func TestKlintAnnotation(t *testing.T) {
 	t.Errorf("klint annotation not reported: %s", dump(got))
 }
 
-// TestEveryRuleHasAPrompt: every rule the tests exercise has a question
-// for reply drafts.
-func TestEveryRuleHasAPrompt(t *testing.T) {
-	for rule := range prompts {
-		if Prompt(rule) == "" {
-			t.Errorf("empty prompt for %s", rule)
-		}
+// TestPromptFitsTheLayer: the question about a new unsafe block asks a
+// driver whether the abstraction could do without unsafe, and asks the
+// abstraction itself about its SAFETY argument.
+func TestPromptFitsTheLayer(t *testing.T) {
+	leaf := PromptFor(review.Finding{Rule: "unsafe-block-added", File: "drivers/pwm/pwm_th1520.rs"})
+	abs := PromptFor(review.Finding{Rule: "unsafe-block-added", File: "rust/kernel/pwm.rs"})
+	if !strings.Contains(leaf, "Could the abstraction offer a safe API") {
+		t.Errorf("driver prompt = %q", leaf)
+	}
+	if strings.Contains(abs, "abstraction offer") || abs == "" || abs != Prompt("unsafe-block-added") {
+		t.Errorf("abstraction prompt = %q", abs)
 	}
 	for _, rule := range []string{"safety-comment-missing", "bindings-outside-abstractions", "atomic-context-sleep", "public-api-changed", "cross-language-series"} {
 		if Prompt(rule) == "" {

@@ -210,7 +210,7 @@ func (k *Knowledge) ImpactOf(name string) *Impact {
 			users[u.File] = true
 		}
 	}
-	im.Users, im.Helpers = sortedKeys(users), sortedKeys(helpers)
+	im.Users, im.Helpers = sortedSet(users), sortedSet(helpers)
 	return im
 }
 
@@ -227,7 +227,7 @@ func (k *Knowledge) enumKeys(constant string) []string {
 	return out
 }
 
-func sortedKeys(m map[string]bool) []string {
+func sortedSet(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

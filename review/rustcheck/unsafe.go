@@ -12,11 +12,11 @@ import (
 
 var (
 	weakSafetyRe      = regexp.MustCompile(`^(ffi call\.?|todo\.?|safe\.?|this is safe\.?|unsafe\.?|)$`)
-	safetyTagRe       = regexp.MustCompile(`^(//+|/\*+)\s*(?i:safety)\s*:?`)
+	safetyTagRe       = regexp.MustCompile(`^(//+|/\*+|\*+)?\s*(?i:safety)\s*:`)
 	safetyDocTagRe    = regexp.MustCompile(`^\s*///\s*SAFETY:`)
 	sendSyncRe        = regexp.MustCompile(`^(Send|Sync)\b`)
 	byteValidityRe    = regexp.MustCompile(`\b(FromBytes|AsBytes|Zeroable|AlwaysRefCounted|ForeignOwnable)\b`)
-	rawPointerRe      = regexp.MustCompile(`&raw\s+(const|mut)\b|\baddr_of(_mut)?!|\bas\s+\*(const|mut)\b|\.cast(_mut|_const)?\(\)|\.(add|sub|offset|byte_add|byte_sub|wrapping_add)\(|\bptr::(read|write|copy|copy_nonoverlapping|write_bytes|null|null_mut)\b|\bslice::from_raw_parts(_mut)?\b|\bNonNull::new_unchecked\b|\bcontainer_of!`)
+	rawPointerRe      = regexp.MustCompile(`&raw\s+(const|mut)\b|\baddr_of(_mut)?!|\bas\s+\*(const|mut)\b|\.cast(_mut|_const)?(::<.*>)?\(\)|\bOpaque::cast_into\b|\.cast_into\(|\.(add|sub|offset|byte_add|byte_sub|wrapping_add)\(|\bptr::(read|write|copy|copy_nonoverlapping|write_bytes|null|null_mut)\b|\bslice::from_raw_parts(_mut)?\b|\bNonNull::new_unchecked\b|\bcontainer_of!`)
 	transmuteRe       = regexp.MustCompile(`\b(mem::)?transmute(_copy)?\b|MaybeUninit::\S*(assume_init|zeroed)|\bassume_init\(|\bmem::zeroed\b|\bmem::forget\b|ManuallyDrop::(drop|take)\b|\bfrom_raw_parts(_mut)?\b`)
 	ffiCastRe         = regexp.MustCompile(`\bas\s+(i|u)(8|16|32|64|size)\b|\bas\s+_\b`)
 	globalsRe         = regexp.MustCompile(`\bstatic\s+mut\b|^\s*(pub(\([^)]*\))?\s+)?union\s+\w+|\b(kernel::)?asm!|\bglobal_asm!|#\[(unsafe\()?no_mangle\)?\]|#\[export_name\b|#\[link_section\b`)
@@ -49,7 +49,11 @@ func (f *findings) checkUnsafe(w *window, items []item) {
 		case traitItem:
 			if it.unsafe {
 				if got := w.safetyDoc(it.row); got != present {
-					f.add("unsafe-trait-missing-safety-doc", review.High, confidence(got), w, it.row,
+					conf := confidence(got)
+					if it.inMacroCall {
+						conf = review.Heuristic // the macro may expand it to anything
+					}
+					f.add("unsafe-trait-missing-safety-doc", review.High, conf, w, it.row,
 						"unsafe trait %s has no # Safety section stating what implementers must uphold", it.name)
 				}
 			}
@@ -60,7 +64,7 @@ func (f *findings) checkUnsafe(w *window, items []item) {
 		if !l.changed {
 			continue
 		}
-		f.safetyComments(w, i)
+		f.safetyComments(w, i, items)
 		code := w.code[i]
 		if strings.TrimSpace(code) == "" {
 			continue
@@ -116,7 +120,7 @@ func (f *findings) unsafeBlock(w *window, it item) {
 		// An existing block whose body changed.
 		for r := it.row + 1; r <= it.endRow && r < len(w.lines); r++ {
 			if w.lines[r].changed {
-				f.add("unsafe-block-added", review.Info, review.Certain, w, r,
+				f.add("unsafe-block-changed", review.Info, review.Certain, w, r,
 					"the body of an existing unsafe block changed: does its SAFETY comment still hold?")
 				return
 			}
@@ -130,7 +134,15 @@ func (f *findings) unsafeBlock(w *window, it item) {
 	if w.doc {
 		where = "a doc-test"
 	}
-	f.add("unsafe-block-added", leafOr(w, review.High, review.Medium), review.Certain, w, it.row, "new unsafe block in %s", where)
+	switch f.status[w][it.row] {
+	case blockMoved:
+		// Reformatted or moved within its function: nothing new.
+	case blockRewritten:
+		f.add("unsafe-block-changed", review.Info, review.Certain, w, it.row,
+			"unsafe block rewritten (its function has no more unsafe blocks than before): does its SAFETY comment still hold?")
+	default:
+		f.add("unsafe-block-added", leafOr(w, review.High, review.Medium), review.Certain, w, it.row, "new unsafe block in %s", where)
+	}
 	f.safetyMissing(w, it.row, w.hasSafetyComment(it), "unsafe block")
 }
 
@@ -169,7 +181,11 @@ func (f *findings) unsafeFn(w *window, it item, items []item) {
 		return // the contract lives on the trait declaration
 	}
 	if got := w.safetyDoc(it.row); got != present {
-		f.add("unsafe-fn-missing-safety-doc", review.High, confidence(got), w, it.row,
+		conf := confidence(got)
+		if it.inMacroCall {
+			conf = review.Heuristic // the macro may expand it to anything
+		}
+		f.add("unsafe-fn-missing-safety-doc", review.High, conf, w, it.row,
 			"unsafe fn %s has no # Safety section stating its preconditions (clippy::missing_safety_doc)", it.name)
 	} else if it.bodyStart >= 0 && it.endRow < len(w.lines) {
 		doc := docAbove(w, it.row)
@@ -192,26 +208,87 @@ func enclosedByInherentImpl(it item, items []item) bool {
 }
 
 // unsafeOpInUnsafeFn flags unsafe operations at the top level of an unsafe
-// fn body: a build error under -Dunsafe_op_in_unsafe_fn.
+// fn body: a build error under -Dunsafe_op_in_unsafe_fn. Besides FFI calls
+// and known unsafe constructors, it knows from the window the unsafe fns
+// declared there, the fn's raw-pointer parameters and the static muts.
 func (f *findings) unsafeOpInUnsafeFn(w *window, items []item) {
+	var unsafeFns []string
+	for _, it := range items {
+		if it.kind == fnItem && it.unsafe && it.name != "" && !strings.HasPrefix(it.name, "#") {
+			unsafeFns = append(unsafeFns, regexp.QuoteMeta(it.name))
+		}
+	}
+	var statics []string
+	for _, c := range w.code {
+		if strings.Contains(c, "static") {
+			for _, m := range staticMutRe.FindAllStringSubmatch(c, -1) {
+				statics = append(statics, m[1])
+			}
+		}
+	}
+	var callRe, staticRe *regexp.Regexp
+	if len(unsafeFns) > 0 {
+		callRe = regexp.MustCompile(`(^|[^\w.:])(` + strings.Join(unsafeFns, "|") + `)\s*\(`)
+	}
+	if len(statics) > 0 {
+		staticRe = regexp.MustCompile(`\b(` + strings.Join(statics, "|") + `)\b`)
+	}
 	for _, fn := range items {
 		if fn.kind != fnItem || !fn.unsafe || fn.bodyStart < 0 {
 			continue
 		}
+		derefRe := rawParamDerefRe(w, fn)
 		for r := fn.bodyStart; r <= fn.endRow && r < len(w.lines); r++ {
 			if !w.lines[r].changed || insideUnsafe(r, items) || nestedFn(r, fn, items) {
 				continue
 			}
-			if m := unsafeOpRe.FindString(w.code[r]); m != "" {
-				sev, conf := review.Info, review.Heuristic
-				if strings.HasPrefix(m, "bindings::") {
-					sev, conf = review.High, review.Certain
+			code := w.code[r]
+			if r == fn.bodyStart {
+				if i := strings.IndexByte(code, '{'); i >= 0 {
+					code = strings.Repeat(" ", i+1) + code[i+1:]
 				}
-				f.add("unsafe-op-in-unsafe-fn", sev, conf, w, r,
-					"%s in the body of unsafe fn %s outside an unsafe block (-Dunsafe_op_in_unsafe_fn)", strings.TrimSpace(m), fn.name)
 			}
+			what, sev, conf := "", review.High, review.Certain
+			switch m := unsafeOpRe.FindString(code); {
+			case m != "":
+				what = strings.TrimSpace(m)
+				if !strings.HasPrefix(m, "bindings::") {
+					sev, conf = review.Info, review.Heuristic
+				}
+			case callRe != nil && callRe.MatchString(code):
+				what = "call of unsafe fn " + callRe.FindStringSubmatch(code)[2]
+			case derefRe != nil && derefRe.MatchString(code):
+				what = "dereference of raw pointer " + derefRe.FindStringSubmatch(code)[2]
+			case staticRe != nil && staticRe.MatchString(code) && !staticMutRe.MatchString(code):
+				what = "use of static mut " + staticRe.FindString(code)
+			default:
+				continue
+			}
+			f.add("unsafe-op-in-unsafe-fn", sev, conf, w, r,
+				"%s in the body of unsafe fn %s outside an unsafe block (-Dunsafe_op_in_unsafe_fn)", what, fn.name)
 		}
 	}
+}
+
+var (
+	staticMutRe   = regexp.MustCompile(`\bstatic\s+mut\s+(\w+)`)
+	rawParamRe    = regexp.MustCompile(`(\w+)\s*:\s*\*(const|mut)\b`)
+	derefOperands = `(^|[=(,\[{+\-*/%&|^!<>;:]|\breturn)\s*\*\s*`
+)
+
+// rawParamDerefRe matches a dereference of one of fn's raw-pointer
+// parameters (from its signature, up to the body), or is nil.
+func rawParamDerefRe(w *window, fn item) *regexp.Regexp {
+	var names []string
+	for r := fn.row; r <= fn.bodyStart && r < len(w.lines); r++ {
+		for _, m := range rawParamRe.FindAllStringSubmatch(w.code[r], -1) {
+			names = append(names, m[1])
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return regexp.MustCompile(derefOperands + `(` + strings.Join(names, "|") + `)\b`)
 }
 
 func nestedFn(r int, outer item, items []item) bool {
@@ -233,7 +310,9 @@ func insideUnsafe(r int, items []item) bool {
 }
 
 // safetyComments runs the rules about SAFETY comments written on row.
-func (f *findings) safetyComments(w *window, i int) {
+// Like clippy, a comment that is not a // or /* comment's first line
+// counts when it continues a /* */ block (" * SAFETY: …").
+func (f *findings) safetyComments(w *window, i int, items []item) {
 	c := w.cmt[i]
 	if c == "" {
 		return
@@ -241,6 +320,10 @@ func (f *findings) safetyComments(w *window, i int) {
 	if safetyDocTagRe.MatchString(c) {
 		f.add("safety-doc-as-tagged-comment", review.Low, review.Certain, w, i,
 			"/// SAFETY: in rustdoc: write a # Safety section for a contract, or a // SAFETY: comment for a justification")
+		if next := w.nextCode(i + 1); next >= 0 && itemStartRe.MatchString(w.code[next]) {
+			f.add("unnecessary-safety-comment", review.Low, review.Certain, w, i,
+				"SAFETY comment on an item declaration (clippy::unnecessary_safety_comment): an unsafe fn documents its contract in # Safety")
+		}
 		return
 	}
 	if strings.HasPrefix(c, "///") {
@@ -249,10 +332,14 @@ func (f *findings) safetyComments(w *window, i int) {
 		}
 		return
 	}
+	if strings.HasPrefix(c, "//!") || strings.HasPrefix(c, "/*!") {
+		return
+	}
 	m := safetyTagRe.FindString(c)
 	if m == "" {
 		return
 	}
+	continuation := !strings.HasPrefix(c, "/")
 	body := strings.TrimSpace(strings.TrimSuffix(c[len(m):], "*/"))
 	// The comment may continue on the next lines.
 	full := body
@@ -261,27 +348,72 @@ func (f *findings) safetyComments(w *window, i int) {
 		full += " " + strings.TrimSpace(strings.TrimLeft(w.cmt[j], "/"))
 		last = j
 	}
+	if continuation || strings.HasPrefix(c, "/*") && !strings.HasSuffix(c, "*/") {
+		// The rest of a /* */ block.
+		for j := i + 1; j < len(w.lines) && w.commentOnly(j); j++ {
+			last = j
+			if strings.HasSuffix(w.cmt[j], "*/") {
+				break
+			}
+		}
+	}
 	lower := strings.ToLower(strings.TrimSpace(full))
 	if weakSafetyRe.MatchString(lower) || len(strings.Fields(full)) < 4 {
 		f.add("safety-comment-weak", review.Medium, review.Certain, w, i,
 			"SAFETY comment %q does not say why the code is sound", strings.TrimSpace(c))
 	}
 	// "// SAFETY:" followed by "// - …" bullet lines is kernel style too.
-	list := body == "" && last > i && strings.HasPrefix(strings.TrimSpace(strings.TrimLeft(w.cmt[i+1], "/")), "- ")
+	list := body == "" && last > i && i+1 < len(w.lines) && strings.HasPrefix(strings.TrimSpace(strings.TrimLeft(w.cmt[i+1], "/")), "- ")
 	wellFormed := strings.HasPrefix(c, "// SAFETY: ") || list && strings.HasPrefix(c, "// SAFETY:")
 	endsBadly := !list && (last+1 < len(w.lines) || w.whole) && !strings.HasSuffix(strings.TrimSpace(full), ".")
 	if !wellFormed || (body != "" && !startsUpper(body)) || endsBadly {
 		f.add("safety-comment-format", review.Low, review.Certain, w, i,
 			"kernel style is \"// SAFETY: \" and a sentence starting with a capital letter and ending with a period")
 	}
-	next := w.nextCode(last + 1)
+	if insideUnsafe(i, items) && !startsUnsafe(i, items) {
+		return // a comment inside an unsafe block is never unnecessary
+	}
+	next := i
+	if strings.TrimSpace(w.code[i]) == "" {
+		// The comment is on a line of its own: it belongs to the next
+		// statement, else to the code of its own line.
+		next = w.nextCode(last + 1)
+	}
 	if next < 0 {
 		return
 	}
-	if !unsafeWordRe.MatchString(statementText(w, next)) {
+	stmt := statementText(w, next)
+	switch {
+	case next != i && itemStartRe.MatchString(w.code[next]) && !traitBlockRe.MatchString(enclosingBlock(w, next)):
+		// An unsafe fn documents its contract in # Safety; a safe item
+		// needs no justification.
+		f.add("unnecessary-safety-comment", review.Low, review.Certain, w, i,
+			"SAFETY comment on an item declaration (clippy::unnecessary_safety_comment): an unsafe fn documents its contract in # Safety")
+	case macroCallRe.MatchString(stmt):
+		// What the macro expands to is unknown: it may be unsafe.
+	case !unsafeWordRe.MatchString(stmt):
 		f.add("unnecessary-safety-comment", review.Low, review.Certain, w, i,
 			"SAFETY comment on code without unsafe (clippy::unnecessary_safety_comment)")
 	}
+}
+
+var (
+	// itemStartRe matches the first line of an fn item (not an unsafe
+	// impl or block, which a SAFETY comment justifies).
+	itemStartRe  = regexp.MustCompile(`^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?(extern\s+"[^"]*"\s+)?fn\b`)
+	traitBlockRe = regexp.MustCompile(`^(pub(\([^)]*\))?\s+)?(unsafe\s+)?trait\b`)
+	macroCallRe  = regexp.MustCompile(`^\s*[\w:]+!\s*[({\[]`)
+)
+
+// startsUnsafe reports whether row is the first row of an unsafe block
+// (a comment trailing "unsafe {" or before it on the line).
+func startsUnsafe(row int, items []item) bool {
+	for _, it := range items {
+		if it.kind == unsafeBlock && it.row == row {
+			return true
+		}
+	}
+	return false
 }
 
 // statementText returns the code of the statement starting at row: up to
@@ -305,7 +437,7 @@ func (f *findings) safetyDocOnSafeItem(w *window, i int) {
 		}
 		c := w.code[r]
 		if (fnLineRe.MatchString(c) || traitLineRe.MatchString(c)) && !unsafeWordRe.MatchString(c) {
-			f.add("safety-doc-on-safe-item", review.Low, review.Certain, w, i,
+			f.add("safety-doc-on-safe-item", review.Low, review.Certain, w, r,
 				"# Safety section on a safe item (clippy::unnecessary_safety_doc)")
 		}
 		return
@@ -459,4 +591,20 @@ func mayTransmute(c string) bool {
 	return strings.Contains(c, "transmute") || strings.Contains(c, "MaybeUninit") || strings.Contains(c, "assume_init") ||
 		strings.Contains(c, "zeroed") || strings.Contains(c, "forget") || strings.Contains(c, "ManuallyDrop") ||
 		strings.Contains(c, "from_raw_parts")
+}
+
+// enclosingBlock returns the first line of the block enclosing row (by
+// indentation) in the window, or "".
+func enclosingBlock(w *window, row int) string {
+	indent := indentOf(w.lines[row].text)
+	for a := row - 1; a >= 0; a-- {
+		if !w.blank(a) && !w.commentOnly(a) && indentOf(w.lines[a].text) < indent && strings.HasSuffix(strings.TrimSpace(w.code[a]), "{") {
+			return strings.TrimSpace(w.code[a])
+		}
+	}
+	return ""
+}
+
+func indentOf(s string) int {
+	return len(s) - len(strings.TrimLeft(s, " \t"))
 }

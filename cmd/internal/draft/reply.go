@@ -63,7 +63,7 @@ func ReplyData(t *Target, me fmail.Address) *templates.ReplyData {
 
 // promptFor is the rule's question, else the finding's own message.
 func promptFor(f review.Finding) string {
-	if p := rustcheck.Prompt(f.Rule); p != "" {
+	if p := rustcheck.PromptFor(f); p != "" {
 		return p
 	}
 	return f.Message

@@ -55,16 +55,17 @@ func Check(w io.Writer, rep *review.Report, threshold review.Severity, failing i
 	if len(parts) == 0 {
 		parts = []string{"no findings"}
 	}
-	ew.printf("%s; %d at or above %s\n", strings.Join(parts, ", "), failing, threshold)
+	ew.printf("%s; %d violations at or above %s\n", strings.Join(parts, ", "), failing, threshold)
 	return ew.err
 }
 
-// Failing counts the findings at or above threshold (only certain ones
-// when ignoreUncertain).
+// Failing counts the findings that fail at threshold (review.Fails:
+// violations at or above it, and critical findings; only certain ones when
+// ignoreUncertain).
 func Failing(rep *review.Report, threshold review.Severity, ignoreUncertain bool) int {
 	n := 0
 	for _, f := range AllFindings(rep) {
-		if f.Severity.Rank() >= threshold.Rank() && (!ignoreUncertain || f.Confidence == review.Certain) {
+		if review.Fails(f, threshold) && (!ignoreUncertain || f.Confidence == review.Certain) {
 			n++
 		}
 	}
