@@ -66,7 +66,13 @@ func (c *conn) rest() { c.setMode(modeRest, time.Time{}) }
 // wait allows silence until t.
 func (c *conn) wait(t time.Time) { c.setMode(modeWait, t) }
 
+// Once stalled, the connection fails every read and write at once
+// (go-imap's decoder reads on after an error: each read would wait the
+// timeout again).
 func (c *conn) Read(p []byte) (int, error) {
+	if c.stalled.Load() {
+		return 0, os.ErrDeadlineExceeded
+	}
 	c.mu.Lock()
 	c.Conn.SetReadDeadline(c.deadline())
 	c.mu.Unlock()
@@ -78,6 +84,9 @@ func (c *conn) Read(p []byte) (int, error) {
 }
 
 func (c *conn) Write(p []byte) (int, error) {
+	if c.stalled.Load() {
+		return 0, os.ErrDeadlineExceeded
+	}
 	c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
 	n, err := c.Conn.Write(p)
 	if errors.Is(err, os.ErrDeadlineExceeded) {

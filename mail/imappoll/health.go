@@ -10,7 +10,7 @@ import (
 // Health is what a health check needs to know of a poller.
 type Health struct {
 	Mailbox   string
-	Running   bool      // Run has not returned
+	Stopped   bool      // Run returned (refused credentials, or cancelled)
 	Connected bool      // a session is logged in
 	LastPoll  time.Time // last completed sync; zero before the first
 	// LastProgress is the last completed sync or stored batch (or the
@@ -21,7 +21,7 @@ type Health struct {
 	// AuthFailed: the server refused the credentials and the poller
 	// stopped; it stays stopped until restarted (a reload).
 	AuthFailed bool
-	// Stalled: running, but nothing synced or stored for StallAfter
+	// Stalled: running (since LastProgress), but nothing synced or stored for StallAfter
 	// (the server is silent, unreachable or refusing, or the store
 	// hangs).
 	Stalled    bool
@@ -35,8 +35,8 @@ func (h Health) OK() (bool, string) {
 	switch {
 	case h.AuthFailed:
 		return false, fmt.Sprintf("mailbox %s: stopped: the server refused the credentials (%s)", h.Mailbox, h.LastError)
-	case !h.Running:
-		return false, fmt.Sprintf("mailbox %s: not running", h.Mailbox)
+	case h.Stopped:
+		return false, fmt.Sprintf("mailbox %s: stopped", h.Mailbox)
 	case h.Stalled:
 		reason := fmt.Sprintf("mailbox %s: nothing synced since %s", h.Mailbox, h.LastProgress.UTC().Format(time.RFC3339))
 		if h.LastError != "" {
@@ -49,7 +49,7 @@ func (h Health) OK() (bool, string) {
 
 // healthState is the part of Health not kept elsewhere.
 type healthState struct {
-	running    atomic.Bool
+	stopped    atomic.Bool
 	authFailed atomic.Bool
 	mu         sync.Mutex
 	lastErr    string
@@ -75,7 +75,7 @@ func (p *Poller) StallAfter() time.Duration { return 3 * p.o.PollInterval }
 func (p *Poller) Health() Health {
 	h := Health{
 		Mailbox:    p.o.Name,
-		Running:    p.health.running.Load(),
+		Stopped:    p.health.stopped.Load(),
 		Connected:  p.connected.Load(),
 		AuthFailed: p.health.authFailed.Load(),
 		StallAfter: p.StallAfter(),
@@ -90,7 +90,7 @@ func (p *Poller) Health() Health {
 	p.health.mu.Lock()
 	h.LastError, h.LastErrorAt = p.health.lastErr, p.health.lastErrAt
 	p.health.mu.Unlock()
-	h.Stalled = h.Running && !h.LastProgress.IsZero() && time.Since(h.LastProgress) > h.StallAfter
+	h.Stalled = !h.Stopped && !h.LastProgress.IsZero() && time.Since(h.LastProgress) > h.StallAfter
 	return h
 }
 

@@ -183,8 +183,7 @@ func (p *Poller) Stats() Stats {
 // refuses the credentials (returning an error wrapping ErrAuth).
 func (p *Poller) Run(ctx context.Context) error {
 	p.progress.Store(time.Now().UnixNano())
-	p.health.running.Store(true)
-	defer p.health.running.Store(false)
+	defer p.health.stopped.Store(true)
 	wait := p.o.MinBackoff
 	for {
 		synced := false

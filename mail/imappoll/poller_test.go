@@ -295,12 +295,18 @@ func TestWrongPassword(t *testing.T) {
 	o.Password = func(context.Context) (string, error) { return "wrong", nil }
 	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	start := time.Now()
-	err := imappoll.New(db, o).Run(t.Context())
+	p := imappoll.New(db, o)
+	err := p.Run(t.Context())
 	if !errors.Is(err, imappoll.ErrAuth) {
 		t.Fatalf("Run = %v, want ErrAuth", err)
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("took %v: it should stop at once, not retry", time.Since(start))
+	}
+	if h := p.Health(); !h.AuthFailed || !h.Stopped {
+		t.Errorf("health after a refused login: %+v", h)
+	} else if ok, why := h.OK(); ok || !strings.Contains(why, "refused the credentials") {
+		t.Errorf("OK() = %v, %q", ok, why)
 	}
 	if !strings.Contains(logs.String(), "refused the credentials") {
 		t.Errorf("no clear log line: %s", logs.String())
