@@ -38,33 +38,37 @@ type conn struct {
 
 	mu      sync.Mutex
 	mode    int
-	until   time.Time // modeWait deadline
+	busyFor time.Duration // modeBusy: the timeout, or longer for LOGIN
+	until   time.Time     // modeWait deadline
 	stalled atomic.Bool
 }
 
 func (c *conn) deadline() time.Time {
 	switch c.mode {
 	case modeBusy:
-		return time.Now().Add(c.timeout)
+		return time.Now().Add(c.busyFor)
 	case modeWait:
 		return c.until
 	}
 	return time.Time{}
 }
 
-func (c *conn) setMode(mode int, until time.Time) {
+func (c *conn) setMode(mode int, busyFor time.Duration, until time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.mode, c.until = mode, until
+	c.mode, c.busyFor, c.until = mode, busyFor, until
 	c.Conn.SetReadDeadline(c.deadline()) // also for a Read already blocked
 }
 
 // busy says a reply is due; rest that none is.
-func (c *conn) busy() { c.setMode(modeBusy, time.Time{}) }
-func (c *conn) rest() { c.setMode(modeRest, time.Time{}) }
+func (c *conn) busy() { c.setMode(modeBusy, c.timeout, time.Time{}) }
+func (c *conn) rest() { c.setMode(modeRest, 0, time.Time{}) }
+
+// busyFor says a reply is due within d (for a slow command).
+func (c *conn) busyWithin(d time.Duration) { c.setMode(modeBusy, d, time.Time{}) }
 
 // wait allows silence until t.
-func (c *conn) wait(t time.Time) { c.setMode(modeWait, t) }
+func (c *conn) wait(t time.Time) { c.setMode(modeWait, 0, t) }
 
 // Once stalled, the connection fails every read and write at once
 // (go-imap's decoder reads on after an error: each read would wait the

@@ -76,9 +76,10 @@ type Options struct {
 	PollInterval time.Duration
 	// Timeout is how long the server may stay silent while a reply is
 	// due (and how long a write may block) before the connection counts
-	// as stalled and is replaced; default PollInterval, at most 2
-	// minutes. A stall during IDLE is seen when the IDLE ends, so within
-	// PollInterval + Timeout.
+	// as stalled and is replaced; default PollInterval, at least 5
+	// seconds and at most 2 minutes (LOGIN gets at least 30 seconds:
+	// servers delay a refused login). A stall during IDLE is seen when
+	// the IDLE ends, so within PollInterval + Timeout.
 	Timeout time.Duration
 	// BatchSize is how many messages one UID FETCH and one store
 	// transaction carry at most; default 200. A batch also stops at
@@ -101,6 +102,9 @@ type Options struct {
 	// Notify, if set, is called after a batch stored new messages.
 	Notify func(added int)
 }
+
+// loginTimeout is the least time LOGIN may take to be answered.
+const loginTimeout = 30 * time.Second
 
 // ErrAuth means the server refused the credentials; the poller stops.
 var ErrAuth = errors.New("authentication failed")
@@ -147,7 +151,7 @@ func New(store Store, opts *Options) *Poller {
 		p.o.PollInterval = 5 * time.Minute
 	}
 	if p.o.Timeout <= 0 {
-		p.o.Timeout = min(p.o.PollInterval, 2*time.Minute)
+		p.o.Timeout = min(max(p.o.PollInterval, 5*time.Second), 2*time.Minute)
 	}
 	if p.o.BatchSize <= 0 {
 		p.o.BatchSize = 200
@@ -321,7 +325,12 @@ func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*sess, er
 	}
 	s := &sess{c: imapclient.New(nc, opts), wc: wc, timeout: p.o.Timeout}
 	s.stop = context.AfterFunc(ctx, func() { wc.Close() })
-	if err := s.do(func() error { return s.c.Login(p.o.Username, pw).Wait() }); err != nil {
+	// Servers delay a refused login (Dovecot by 2s, others more): the
+	// answer may take longer than other commands.
+	s.wc.busyWithin(max(p.o.Timeout, loginTimeout))
+	err = s.c.Login(p.o.Username, pw).Wait()
+	s.wc.rest()
+	if err != nil {
 		s.close()
 		var ie *imap.Error
 		if errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAuthenticationFailed || ie.Type == imap.StatusResponseTypeNo) {

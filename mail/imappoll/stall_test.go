@@ -112,6 +112,7 @@ func TestStallMidFetch(t *testing.T) {
 	db := openStore(t)
 	o := options(px.Addr)
 	o.PollInterval = 2 * time.Second
+	o.Timeout = o.PollInterval
 	logs := &logRecorder{}
 	o.Logger = slog.New(logs)
 	p, stop := startPoller(t, db, o)
@@ -141,6 +142,7 @@ func TestStallDuringIdle(t *testing.T) {
 	db := openStore(t)
 	o := options(px.Addr)
 	o.PollInterval = 2 * time.Second
+	o.Timeout = o.PollInterval
 	logs := &logRecorder{}
 	o.Logger = slog.New(logs)
 	p, stop := startPoller(t, db, o)
@@ -159,9 +161,9 @@ func TestStallDuringIdle(t *testing.T) {
 // reason, after three poll intervals without progress.
 func TestHealthStalled(t *testing.T) {
 	srv := newServer(t)
-	px := mailtest.StartProxy(t, srv.addr, func(int) *mailtest.Fault { return &mailtest.Fault{OnClient: "LOGIN"} })
+	px := mailtest.StartProxy(t, srv.addr, func(int) *mailtest.Fault { return &mailtest.Fault{OnClient: "SELECT"} })
 	o := options(px.Addr)
-	o.PollInterval = 300 * time.Millisecond
+	o.PollInterval, o.Timeout = 300*time.Millisecond, 300*time.Millisecond
 	if h := imappoll.New(openStore(t), o).Health(); h.Stopped || h.Connected || h.Stalled {
 		t.Errorf("health before Run: %+v", h)
 	}
