@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -67,10 +68,12 @@ func (p *Poller) sync(ctx context.Context, s *sess, uidValidity uint32) error {
 			n := p.batchLen(chunk, sizes)
 			batch := chunk[:n]
 			chunk = chunk[n:]
+			start := time.Now()
 			raws, err := p.fetchBatch(s, uidValidity, batch, sizes)
 			if err != nil {
 				return err
 			}
+			fetched := time.Since(start)
 			// The cursor covers the whole batch, expunged messages too.
 			top := uint32(batch[len(batch)-1])
 			added, err := p.store.SaveBatch(ctx, p.o.Name, uidValidity, top, raws)
@@ -80,7 +83,8 @@ func (p *Poller) sync(ctx context.Context, s *sess, uidValidity uint32) error {
 			last = top
 			p.ingested.Add(int64(added))
 			p.progress.Store(nowNano())
-			p.log.Debug("stored", "fetched", len(raws), "new", added, "last_uid", top)
+			p.log.Debug("stored", "fetched", len(raws), "new", added, "last_uid", top,
+				"fetch_time", fetched.Round(time.Millisecond), "store_time", (time.Since(start) - fetched).Round(time.Millisecond))
 			if added > 0 && p.o.Notify != nil {
 				p.o.Notify(added)
 			}

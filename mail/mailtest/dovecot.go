@@ -25,6 +25,7 @@ type Dovecot struct {
 	conf     string
 	maildir  string
 	cmd      *exec.Cmd
+	filled   int // messages written by Fill, for unique file names
 }
 
 // nobody is the uid/gid Dovecot's mail processes run as (they may not run
@@ -145,8 +146,9 @@ func (d *Dovecot) Save(tb testing.TB, msg []byte) {
 func (d *Dovecot) Fill(tb testing.TB, msgs [][]byte) {
 	tb.Helper()
 	base := time.Now().Unix()
-	for i, m := range msgs {
-		p := filepath.Join(d.maildir, "cur", fmt.Sprintf("%d.M%dP%d.ferrule:2,S", base, i, os.Getpid()))
+	for _, m := range msgs {
+		d.filled++
+		p := filepath.Join(d.maildir, "cur", fmt.Sprintf("%d.M%dP%d.ferrule:2,S", base, d.filled, os.Getpid()))
 		if err := os.WriteFile(p, m, 0o644); err != nil {
 			tb.Fatal(err)
 		}
