@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"syscall"
 	"testing"
 	"time"
 
@@ -128,4 +129,38 @@ func TestDovecotStall(t *testing.T) {
 			stop()
 		})
 	}
+}
+
+// TestDovecotSIGSTOP stops Dovecot's imap process while the poller IDLEs:
+// the poller notices when its IDLE ends, reconnects (a new imap process
+// serves it) and stores what was delivered meanwhile, within three poll
+// intervals.
+func TestDovecotSIGSTOP(t *testing.T) {
+	d := mailtest.StartDovecot(t)
+	msgs := mailtest.ArchiveMessages(t, 12)
+	d.Fill(t, msgs[:10])
+	db := openStore(t)
+	o := dovecotOptions(d)
+	o.PollInterval, o.Timeout = 2*time.Second, 2*time.Second
+	logs := &logRecorder{}
+	o.Logger = slog.New(logs)
+	p, stop := startPoller(t, db, o)
+	defer stop()
+	waitCount(t, db, 10, 30*time.Second)
+	time.Sleep(100 * time.Millisecond) // into IDLE
+	pids := d.IMAPPids(t)
+	if len(pids) != 1 {
+		t.Fatalf("imap processes %v, want one", pids)
+	}
+	if err := syscall.Kill(pids[0], syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(pids[0], syscall.SIGCONT)
+	stopped := time.Now()
+	for _, m := range msgs[10:] {
+		d.Save(t, m)
+	}
+	waitCount(t, db, 12, 3*o.PollInterval-time.Since(stopped))
+	t.Logf("all stored %v after SIGSTOP", time.Since(stopped).Round(time.Millisecond))
+	checkStallRecovered(t, p, logs)
 }

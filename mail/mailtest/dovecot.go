@@ -183,3 +183,38 @@ func freePort(tb testing.TB) int {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
 }
+
+// IMAPPids returns the PIDs of the server's imap processes (one per
+// logged-in connection), found in /proc by process group.
+func (d *Dovecot) IMAPPids(tb testing.TB) []int {
+	tb.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		tb.Skipf("no /proc: %v", err)
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...
+		s := string(stat)
+		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		fields := strings.Fields(s[end+1:])
+		if s[open+1:end] != "imap" || len(fields) < 3 {
+			continue
+		}
+		if pgrp, err := strconv.Atoi(fields[2]); err == nil && pgrp == d.cmd.Process.Pid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
