@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Fault is what a Proxy does to one connection. The zero Fault forwards
@@ -18,6 +19,9 @@ type Fault struct {
 	// e.g. "IDLE\r\n", and OnServer when the server has, e.g. "+ idling";
 	// the bytes up to the end of the match are forwarded.
 	OnClient, OnServer string
+	// Dribble forwards the server's first Dribble bytes one at a time,
+	// each in its own write (a greeting split across reads).
+	Dribble int64
 	// Cut closes the connection at the trigger; otherwise the proxy
 	// stalls it: both sockets stay open and nothing more is forwarded in
 	// either direction, as with a stopped (SIGSTOP) or wedged server.
@@ -117,18 +121,19 @@ func (p *Proxy) pipe(c, s net.Conn, f *Fault) {
 	done := make(chan struct{}, 2)
 	go func() {
 		defer func() { done <- struct{}{} }()
-		p.forward(s, c, f.OnServer, f.AfterServerBytes, &fired, fire)
+		p.forward(s, c, f.OnServer, f.AfterServerBytes, f.Dribble, &fired, fire)
 	}()
 	go func() {
 		defer func() { done <- struct{}{} }()
-		p.forward(c, s, f.OnClient, 0, &fired, fire)
+		p.forward(c, s, f.OnClient, 0, 0, &fired, fire)
 	}()
 	<-done // one side ended: end both
 }
 
 // forward copies from to dst until a trigger (match, or after bytes)
-// fires; from then on what arrives is read and dropped.
-func (p *Proxy) forward(from, dst net.Conn, match string, after int64, fired *atomic.Bool, fire func()) {
+// fires; from then on what arrives is read and dropped. The first
+// dribble bytes go one per write.
+func (p *Proxy) forward(from, dst net.Conn, match string, after, dribble int64, fired *atomic.Bool, fire func()) {
 	var total int64
 	var tail []byte // the last len(match)-1 bytes, for matches across reads
 	buf := make([]byte, 32<<10)
@@ -148,6 +153,13 @@ func (p *Proxy) forward(from, dst net.Conn, match string, after int64, fired *at
 					}
 				}
 				tail = append([]byte(nil), seen[max(0, len(seen)-len(match)+1):]...)
+			}
+			for total < dribble && len(chunk) > 1 && upto < 0 {
+				if _, werr := dst.Write(chunk[:1]); werr != nil {
+					return
+				}
+				time.Sleep(time.Millisecond)
+				chunk, total, n = chunk[1:], total+1, n-1
 			}
 			if upto >= 0 {
 				dst.Write(chunk[:upto])
