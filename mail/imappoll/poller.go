@@ -6,17 +6,26 @@
 // SELECTs the folder, compares UIDVALIDITY with the cursor the store holds
 // (a change means the UIDs were renumbered: it fetches everything again and
 // the store's Message-ID deduplication keeps it from storing anything
-// twice), then UID FETCHes from the last stored UID + 1 in batches, each
-// batch stored together with the cursor that covers it, so a crash loses
-// nothing acknowledged. Then it IDLEs, waking on new mail or after the
-// poll interval (servers may miss an IDLE notification), or polls when the
-// server lacks IDLE. Errors are retried with jittered exponential backoff;
-// an authentication failure stops the poller.
+// twice; undecodable messages have content-hash ids for the same reason),
+// then fetches the RFC822.SIZE of what is new and the bodies in batches
+// bounded by count and bytes, each batch stored together with the cursor
+// that covers it, so a crash loses nothing acknowledged. A message over
+// Options.MaxMessageBytes is not fetched: a placeholder records it as
+// unparsed. Then it IDLEs, waking on new mail or after the poll interval
+// (servers may miss an IDLE notification), or polls when the server lacks
+// IDLE.
+//
+// Every read and write has a deadline: while a reply is due the server
+// may be silent for at most Options.Timeout, and during IDLE until the
+// interval ends, so a stalled server is replaced within PollInterval +
+// Timeout. Errors are retried with jittered exponential backoff, which
+// starts again after a session that synced; an authentication failure
+// stops the poller. Health reports what a /healthz needs.
 //
 // The package does not import ferrule's store: it declares the small
 // Store interface it needs. A Poller is not safe for concurrent use, but
-// Stats may be read from any goroutine. Protocol traces written to
-// Options.DebugWriter have LOGIN and AUTHENTICATE credentials redacted.
+// Stats and Health may be read from any goroutine. Protocol traces written
+// to Options.DebugWriter have LOGIN and AUTHENTICATE credentials redacted.
 package imappoll
 
 import (
