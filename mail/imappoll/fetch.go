@@ -19,8 +19,9 @@ const (
 	// batchBytes bounds the messages one batch holds in memory (by
 	// their RFC822.SIZE); a single larger message is a batch of its own.
 	batchBytes = 32 << 20
-	// sizeChunk is how many UIDs one RFC822.SIZE fetch asks about.
-	sizeChunk = 1000
+	// sizeChunk is how many UIDs one RFC822.SIZE fetch asks about (the
+	// server may compute them all before its first byte).
+	sizeChunk = 500
 	// prefixBytes of an over-limit message are fetched to name it.
 	prefixBytes = 64 << 10
 )

@@ -85,10 +85,11 @@ type Options struct {
 	PollInterval time.Duration
 	// Timeout is how long the server may stay silent while a reply is
 	// due (and how long a write may block) before the connection counts
-	// as stalled and is replaced; default PollInterval, at least 5
-	// seconds and at most 2 minutes (LOGIN gets at least 30 seconds:
-	// servers delay a refused login). A stall during IDLE is seen when
-	// the IDLE ends, so within PollInterval + Timeout.
+	// as stalled and is replaced; default PollInterval, at least 30
+	// seconds and at most 2 minutes. Servers buffer short replies: a
+	// FETCH of many sizes, or a refused LOGIN (delayed on purpose), can
+	// take seconds before the first byte. A stall during IDLE is seen
+	// when the IDLE ends, so within PollInterval + Timeout.
 	Timeout time.Duration
 	// BatchSize is how many messages one UID FETCH and one store
 	// transaction carry at most; default 200. A batch also stops at
@@ -112,8 +113,12 @@ type Options struct {
 	Notify func(added int)
 }
 
-// loginTimeout is the least time LOGIN may take to be answered.
-const loginTimeout = 30 * time.Second
+// minTimeout is the least default Timeout; loginTimeout is the least
+// time LOGIN may take to be answered, whatever Timeout says.
+const (
+	minTimeout   = 30 * time.Second
+	loginTimeout = 30 * time.Second
+)
 
 // ErrAuth means the server refused the credentials; the poller stops.
 var ErrAuth = errors.New("authentication failed")
@@ -160,7 +165,7 @@ func New(store Store, opts *Options) *Poller {
 		p.o.PollInterval = 5 * time.Minute
 	}
 	if p.o.Timeout <= 0 {
-		p.o.Timeout = min(max(p.o.PollInterval, 5*time.Second), 2*time.Minute)
+		p.o.Timeout = min(max(p.o.PollInterval, minTimeout), 2*time.Minute)
 	}
 	if p.o.BatchSize <= 0 {
 		p.o.BatchSize = 200

@@ -148,7 +148,11 @@ func (d *Dovecot) Fill(tb testing.TB, msgs [][]byte) {
 	base := time.Now().Unix()
 	for _, m := range msgs {
 		d.filled++
-		p := filepath.Join(d.maildir, "cur", fmt.Sprintf("%d.M%dP%d.ferrule:2,S", base, d.filled, os.Getpid()))
+		// S= and W= (size, and size with CRLF line ends) as an MDA
+		// writes them, so that Dovecot need not read a message to
+		// report its RFC822.SIZE.
+		vsize := len(m) + bytes.Count(m, []byte("\n")) - bytes.Count(m, []byte("\r\n"))
+		p := filepath.Join(d.maildir, "cur", fmt.Sprintf("%d.M%dP%d.ferrule,S=%d,W=%d:2,S", base, d.filled, os.Getpid(), len(m), vsize))
 		if err := os.WriteFile(p, m, 0o644); err != nil {
 			tb.Fatal(err)
 		}
