@@ -151,6 +151,7 @@ func (p *Poller) fetchBatch(s *sess, uidValidity uint32, batch []imap.UID, sizes
 		}
 	}
 	got := map[imap.UID]*mail.Raw{}
+	var held int64 // bytes of bodies read so far
 	for _, part := range []struct {
 		uids    []imap.UID
 		partial *imap.SectionPartial
@@ -162,7 +163,7 @@ func (p *Poller) fetchBatch(s *sess, uidValidity uint32, batch []imap.UID, sizes
 		err := s.do(func() error {
 			cmd := s.c.Fetch(imap.UIDSetNum(part.uids...), &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}})
 			for m := cmd.Next(); m != nil; m = cmd.Next() {
-				if err := p.readMessage(m, uidValidity, part.partial != nil, got); err != nil {
+				if err := p.readMessage(m, uidValidity, part.partial != nil, got, &held); err != nil {
 					cmd.Close()
 					return err
 				}
@@ -184,8 +185,10 @@ func (p *Poller) fetchBatch(s *sess, uidValidity uint32, batch []imap.UID, sizes
 
 // readMessage reads one message of a FETCH response into got, reading its
 // body into a buffer of the literal's exact size, or, over the limit,
-// only its first bytes.
-func (p *Poller) readMessage(m *imapclient.FetchMessageData, uidValidity uint32, partial bool, got map[imap.UID]*mail.Raw) error {
+// only its first bytes. held counts the bytes the batch holds: a server
+// whose literals are larger than the sizes it announced cannot make a
+// batch hold more than batchBytes and one message.
+func (p *Poller) readMessage(m *imapclient.FetchMessageData, uidValidity uint32, partial bool, got map[imap.UID]*mail.Raw, held *int64) error {
 	var uid imap.UID
 	var size int64
 	var body []byte
@@ -202,7 +205,7 @@ func (p *Poller) readMessage(m *imapclient.FetchMessageData, uidValidity uint32,
 				continue
 			}
 			n := it.Literal.Size()
-			if partial || n > p.o.MaxMessageBytes {
+			if partial || n > p.o.MaxMessageBytes || *held > 0 && *held+n > batchBytes+p.o.MaxMessageBytes {
 				size = max(size, n)
 				prefix = make([]byte, min(n, prefixBytes))
 				if _, err := io.ReadFull(it.Literal, prefix); err != nil {
@@ -213,6 +216,7 @@ func (p *Poller) readMessage(m *imapclient.FetchMessageData, uidValidity uint32,
 				}
 				continue
 			}
+			*held += n
 			body = make([]byte, n)
 			if _, err := io.ReadFull(it.Literal, body); err != nil {
 				return fmt.Errorf("read message: %w", err)
