@@ -107,11 +107,24 @@ func positionf(name string, line int) string {
 }
 
 // FallbackID is the identity of a message that could not be decoded: a
-// hash of where it was found and its bytes, so that two broken messages
-// are two messages and re-reading the same input gives the same IDs.
+// hash of its bytes alone, so that the same message read again from
+// another place (a second mailbox, an IMAP folder renumbered by a
+// UIDVALIDITY reset, another mbox) is recognised and stored once, while
+// two different broken messages stay two. A message delivered without
+// its bytes (over a size limit) is named by the hash of the error its
+// source gave, which must tell such messages apart.
 func FallbackID(r *Raw) string {
 	h := sha256.New()
-	h.Write([]byte(r.Position))
-	h.Write(r.Bytes)
+	if len(r.Bytes) > 0 {
+		h.Write(r.Bytes)
+	} else {
+		// The readers' errors name the position ("f.mbox:12: message
+		// too large"); the IMAP poller's name the size and a digest of
+		// the first bytes, which do not change with the UID.
+		h.Write([]byte("no bytes\x00"))
+		if r.Err != nil {
+			h.Write([]byte(r.Err.Error()))
+		}
+	}
 	return "unparsed-" + hex.EncodeToString(h.Sum(nil)[:12]) + "@ferrule.invalid"
 }

@@ -20,11 +20,13 @@ func AppendDraft(ctx context.Context, opts *Options, msg []byte, date time.Time)
 		o.Folder = "Drafts"
 	}
 	p := New(nil, &o)
-	c, err := p.login(ctx, &imapclient.Options{TLSConfig: p.o.TLSConfig})
+	s, err := p.login(ctx, &imapclient.Options{})
 	if err != nil {
 		return 0, err
 	}
-	defer c.Close()
+	defer s.close()
+	c := s.c
+	s.wc.busy() // every reply is due within the timeout from here on
 	uid, err := appendOnce(c, p.o.Folder, msg, date)
 	var ie *imap.Error
 	if errors.As(err, &ie) && ie.Code == imap.ResponseCodeTryCreate {

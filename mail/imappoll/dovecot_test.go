@@ -3,6 +3,8 @@ package imappoll_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,4 +86,81 @@ func TestDovecot(t *testing.T) {
 			t.Errorf("took %v", el)
 		}
 	})
+}
+
+// TestDovecotStall puts a proxy that stops forwarding (as a SIGSTOPped
+// imap process would) between the poller and Dovecot, once in the middle
+// of a FETCH and once during IDLE: the poller reconnects and stores
+// everything within three poll intervals of the stall.
+func TestDovecotStall(t *testing.T) {
+	d := mailtest.StartDovecot(t)
+	msgs := mailtest.ArchiveMessages(t, 105)
+	d.Fill(t, msgs[:100])
+	for _, tc := range []struct {
+		name  string
+		fault mailtest.Fault
+		later [][]byte // delivered once the stall began
+	}{
+		{"mid-FETCH", mailtest.Fault{AfterServerBytes: 200 << 10}, nil},
+		{"during IDLE", mailtest.Fault{OnServer: "+ idling\r\n"}, msgs[100:]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			px := mailtest.StartProxy(t, d.Addr, func(n int) *mailtest.Fault {
+				if n == 1 {
+					return &tc.fault
+				}
+				return nil
+			})
+			db := openStore(t)
+			o := dovecotOptions(d)
+			o.Address = px.Addr
+			o.PollInterval, o.Timeout = 2*time.Second, 2*time.Second
+			logs := &logRecorder{}
+			o.Logger = slog.New(logs)
+			p, stop := startPoller(t, db, o)
+			stalled := waitTriggered(t, px)
+			for _, m := range tc.later {
+				d.Save(t, m)
+			}
+			want := 100 + len(tc.later) // the subtests run in order
+			waitCount(t, db, want, 3*o.PollInterval-time.Since(stalled))
+			t.Logf("all %d stored %v after the stall", want, time.Since(stalled).Round(time.Millisecond))
+			checkStallRecovered(t, p, logs)
+			stop()
+		})
+	}
+}
+
+// TestDovecotSIGSTOP stops Dovecot's imap process while the poller IDLEs:
+// the poller notices when its IDLE ends, reconnects (a new imap process
+// serves it) and stores what was delivered meanwhile, within three poll
+// intervals.
+func TestDovecotSIGSTOP(t *testing.T) {
+	d := mailtest.StartDovecot(t)
+	msgs := mailtest.ArchiveMessages(t, 12)
+	d.Fill(t, msgs[:10])
+	db := openStore(t)
+	o := dovecotOptions(d)
+	o.PollInterval, o.Timeout = 2*time.Second, 2*time.Second
+	logs := &logRecorder{}
+	o.Logger = slog.New(logs)
+	p, stop := startPoller(t, db, o)
+	defer stop()
+	waitCount(t, db, 10, 30*time.Second)
+	time.Sleep(100 * time.Millisecond) // into IDLE
+	pids := d.IMAPPids(t)
+	if len(pids) != 1 {
+		t.Fatalf("imap processes %v, want one", pids)
+	}
+	if err := syscall.Kill(pids[0], syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(pids[0], syscall.SIGCONT)
+	stopped := time.Now()
+	for _, m := range msgs[10:] {
+		d.Save(t, m)
+	}
+	waitCount(t, db, 12, 3*o.PollInterval-time.Since(stopped))
+	t.Logf("all stored %v after SIGSTOP", time.Since(stopped).Round(time.Millisecond))
+	checkStallRecovered(t, p, logs)
 }

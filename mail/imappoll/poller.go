@@ -6,17 +6,26 @@
 // SELECTs the folder, compares UIDVALIDITY with the cursor the store holds
 // (a change means the UIDs were renumbered: it fetches everything again and
 // the store's Message-ID deduplication keeps it from storing anything
-// twice), then UID FETCHes from the last stored UID + 1 in batches, each
-// batch stored together with the cursor that covers it, so a crash loses
-// nothing acknowledged. Then it IDLEs, waking on new mail or after the
-// poll interval (servers may miss an IDLE notification), or polls when the
-// server lacks IDLE. Errors are retried with jittered exponential backoff;
-// an authentication failure stops the poller.
+// twice; undecodable messages have content-hash ids for the same reason),
+// then fetches the RFC822.SIZE of what is new and the bodies in batches
+// bounded by count and bytes, each batch stored together with the cursor
+// that covers it, so a crash loses nothing acknowledged. A message over
+// Options.MaxMessageBytes is not fetched: a placeholder records it as
+// unparsed. Then it IDLEs, waking on new mail or after the poll interval
+// (servers may miss an IDLE notification), or polls when the server lacks
+// IDLE.
+//
+// Every read and write has a deadline: while a reply is due the server
+// may be silent for at most Options.Timeout, and during IDLE until the
+// interval ends, so a stalled server is replaced within PollInterval +
+// Timeout. Errors are retried with jittered exponential backoff, which
+// starts again after a session that synced; an authentication failure
+// stops the poller. Health reports what a /healthz needs.
 //
 // The package does not import ferrule's store: it declares the small
 // Store interface it needs. A Poller is not safe for concurrent use, but
-// Stats may be read from any goroutine. Protocol traces written to
-// Options.DebugWriter have LOGIN and AUTHENTICATE credentials redacted.
+// Stats and Health may be read from any goroutine. Protocol traces written
+// to Options.DebugWriter have LOGIN and AUTHENTICATE credentials redacted.
 package imappoll
 
 import (
@@ -66,19 +75,34 @@ type Options struct {
 	// TLSConfig for Implicit and StartTLS; default: system roots.
 	TLSConfig *tls.Config
 	Username  string
-	// Password is asked for at each login (password_cmd may be slow;
-	// callers cache it).
+	// Password is asked for at each login, before connecting (password_cmd
+	// may be slow; callers cache it).
 	Password func(ctx context.Context) (string, error)
 	// Folder to follow; default INBOX.
 	Folder string
 	// PollInterval is how often to poll without IDLE, and the longest
 	// IDLE before fetching anyway; default 5 minutes.
 	PollInterval time.Duration
+	// Timeout is how long the server may stay silent while a reply is
+	// due (and how long a write may block) before the connection counts
+	// as stalled and is replaced; default PollInterval, at least 30
+	// seconds and at most 2 minutes. Servers buffer short replies: a
+	// FETCH of many sizes, or a refused LOGIN (delayed on purpose), can
+	// take seconds before the first byte. A stall during IDLE is seen
+	// when the IDLE ends, so within PollInterval + Timeout.
+	Timeout time.Duration
 	// BatchSize is how many messages one UID FETCH and one store
-	// transaction carry; default 200.
+	// transaction carry at most; default 200. A batch also stops at
+	// 32 MB of messages (by their RFC822.SIZE).
 	BatchSize int
+	// MaxMessageBytes bounds one message; a larger one is stored as a
+	// placeholder that records its size and why it is missing (an
+	// unparsed message), and only its first 64 KiB are fetched. Default
+	// mail.DefaultMaxMessageBytes.
+	MaxMessageBytes int64
 	// MinBackoff and MaxBackoff bound the wait between failed sessions;
-	// defaults 1s and 5m.
+	// defaults 1s and 5m. A session that synced starts again from
+	// MinBackoff.
 	MinBackoff, MaxBackoff time.Duration
 	// Logger; default slog.Default().
 	Logger *slog.Logger
@@ -89,6 +113,13 @@ type Options struct {
 	Notify func(added int)
 }
 
+// minTimeout is the least default Timeout; loginTimeout is the least
+// time LOGIN may take to be answered, whatever Timeout says.
+const (
+	minTimeout   = 30 * time.Second
+	loginTimeout = 30 * time.Second
+)
+
 // ErrAuth means the server refused the credentials; the poller stops.
 var ErrAuth = errors.New("authentication failed")
 
@@ -96,6 +127,8 @@ var ErrAuth = errors.New("authentication failed")
 type Stats struct {
 	Ingested  int64     // messages newly stored
 	Errors    int64     // failed sessions
+	Stalls    int64     // sessions ended because the server stopped answering
+	TooLarge  int64     // messages stored as placeholders (over MaxMessageBytes)
 	LastPoll  time.Time // last completed sync
 	Connected bool
 }
@@ -106,9 +139,11 @@ type Poller struct {
 	store Store
 	log   *slog.Logger
 
-	ingested, errors atomic.Int64
-	lastPoll         atomic.Int64 // unix nanoseconds
-	connected        atomic.Bool
+	ingested, errors, stalls, tooLarge atomic.Int64
+	lastPoll                           atomic.Int64 // unix nanoseconds
+	progress                           atomic.Int64 // unix nanoseconds: start, stored batch or completed sync
+	connected                          atomic.Bool
+	health                             healthState
 }
 
 // New returns a poller; it does no I/O.
@@ -129,8 +164,14 @@ func New(store Store, opts *Options) *Poller {
 	if p.o.PollInterval <= 0 {
 		p.o.PollInterval = 5 * time.Minute
 	}
+	if p.o.Timeout <= 0 {
+		p.o.Timeout = min(max(p.o.PollInterval, minTimeout), 2*time.Minute)
+	}
 	if p.o.BatchSize <= 0 {
 		p.o.BatchSize = 200
+	}
+	if p.o.MaxMessageBytes <= 0 {
+		p.o.MaxMessageBytes = mail.DefaultMaxMessageBytes
 	}
 	if p.o.MinBackoff <= 0 {
 		p.o.MinBackoff = time.Second
@@ -148,7 +189,8 @@ func New(store Store, opts *Options) *Poller {
 
 // Stats returns the poller's counters; safe from any goroutine.
 func (p *Poller) Stats() Stats {
-	s := Stats{Ingested: p.ingested.Load(), Errors: p.errors.Load(), Connected: p.connected.Load()}
+	s := Stats{Ingested: p.ingested.Load(), Errors: p.errors.Load(), Stalls: p.stalls.Load(),
+		TooLarge: p.tooLarge.Load(), Connected: p.connected.Load()}
 	if t := p.lastPoll.Load(); t != 0 {
 		s.LastPoll = time.Unix(0, t)
 	}
@@ -158,21 +200,28 @@ func (p *Poller) Stats() Stats {
 // Run follows the folder until ctx is done (returning nil) or the server
 // refuses the credentials (returning an error wrapping ErrAuth).
 func (p *Poller) Run(ctx context.Context) error {
+	p.progress.Store(time.Now().UnixNano())
+	defer p.health.stopped.Store(true)
 	wait := p.o.MinBackoff
 	for {
-		start := time.Now()
-		err := p.session(ctx)
+		synced := false
+		err := p.session(ctx, &synced)
 		p.connected.Store(false)
 		if ctx.Err() != nil {
 			return nil
 		}
+		p.health.setErr(err)
 		if errors.Is(err, ErrAuth) {
+			p.health.authFailed.Store(true)
 			p.log.Error("stopping: the server refused the credentials; fix them and reload", "err", err)
 			return err
 		}
 		p.errors.Add(1)
-		if time.Since(start) > 2*p.o.MaxBackoff {
-			wait = p.o.MinBackoff // a long healthy session resets the backoff
+		if errors.Is(err, ErrStalled) {
+			p.stalls.Add(1)
+		}
+		if synced {
+			wait = p.o.MinBackoff // the server worked: this is a new failure, not a series
 		}
 		jittered := wait/2 + time.Duration(rand.Int64N(int64(wait)))
 		p.log.Warn("session ended; reconnecting", "err", err, "in", jittered.Round(time.Millisecond))
@@ -188,11 +237,10 @@ func (p *Poller) Run(ctx context.Context) error {
 }
 
 // session is one connection: login, select, then sync and wait until an
-// error or ctx ends it.
-func (p *Poller) session(ctx context.Context) error {
+// error or ctx ends it. synced is set once a sync completed.
+func (p *Poller) session(ctx context.Context, synced *bool) error {
 	newMail := make(chan struct{}, 1)
 	opts := &imapclient.Options{
-		TLSConfig: p.o.TLSConfig,
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
 				if d.NumMessages != nil {
@@ -204,24 +252,25 @@ func (p *Poller) session(ctx context.Context) error {
 			},
 		},
 	}
-	c, sel, err := p.connect(ctx, opts)
+	s, sel, err := p.connect(ctx, opts)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
+	defer s.close()
 	p.connected.Store(true)
 	p.log.Info("connected", "folder", p.o.Folder, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
-	canIdle := c.Caps().Has(imap.CapIdle)
+	canIdle := s.caps().Has(imap.CapIdle)
 	for {
-		if err := p.sync(ctx, c, sel.UIDValidity); err != nil {
-			return err
+		if err := p.sync(ctx, s, sel.UIDValidity); err != nil {
+			return s.stallErr(err)
 		}
-		p.lastPoll.Store(time.Now().UnixNano())
+		*synced = true
+		now := time.Now().UnixNano()
+		p.lastPoll.Store(now)
+		p.progress.Store(now)
 		drain(newMail)
-		if err := p.wait(ctx, c, canIdle, newMail); err != nil {
-			return err
+		if err := p.wait(ctx, s, canIdle, newMail); err != nil {
+			return s.stallErr(err)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -229,60 +278,98 @@ func (p *Poller) session(ctx context.Context) error {
 	}
 }
 
+// sess is one logged-in connection.
+type sess struct {
+	c       *imapclient.Client
+	wc      *conn
+	stop    func() bool // unregisters the close on cancellation
+	timeout time.Duration
+}
+
+func (s *sess) close() {
+	s.stop()
+	s.c.Close()
+}
+
+// do runs one command that expects a reply within the timeout.
+func (s *sess) do(f func() error) error {
+	s.wc.busy()
+	defer s.wc.rest()
+	return f()
+}
+
+func (s *sess) caps() imap.CapSet {
+	var caps imap.CapSet
+	s.do(func() error { caps = s.c.Caps(); return nil })
+	return caps
+}
+
+// stallErr names a stall as such: go-imap reports it as a read error.
+func (s *sess) stallErr(err error) error {
+	if err != nil && s.wc.stalled.Load() && !errors.Is(err, ErrStalled) {
+		return fmt.Errorf("%w for %v: %v", ErrStalled, s.timeout, err)
+	}
+	return err
+}
+
 // connect dials, logs in and selects the folder.
-func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, *imap.SelectData, error) {
-	c, err := p.login(ctx, opts)
+func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*sess, *imap.SelectData, error) {
+	s, err := p.login(ctx, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	sel, err := c.Select(p.o.Folder, nil).Wait()
+	var sel *imap.SelectData
+	err = s.do(func() (err error) { sel, err = s.c.Select(p.o.Folder, nil).Wait(); return err })
 	if err != nil {
-		c.Close()
-		return nil, nil, fmt.Errorf("select %s: %w", p.o.Folder, err)
+		s.close()
+		return nil, nil, fmt.Errorf("select %s: %w", p.o.Folder, s.stallErr(err))
 	}
-	return c, sel, nil
+	return s, sel, nil
 }
 
-// login dials and logs in.
-func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, error) {
-	if p.o.DebugWriter != nil {
-		opts.DebugWriter = NewRedactor(p.o.DebugWriter)
+// login asks for the password, dials and logs in.
+func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*sess, error) {
+	pw, err := p.o.Password(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrAuth, err)
 	}
-	c, err := p.dial(opts)
+	nc, wc, err := p.dialConn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", p.o.Address, err)
 	}
-	pw, err := p.o.Password(ctx)
+	s := &sess{c: imapclient.New(nc, opts), wc: wc, timeout: p.o.Timeout}
+	s.stop = context.AfterFunc(ctx, func() { wc.Close() })
+	// Servers delay a refused login (Dovecot by 2s, others more): the
+	// answer may take longer than other commands.
+	s.wc.busyWithin(max(p.o.Timeout, loginTimeout))
+	err = s.c.Login(p.o.Username, pw).Wait()
+	s.wc.rest()
 	if err != nil {
-		c.Close()
-		return nil, fmt.Errorf("%w: %v", ErrAuth, err)
-	}
-	if err := c.Login(p.o.Username, pw).Wait(); err != nil {
-		c.Close()
+		s.close()
 		var ie *imap.Error
 		if errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAuthenticationFailed || ie.Type == imap.StatusResponseTypeNo) {
 			return nil, fmt.Errorf("%w: %v", ErrAuth, err)
 		}
-		return nil, fmt.Errorf("login: %w", err)
+		return nil, fmt.Errorf("login: %w", s.stallErr(err))
 	}
-	return c, nil
+	return s, nil
 }
 
 // SyncOnce connects, fetches what is new, and logs out: one poll, for
 // cron-style use and measurements. It returns how many messages were
 // new.
 func (p *Poller) SyncOnce(ctx context.Context) (int, error) {
-	c, sel, err := p.connect(ctx, &imapclient.Options{TLSConfig: p.o.TLSConfig})
+	s, sel, err := p.connect(ctx, &imapclient.Options{})
 	if err != nil {
 		return 0, err
 	}
-	defer c.Close()
+	defer s.close()
 	before := p.ingested.Load()
-	if err := p.sync(ctx, c, sel.UIDValidity); err != nil {
-		return 0, err
+	if err := p.sync(ctx, s, sel.UIDValidity); err != nil {
+		return 0, s.stallErr(err)
 	}
 	p.lastPoll.Store(time.Now().UnixNano())
-	_ = c.Logout().Wait()
+	_ = s.do(func() error { return s.c.Logout().Wait() })
 	return int(p.ingested.Load() - before), nil
 }
 
@@ -293,109 +380,40 @@ func drain(ch chan struct{}) {
 	}
 }
 
-func (p *Poller) dial(opts *imapclient.Options) (*imapclient.Client, error) {
-	switch p.o.TLS {
-	case None:
-		return imapclient.DialInsecure(p.o.Address, opts)
-	case StartTLS:
-		return imapclient.DialStartTLS(p.o.Address, opts)
-	default:
-		return imapclient.DialTLS(p.o.Address, opts)
-	}
-}
-
-// sync fetches every message after the stored cursor, in batches.
-func (p *Poller) sync(ctx context.Context, c *imapclient.Client, uidValidity uint32) error {
-	storedValidity, last, ok, err := p.store.LoadCursor(ctx, p.o.Name)
-	if err != nil {
-		return fmt.Errorf("load cursor: %w", err)
-	}
-	if ok && storedValidity != uidValidity {
-		p.log.Warn("UIDVALIDITY changed: fetching everything again (stored messages are not duplicated)", "old", storedValidity, "new", uidValidity)
-		last = 0
-	}
-	var set imap.UIDSet
-	set.AddRange(imap.UID(last+1), 0) // last+1:*
-	found, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	var uids []imap.UID
-	for _, u := range found.AllUIDs() {
-		if uint32(u) > last { // n:* always matches the highest UID
-			uids = append(uids, u)
-		}
-	}
-	body := &imap.FetchItemBodySection{Peek: true}
-	for len(uids) > 0 {
-		n := min(len(uids), p.o.BatchSize)
-		batch := uids[:n]
-		uids = uids[n:]
-		msgs, err := c.Fetch(imap.UIDSetNum(batch...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
-		if err != nil {
-			return fmt.Errorf("fetch: %w", err)
-		}
-		raws := make([]*mail.Raw, 0, len(msgs))
-		top := last
-		for _, m := range msgs {
-			raws = append(raws, &mail.Raw{
-				Position: fmt.Sprintf("imap:%s/%d/%d", p.o.Name, uidValidity, m.UID),
-				Bytes:    m.FindBodySection(body),
-			})
-			top = max(top, uint32(m.UID))
-		}
-		if top < uint32(batch[len(batch)-1]) {
-			// Messages expunged between SEARCH and FETCH: skip past them.
-			top = uint32(batch[len(batch)-1])
-		}
-		added, err := p.store.SaveBatch(ctx, p.o.Name, uidValidity, top, raws)
-		if err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		last = top
-		p.ingested.Add(int64(added))
-		p.log.Debug("stored", "fetched", len(raws), "new", added, "last_uid", top)
-		if added > 0 && p.o.Notify != nil {
-			p.o.Notify(added)
-		}
-	}
-	if ok && storedValidity != uidValidity || !ok {
-		// Record the (new) UIDVALIDITY even when the folder is empty.
-		if _, err := p.store.SaveBatch(ctx, p.o.Name, uidValidity, last, nil); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-	}
-	return nil
-}
-
 // wait IDLEs (or sleeps) until new mail, the poll interval, or ctx.
-func (p *Poller) wait(ctx context.Context, c *imapclient.Client, canIdle bool, newMail chan struct{}) error {
+// During IDLE the server may be silent until the interval ends; the DONE
+// must then be answered within the timeout.
+func (p *Poller) wait(ctx context.Context, s *sess, canIdle bool, newMail chan struct{}) error {
 	timer := time.NewTimer(p.o.PollInterval)
 	defer timer.Stop()
 	if !canIdle {
 		select {
 		case <-ctx.Done():
 		case <-timer.C:
-		case <-c.Closed():
+		case <-s.c.Closed():
 			return errors.New("connection closed")
 		}
 		return nil
 	}
-	idle, err := c.Idle()
-	if err != nil {
+	var idle *imapclient.IdleCommand
+	if err := s.do(func() (err error) { idle, err = s.c.Idle(); return err }); err != nil {
 		return fmt.Errorf("idle: %w", err)
 	}
+	s.wc.wait(time.Now().Add(p.o.PollInterval + p.o.Timeout))
 	select {
 	case <-ctx.Done():
 	case <-timer.C:
 	case <-newMail:
-	case <-c.Closed():
+	case <-s.c.Closed():
 		return errors.New("connection closed")
 	}
-	if err := idle.Close(); err != nil {
-		return fmt.Errorf("idle: %w", err)
-	}
-	if err := idle.Wait(); err != nil && ctx.Err() == nil {
+	err := s.do(func() error {
+		if err := idle.Close(); err != nil {
+			return err
+		}
+		return idle.Wait()
+	})
+	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("idle: %w", err)
 	}
 	return nil

@@ -295,12 +295,18 @@ func TestWrongPassword(t *testing.T) {
 	o.Password = func(context.Context) (string, error) { return "wrong", nil }
 	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	start := time.Now()
-	err := imappoll.New(db, o).Run(t.Context())
+	p := imappoll.New(db, o)
+	err := p.Run(t.Context())
 	if !errors.Is(err, imappoll.ErrAuth) {
 		t.Fatalf("Run = %v, want ErrAuth", err)
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("took %v: it should stop at once, not retry", time.Since(start))
+	}
+	if h := p.Health(); !h.AuthFailed || !h.Stopped {
+		t.Errorf("health after a refused login: %+v", h)
+	} else if ok, why := h.OK(); ok || !strings.Contains(why, "refused the credentials") {
+		t.Errorf("OK() = %v, %q", ok, why)
 	}
 	if !strings.Contains(logs.String(), "refused the credentials") {
 		t.Errorf("no clear log line: %s", logs.String())
@@ -329,16 +335,50 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
+// TestRedactor feeds the two directions interleaved, the server's lines in
+// pieces (a split greeting), LOGIN with quoted strings and with literals
+// (one holding a CRLF), and AUTHENTICATE with an initial response and
+// continuation lines: no credential reaches the output, the rest does,
+// as whole lines.
 func TestRedactor(t *testing.T) {
-	var out bytes.Buffer
-	r := imappoll.NewRedactor(&out)
-	for _, chunk := range []string{"T1 LOG", "IN \"user\" \"hunter2\"\r\n", "T1 OK done\r\n",
-		"T2 AUTHENTICATE PLAIN\r\n", "+ \r\n", "AHVzZXIAaHVudGVyMg==\r\n", "T2 OK\r\n",
-		"T3 LOGIN {4}\r\n", "user {7}\r\n", "hunter2\r\n", "T3 OK\r\n"} {
-		r.Write([]byte(chunk))
+	type chunk struct {
+		client bool
+		s      string
 	}
-	got := out.String()
-	if strings.Contains(got, "hunter2") || strings.Contains(got, "AHVzZXI") || strings.Count(got, "[redacted]") != 6 {
-		t.Errorf("redacted trace:\n%s", got)
+	for _, tc := range []struct {
+		name string
+		feed []chunk
+		want string
+	}{
+		{"split greeting", []chunk{{false, "* OK [CAPABI"}, {true, "T1 LOGIN \"testuser\" \"secret\"\r\n"},
+			{false, "LITY IMAP4rev1] ready\r\n"}, {false, "T1 OK done\r\n"}},
+			"T1 LOGIN [redacted]\r\n* OK [CAPABILITY IMAP4rev1] ready\r\nT1 OK done\r\n"},
+		{"split command", []chunk{{true, "T1 LOG"}, {false, "* OK hel"}, {true, "IN \"user\" \"secret\"\r"}, {false, "lo\r\n"}, {true, "\n"}},
+			"* OK hello\r\nT1 LOGIN [redacted]\r\n"},
+		{"literals", []chunk{{true, "T3 LOGIN {4}\r\n"}, {false, "+ go\r\n"}, {true, "user {9}\r\n"}, {false, "+ go\r\n"},
+			{true, "sec\r\nret!"}, {true, "\r\n"}, {false, "T3 OK\r\n"}, {true, "T4 SELECT INBOX\r\n"}},
+			"T3 LOGIN [redacted]\r\n+ go\r\n+ go\r\nT3 OK\r\nT4 SELECT INBOX\r\n"},
+		{"non-synchronising literals", []chunk{{true, "T3 LOGIN {4+}\r\nuser {6+}\r\nsecret\r\nT4 NOOP\r\n"}},
+			"T3 LOGIN [redacted]\r\nT4 NOOP\r\n"},
+		{"authenticate", []chunk{{true, "T2 AUTHENTICATE PLAIN AHVzZXIAc2VjcmV0\r\n"}, {false, "+ \r\n"}, {true, "AHVzZXIAc2VjcmV0\r\n"},
+			{false, "+ more\r\n"}, {true, "c2VjcmV0\r"}, {true, "\n"}, {false, "T2 OK\r\n"}, {true, "T5 NOOP\r\n"}},
+			"T2 AUTHENTICATE PLAIN [redacted]\r\n+ \r\n[redacted]\r\n+ more\r\n[redacted]\r\nT2 OK\r\nT5 NOOP\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			r := imappoll.NewRedactor(&out)
+			for _, c := range tc.feed {
+				w := r.Server()
+				if c.client {
+					w = r.Client()
+				}
+				if n, err := w.Write([]byte(c.s)); n != len(c.s) || err != nil {
+					t.Fatalf("Write = %d, %v", n, err)
+				}
+			}
+			if got := out.String(); got != tc.want {
+				t.Errorf("trace\n%q\nwant\n%q", got, tc.want)
+			}
+		})
 	}
 }

@@ -25,6 +25,7 @@ type Dovecot struct {
 	conf     string
 	maildir  string
 	cmd      *exec.Cmd
+	filled   int // messages written by Fill, for unique file names
 }
 
 // nobody is the uid/gid Dovecot's mail processes run as (they may not run
@@ -145,8 +146,13 @@ func (d *Dovecot) Save(tb testing.TB, msg []byte) {
 func (d *Dovecot) Fill(tb testing.TB, msgs [][]byte) {
 	tb.Helper()
 	base := time.Now().Unix()
-	for i, m := range msgs {
-		p := filepath.Join(d.maildir, "cur", fmt.Sprintf("%d.M%dP%d.ferrule:2,S", base, i, os.Getpid()))
+	for _, m := range msgs {
+		d.filled++
+		// S= and W= (size, and size with CRLF line ends) as an MDA
+		// writes them, so that Dovecot need not read a message to
+		// report its RFC822.SIZE.
+		vsize := len(m) + bytes.Count(m, []byte("\n")) - bytes.Count(m, []byte("\r\n"))
+		p := filepath.Join(d.maildir, "cur", fmt.Sprintf("%d.M%dP%d.ferrule,S=%d,W=%d:2,S", base, d.filled, os.Getpid(), len(m), vsize))
 		if err := os.WriteFile(p, m, 0o644); err != nil {
 			tb.Fatal(err)
 		}
@@ -180,4 +186,39 @@ func freePort(tb testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// IMAPPids returns the PIDs of the server's imap processes (one per
+// logged-in connection), found in /proc by process group.
+func (d *Dovecot) IMAPPids(tb testing.TB) []int {
+	tb.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		tb.Skipf("no /proc: %v", err)
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...
+		s := string(stat)
+		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		fields := strings.Fields(s[end+1:])
+		if s[open+1:end] != "imap" || len(fields) < 3 {
+			continue
+		}
+		if pgrp, err := strconv.Atoi(fields[2]); err == nil && pgrp == d.cmd.Process.Pid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
