@@ -38,6 +38,14 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	// context.
 	hard, cancelHard := context.WithCancel(context.Background())
 	defer cancelHard()
+	// One daemon per store: a second would keep its own digest schedule
+	// and mail everyone twice.
+	lock, err := store.Acquire(e.dbPath("", cfg))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
+		return exitRuntime
+	}
+	defer lock.Close()
 	db, err := store.Open(hard, e.dbPath("", cfg))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)

@@ -17,6 +17,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"ferrule/store"
 )
 
 type lit struct{ *bytes.Reader }
@@ -104,5 +106,22 @@ mailboxes:
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		t.Fatalf("still running 10s after SIGTERM:\n%s", logs.String())
+	}
+}
+
+// TestWatchStoreLock: a second daemon on the same store is refused.
+func TestWatchStoreLock(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "ferrule.db")
+	cfg := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfg, []byte("store: {path: "+dbPath+"}\nmailboxes:\n  - name: x\n    imap: {address: 127.0.0.1:1, tls: none, username: u, password_cmd: echo p}\n"), 0o600)
+	lock, err := store.Acquire(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	code, _, stderr := runCmd(t, "", "watch", "-c", cfg)
+	if code != exitRuntime || !strings.Contains(stderr, "lock") {
+		t.Errorf("watch on a locked store: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -354,12 +356,28 @@ func (d *Daemon) sendDigests(ctx context.Context, cfg *config.Config, g *digest.
 	return len(sent), err
 }
 
-// Handler serves /healthz and Prometheus /metrics.
+// Handler serves /healthz and Prometheus /metrics. /healthz answers 503
+// with the reason when the store cannot be read or a mailbox's poller
+// stopped (refused credentials) or stalled (nothing synced for three poll
+// intervals: a silent server, or a store that cannot write).
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := d.db.CountMessages(r.Context()); err != nil {
 			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		var bad []string
+		d.mu.Lock()
+		for _, rp := range d.pollers {
+			if ok, why := rp.p.Health().OK(); !ok {
+				bad = append(bad, why)
+			}
+		}
+		d.mu.Unlock()
+		if len(bad) > 0 {
+			sort.Strings(bad)
+			http.Error(w, strings.Join(bad, "\n"), http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
@@ -381,6 +399,8 @@ func (d *Daemon) Handler() http.Handler {
 		}
 		metric("ferrule_messages_ingested_total", "counter", "Messages newly stored, by mailbox.", func(s imappoll.Stats) string { return fmt.Sprint(s.Ingested) })
 		metric("ferrule_poll_errors_total", "counter", "Failed IMAP sessions, by mailbox.", func(s imappoll.Stats) string { return fmt.Sprint(s.Errors) })
+		metric("ferrule_imap_stalls_total", "counter", "IMAP sessions dropped because the server went silent, by mailbox.", func(s imappoll.Stats) string { return fmt.Sprint(s.Stalls) })
+		metric("ferrule_messages_too_large_total", "counter", "Messages over the size limit, stored as unparsed placeholders, by mailbox.", func(s imappoll.Stats) string { return fmt.Sprint(s.TooLarge) })
 		metric("ferrule_last_poll_timestamp_seconds", "gauge", "When the mailbox was last synced.", func(s imappoll.Stats) string {
 			if s.LastPoll.IsZero() {
 				return "0"

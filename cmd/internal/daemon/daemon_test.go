@@ -286,3 +286,41 @@ func start(t *testing.T, cfgPath string, hup chan os.Signal, logs io.Writer, tra
 	t.Cleanup(func() { cancel(); <-done })
 	return cancel, done
 }
+
+// TestDaemonUnhealthy: a mailbox whose login is refused stops its poller,
+// and /healthz says so with a 503 and the reason.
+func TestDaemonUnhealthy(t *testing.T) {
+	addr, _ := memServer(t)
+	dir := t.TempDir()
+	httpAddr := freePort(t)
+	cfg := fmt.Sprintf(`store: {path: %s}
+mailboxes:
+  - name: demo
+    imap: {address: %q, tls: none, username: user, password_cmd: echo wrong}
+    poll_interval: 1s
+http: {listen: %q}
+`, filepath.Join(dir, "ferrule.db"), addr, httpAddr)
+	cfgPath := filepath.Join(dir, "ferrule.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o600)
+	var logs syncBuffer
+	cancel, done := start(t, cfgPath, nil, &logs, false)
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get("http://" + httpAddr + "/healthz")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusServiceUnavailable {
+				if !strings.Contains(string(b), "mailbox demo: stopped") {
+					t.Errorf("/healthz 503 body %q, want the mailbox and why", b)
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz never turned 503 after a refused login; logs:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
