@@ -26,6 +26,7 @@ type seriesPage struct {
 	Patches     []patchView
 	Classes     []classView
 	Findings    []findingView // series-level
+	All         []findingView // every finding, for the summary
 	NFindings   int
 	Routed      []routeGroup
 	API         string
@@ -158,6 +159,7 @@ func (h *handler) seriesModel(ctx context.Context, snap *snapshot, r *review.Ser
 		for _, f := range pt.Findings {
 			p.NFindings++
 			pv.Findings = append(pv.Findings, h.findingView(f, fmt.Sprintf("%d/%d", pt.Number, r.Total), p.NFindings))
+			p.All = append(p.All, pv.Findings[len(pv.Findings)-1])
 		}
 		for _, f := range pt.Files {
 			c := classes[f.Class]
@@ -174,6 +176,7 @@ func (h *handler) seriesModel(ctx context.Context, snap *snapshot, r *review.Ser
 	for _, f := range r.Findings {
 		p.NFindings++
 		p.Findings = append(p.Findings, h.findingView(f, "series", p.NFindings))
+		p.All = append(p.All, p.Findings[len(p.Findings)-1])
 	}
 	for _, c := range classes {
 		p.Classes = append(p.Classes, *c)

@@ -126,3 +126,9 @@ func mustContain(tb testing.TB, body string, want ...string) {
 		}
 	}
 }
+
+// mboxSource reads an mbox held in a string.
+func mboxSource(tb testing.TB, text string) mail.Source {
+	tb.Helper()
+	return mail.NewMboxReader(strings.NewReader(text), "test.mbox", nil)
+}
