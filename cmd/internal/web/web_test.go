@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -233,6 +234,54 @@ func TestStateOf(t *testing.T) {
 	for _, tt := range tests {
 		if got, _ := stateOf(&tt.r); got != tt.want {
 			t.Errorf("stateOf(%+v) = %q, want %q", tt.r, got, tt.want)
+		}
+	}
+}
+
+func TestServe(t *testing.T) {
+	if !strings.HasPrefix(DefaultListen, "127.0.0.1:") {
+		t.Errorf("DefaultListen %q is not loopback", DefaultListen)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, New(Options{Source: &fakeSource{stamp: testNow}}), nil) }()
+	resp, body := get(t, "http://"+ln.Addr().String()+"/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "No series match.") {
+		t.Errorf("empty store: %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after cancel")
+	}
+}
+
+// TestOddIDs follows the queue's links to series whose ids need
+// percent-encoding.
+func TestOddIDs(t *testing.T) {
+	ids := []string{"a/b@x", "100%@x", "q?x#y@z", `"><b>@x`, "sp ace@x", "../../etc@x"}
+	src := &fakeSource{stamp: testNow}
+	for i, id := range ids {
+		src.reps = append(src.reps, review.SeriesReport{ID: id, Title: "series " + string(rune('A'+i)), Version: 1, Tier: review.FYI})
+	}
+	srv := newTestServer(t, src)
+	_, body := get(t, srv.URL+"/")
+	for i, id := range ids {
+		href := seriesHref(id)
+		if !strings.Contains(body, `href="`+href+`"`) {
+			t.Errorf("queue lacks the link %s", href)
+		}
+		resp, page := get(t, srv.URL+href)
+		if resp.StatusCode != 200 || !strings.Contains(page, "series "+string(rune('A'+i))) {
+			t.Errorf("%s: status %d", href, resp.StatusCode)
 		}
 	}
 }
