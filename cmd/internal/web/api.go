@@ -107,7 +107,7 @@ func (h *handler) apiSeries(r *http.Request, snap *snapshot) (*response, error) 
 }
 
 func (h *handler) apiMaintainer(r *http.Request, snap *snapshot) (*response, error) {
-	p, err := h.maintainerModel(r, snap)
+	p, err := h.maintainerModel(r, snap, true)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strings"
@@ -72,10 +73,8 @@ type interdiffView struct {
 type changeView struct {
 	review.PatchChange
 	Where string
-	Lines []diffLine
+	Diff  template.HTML // escaped by diffHTML
 }
-
-type diffLine struct{ Class, Text string }
 
 type patchView struct {
 	Number, Total int
@@ -95,7 +94,7 @@ type trailerView struct {
 type findingView struct {
 	review.Finding
 	Where  string
-	Lines  []diffLine
+	Diff   template.HTML // escaped by diffHTML
 	Prompt string
 	Anchor string
 }
@@ -186,7 +185,7 @@ func (h *handler) seriesModel(ctx context.Context, snap *snapshot, r *review.Ser
 }
 
 func (h *handler) findingView(f review.Finding, where string, n int) findingView {
-	v := findingView{Finding: f, Where: where, Prompt: prompt(f.Rule), Anchor: fmt.Sprintf("f%d", n), Lines: diffLines(f.Excerpt)}
+	v := findingView{Finding: f, Where: where, Prompt: prompt(f.Rule), Anchor: fmt.Sprintf("f%d", n), Diff: diffHTML(f.Excerpt)}
 	return v
 }
 
@@ -248,7 +247,7 @@ func (h *handler) interdiff(ctx context.Context, snap *snapshot, p *seriesPage, 
 		changes = patchChanges(old, r)
 	}
 	for _, c := range changes {
-		cv := changeView{PatchChange: c, Where: fmt.Sprintf("%d → %d", c.From, c.To), Lines: diffLines(c.Diff)}
+		cv := changeView{PatchChange: c, Where: fmt.Sprintf("%d → %d", c.From, c.To), Diff: diffHTML(c.Diff)}
 		switch c.Status {
 		case "added":
 			cv.Where = fmt.Sprintf("new %d", c.To)
@@ -305,14 +304,17 @@ func patchChanges(older, newer *review.SeriesReport) []review.PatchChange {
 	return out
 }
 
-// diffLines splits diff-form text into lines classed by their first
-// character, for colouring.
-func diffLines(text string) []diffLine {
+// diffHTML renders diff-form text as the lines of a <pre>, each in a
+// span classed by its first character for colouring. The text is escaped
+// here, line by line, rather than by the template: a long hunk is one
+// template action instead of two per line.
+func diffHTML(text string) template.HTML {
 	text = strings.TrimRight(text, "\n")
 	if text == "" {
-		return nil
+		return ""
 	}
-	var out []diffLine
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/2)
 	for _, l := range strings.Split(text, "\n") {
 		c := "ctx"
 		switch {
@@ -323,9 +325,13 @@ func diffLines(text string) []diffLine {
 		case strings.HasPrefix(l, "@@"), l == "…":
 			c = "hunk"
 		}
-		out = append(out, diffLine{Class: c, Text: l})
+		b.WriteString(`<span class="`)
+		b.WriteString(c)
+		b.WriteString(`">`)
+		b.WriteString(template.HTMLEscapeString(l))
+		b.WriteString("</span>")
 	}
-	return out
+	return template.HTML(b.String())
 }
 
 func showDate(s string) string {

@@ -25,8 +25,13 @@ var testNow = time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)
 // kept for the interdiff) and saves the results into a new store.
 func reviewInto(tb testing.TB, src mail.Source) *store.DB {
 	tb.Helper()
+	return reviewIntoPath(tb, src, filepath.Join(tb.TempDir(), "ferrule.db"))
+}
+
+func reviewIntoPath(tb testing.TB, src mail.Source, path string) *store.DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "ferrule.db"))
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		tb.Fatal(err)
 	}

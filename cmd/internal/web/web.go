@@ -73,6 +73,9 @@ type handler struct {
 
 	maintOnce sync.Once
 	maint     *maintainers.File
+
+	wrapMu   sync.Mutex
+	wrapMaps map[string]*rustcheck.WrapperMap // by lower-case address
 }
 
 // New returns the read-only web interface over the stored results.

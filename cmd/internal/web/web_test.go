@@ -43,7 +43,7 @@ func TestPages(t *testing.T) {
 		{"series: versions, interdiff, trailers, findings", "/s/" + url.PathEscape(demoV2), 200,
 			[]string{`<a href="/s/` + url.PathEscape(demoV1) + `">v1</a>`, "<strong>v2</strong>",
 				`<span class="chg chg-changed">changed</span>`, `<span class="chg chg-unchanged">unchanged</span>`,
-				`<span class="del">-&#43;use kernel::{bindings, pwm};</span>`,
+				`<span class="del">-+use kernel::{bindings, pwm};</span>`,
 				`<span class="src src-carried">carried</span> Reviewed-by: Rita Reviewer`,
 				`<span class="src src-cover">cover</span> Acked-by: Mo Maintainer`,
 				`<code>unsafe-block-added</code>`, `unsafe { bindings::pwm_chip_period_ns(self.as_raw()) }`,
