@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -255,5 +254,3 @@ func Serve(ctx context.Context, ln net.Listener, handler http.Handler, log *slog
 		return nil
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

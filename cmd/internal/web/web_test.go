@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"ferrule/review"
+	"ferrule/store"
 )
 
 const (
@@ -284,4 +286,35 @@ func TestOddIDs(t *testing.T) {
 			t.Errorf("%s: status %d", href, resp.StatusCode)
 		}
 	}
+}
+
+var _ Source = (*store.DB)(nil)
+
+// TestInterdiffWithoutHunks: a review that kept no hunks stores no diff
+// of diffs; the series page still says which patches changed, from the
+// patch-ids of both stored revisions.
+func TestInterdiffWithoutHunks(t *testing.T) {
+	db := reviewFiles(t, demoMbox)
+	ctx := context.Background()
+	v1, err := db.Series(ctx, demoV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := db.Series(ctx, demoV2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := patchChanges(v1, v2)
+	var sum []string
+	for _, c := range got {
+		sum = append(sum, fmt.Sprintf("%s %d>%d %s", c.Status, c.From, c.To, c.Title))
+	}
+	want := "unchanged 1>1 rust: pwm: add Chip::period_ns()|changed 2>2 pwm: demo: add Rust driver"
+	if strings.Join(sum, "|") != want {
+		t.Errorf("patchChanges = %q, want %q", sum, want)
+	}
+	v2.Interdiff = nil
+	srv := newTestServer(t, &fakeSource{stamp: testNow, reps: []review.SeriesReport{*v1, *v2}})
+	_, body := get(t, srv.URL+"/s/"+url.PathEscape(demoV2))
+	mustContain(t, body, "patch-ids only", `<span class="chg chg-changed">changed</span>`)
 }
