@@ -59,6 +59,10 @@ type SeriesReport struct {
 	Reasons []string `json:"reasons"`
 	// Latest is the date of the series' newest message (RFC 3339).
 	Latest string `json:"latest"`
+	// Interdiff is the change from the previous revision (Supersedes[0]),
+	// with ReportOptions.Interdiff and the hunks it needs kept
+	// (InspectOptions.KeepHunks): what a stored report shows later.
+	Interdiff []PatchChange `json:"interdiff,omitempty"`
 }
 
 // PatchReport is one part of a series.
@@ -99,6 +103,9 @@ type ReportOptions struct {
 	// config): series MAINTAINERS routes to them weigh Weights.Mine times
 	// more and come first within their tier.
 	Me []string
+	// Interdiff fills each SeriesReport's Interdiff (the posts must have
+	// kept their hunks).
+	Interdiff bool
 }
 
 // BuildReport converts a result into the report, ranked: the queue first
@@ -176,6 +183,9 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 	}
 	for _, x := range list {
 		sr := seriesReport(x.s)
+		if o.Interdiff && x.s.Previous != nil && keptHunks(x.s) && keptHunks(x.s.Previous) {
+			sr.Interdiff = Interdiff(x.s.Previous, x.s)
+		}
 		sr.Score, sr.Tier, sr.Reasons = x.r.Score, x.r.Tier, x.r.Reasons
 		rep.Series = append(rep.Series, sr)
 	}
@@ -307,4 +317,17 @@ func nonNilFindings(f []Finding) []Finding {
 		return []Finding{}
 	}
 	return f
+}
+
+// keptHunks reports whether the hunks of s's patches were kept, which
+// [Interdiff] needs.
+func keptHunks(s *Series) bool {
+	for _, pt := range s.Parts {
+		for _, f := range pt.Post.Files {
+			if f.Added+f.Deleted > 0 && len(f.Hunks) == 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

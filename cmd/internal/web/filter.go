@@ -1,0 +1,187 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"ferrule/review"
+)
+
+// filter is the queue's query parameters, like `ferrule review`'s flags:
+// tier, state, path (repeatable), maintainer, since, limit.
+type filter struct {
+	Tier       string
+	State      string // "" (open series), "all", or one state
+	Paths      []string
+	Maintainer string
+	Since      time.Time
+	SinceText  string
+	Limit      int
+}
+
+const defaultLimit = 200
+
+func parseFilter(q url.Values) (filter, error) {
+	f := filter{
+		Tier:       strings.TrimSpace(q.Get("tier")),
+		State:      strings.TrimSpace(q.Get("state")),
+		Maintainer: strings.TrimSpace(q.Get("maintainer")),
+		SinceText:  strings.TrimSpace(q.Get("since")),
+		Limit:      defaultLimit,
+	}
+	switch review.Tier(f.Tier) {
+	case "", review.MustLook, review.ShouldLook, review.FYI:
+	default:
+		return f, fmt.Errorf("unknown tier %q (must-look, should-look, fyi)", f.Tier)
+	}
+	for _, p := range q["path"] {
+		if p = strings.TrimSpace(p); p != "" {
+			f.Paths = append(f.Paths, p)
+		}
+	}
+	if f.SinceText != "" {
+		t, err := parseSince(f.SinceText)
+		if err != nil {
+			return f, err
+		}
+		f.Since = t
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, fmt.Errorf("limit %q is not a count", v)
+		}
+		f.Limit = n // 0: all
+	}
+	return f, nil
+}
+
+func parseSince(v string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("since %q is not YYYY-MM-DD or RFC 3339", v)
+}
+
+// match reports whether a series passes the filter.
+func (f *filter) match(w *row) bool {
+	switch f.State {
+	case "":
+		if closedStates[w.State] {
+			return false
+		}
+	case "all":
+	default:
+		if w.State != f.State {
+			return false
+		}
+	}
+	if f.Tier != "" && string(w.Tier) != f.Tier {
+		return false
+	}
+	if !f.Since.IsZero() && w.Latest.Before(f.Since) {
+		return false
+	}
+	if f.Maintainer != "" && routedRole(w, f.Maintainer) == "" {
+		return false
+	}
+	if len(f.Paths) > 0 {
+		for _, file := range w.Files {
+			for _, g := range f.Paths {
+				if pathMatches(g, file) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// query is the filter as query parameters, with one parameter replaced
+// (an empty value drops it).
+func (f *filter) query(key, value string) string {
+	q := url.Values{}
+	set := func(k, v string) {
+		if k == key {
+			v = value
+		}
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("tier", f.Tier)
+	set("state", f.State)
+	set("maintainer", f.Maintainer)
+	set("since", f.SinceText)
+	if key == "path" {
+		if value != "" {
+			q["path"] = []string{value}
+		}
+	} else if len(f.Paths) > 0 {
+		q["path"] = f.Paths
+	}
+	if key == "limit" && value != "" {
+		q.Set("limit", value)
+	}
+	if len(q) == 0 {
+		return "/"
+	}
+	return "/?" + q.Encode()
+}
+
+// routedRole says how MAINTAINERS routes the series to an address
+// ("maintainer: PWM SUBSYSTEM"), or "" when it does not.
+func routedRole(w *row, email string) string {
+	for _, m := range w.Maintainers {
+		if strings.EqualFold(m.Email, email) {
+			if m.Role == "" {
+				return "routed"
+			}
+			return m.Role
+		}
+	}
+	return ""
+}
+
+// pathMatches is lei dfn:-style matching, as `ferrule review --path`: a
+// glob without wildcards matches as a substring, "**" spans directories,
+// a glob without '/' also matches base names.
+func pathMatches(glob, file string) bool {
+	if !strings.ContainsAny(glob, "*?[") {
+		return strings.Contains(file, glob)
+	}
+	if prefix, suffix, ok := strings.Cut(glob, "**"); ok {
+		if !strings.HasPrefix(file, prefix) {
+			return false
+		}
+		rest := strings.TrimPrefix(suffix, "/")
+		if rest == "" {
+			return true
+		}
+		for p := file[len(prefix):]; ; {
+			if ok, _ := path.Match(rest, p); ok {
+				return true
+			}
+			i := strings.IndexByte(p, '/')
+			if i < 0 {
+				return false
+			}
+			p = p[i+1:]
+		}
+	}
+	if ok, _ := path.Match(glob, file); ok {
+		return true
+	}
+	if !strings.Contains(glob, "/") {
+		ok, _ := path.Match(glob, path.Base(file))
+		return ok
+	}
+	return false
+}
