@@ -55,9 +55,12 @@ var importRules = map[string]importRule{
 	// Drafts are written, never sent; digests are sent, never drafted.
 	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
+	// The web view reads saved results through its own Source interface:
+	// no store, no mail sending, no programs.
+	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},
 	// The daemon wires the rest; nothing imports it but cmd/ferrule.
 	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
-		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results")},
+		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results", "ferrule/cmd/internal/web")},
 }
 
 // TestImportRules enforces STYLE.md §2 with go list -deps: every package
