@@ -23,6 +23,21 @@ func Files(paths []string, stdin io.Reader, format mail.MboxFormat) (*mail.Multi
 	return mail.Open(paths, o)
 }
 
+// Review reviews the files as `ferrule review` would and returns every
+// series' report (digest with INPUT: nothing is ingested).
+func Review(ctx context.Context, paths []string, stdin io.Reader, opts *review.IngestOptions, ro *review.ReportOptions) ([]review.SeriesReport, error) {
+	src, err := Files(paths, stdin, mail.MboxRD)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	res, err := review.Ingest(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	return review.BuildReport(res, ro).Series, nil
+}
+
 // ErrNoStorePath is returned when no store path is known.
 var ErrNoStorePath = errors.New("no store path: set --db (or HOME / XDG_DATA_HOME)")
 
