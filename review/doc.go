@@ -1,15 +1,26 @@
 // Package review turns decoded mail into patch series a reviewer can act
-// on: it parses subject tags ([ParseSubject]), extracts per-message facts
+// on. It parses subject tags ([ParseSubject]), extracts per-message facts
 // ([Inspect]: kind, author, trailers, parsed diff), assembles messages into
-// series with missing, extra and duplicate parts ([Assembler]), links
-// revisions and marks older ones superseded, and attributes review trailers
-// with b4's rules.
+// series with missing, extra and duplicate parts ([Assembler], also fed
+// incrementally with [Feed]), links revisions and marks older ones
+// superseded, attributes review trailers with b4's rules, and computes the
+// interdiff between revisions ([Interdiff]).
+//
+// Analysis plugs in as data: a [Checker] (and [SeriesChecker]) returns
+// [Finding]s for each patch and series, given through
+// [IngestOptions.Checkers] — the Rust rules live in review/rustcheck — and
+// a kernel [Tree] turns diffs into whole-file images ([AnalyzeTree]).
+// [Route] names who must look from MAINTAINERS. [Rank] scores a series and
+// places it in a [Tier] from its findings, blast radius and review state
+// ([Weights]); [BuildReport] makes the JSON report, filtered ([Filter])
+// and ordered by attention; [Digests] sorts the reports into one digest
+// per recipient who asked for it.
 //
 // The package is deterministic and does no I/O of its own: input arrives
 // through a [mail.Source] (see [Ingest]) and output is plain data. It must
-// not import the store, templates or network packages (STYLE.md §2); Rust
-// analysis plugs in through [IngestOptions.Visit] from the command that
-// wires things together.
+// not import the store, templates or network packages (STYLE.md §2).
+// [IngestOptions.Visit] lets a caller see each decoded message (reply
+// drafts keep the text they quote with it).
 //
 // Types are not safe for concurrent use unless stated; [Ingest] runs its
 // own workers.

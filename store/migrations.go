@@ -54,6 +54,7 @@ CREATE TABLE series_messages (
 	PRIMARY KEY (series_id, message_id)
 );
 CREATE INDEX series_messages_by_message ON series_messages (message_id);
+CREATE INDEX series_by_rank ON series (rank);
 CREATE TABLE reviews (
 	id          INTEGER PRIMARY KEY CHECK (id = 1),
 	messages    TEXT NOT NULL,

@@ -35,6 +35,7 @@ CREATE TABLE series (
 	reviewed_at   TEXT NOT NULL,
 	rank          INTEGER NOT NULL DEFAULT 0   -- position in the review's order
 );
+CREATE INDEX series_by_rank ON series (rank);
 
 -- The messages of each series of the last review: cover, patches, replies.
 CREATE TABLE series_messages (

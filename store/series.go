@@ -122,7 +122,7 @@ func (d *DB) LastReview(ctx context.Context, q ReviewQuery) (rep *review.Report,
 		query += " WHERE tier = ?"
 		args = append(args, string(q.Tier))
 	}
-	query += " ORDER BY rank, id"
+	query += " ORDER BY rank"
 	if q.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, q.Limit)

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"strings"
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/inputs"
@@ -17,19 +15,16 @@ import (
 // runCheck is `ferrule check`: the review analysis on an author's own
 // patches before sending, failing on serious findings.
 func runCheck(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "check",
+		"usage: ferrule check [flags] PATCH… | ferrule check --git-range A..B",
+		"Runs the review analysis on git format-patch files and exits 1 on findings at or above --fail-on.",
+	)
 	failOn := fs.String("fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or info")
 	format := fs.String("format", "text", "output format: text or json")
 	tree := fs.String("tree", "", "kernel checkout the patches apply to (whole-file analysis)")
 	gitRange := fs.String("git-range", "", "check the commits A..B of the git checkout in the current directory (the tree at A is used)")
 	ignoreUncertain := fs.Bool("ignore-uncertain", false, "do not fail on needs-post-image or low-confidence findings")
 	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule check [flags] PATCH… | ferrule check --git-range A..B")
-		fmt.Fprintln(e.stderr, "Runs the review analysis on git format-patch files and exits 1 on findings at or above --fail-on.")
-		fs.PrintDefaults()
-	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -57,19 +52,8 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	}
 	var src mail.Source
 	if *gitRange != "" {
-		base, _, ok := strings.Cut(*gitRange, "..")
-		if !ok || base == "" {
-			return fail(exitUsage, "--git-range wants A..B, got %q", *gitRange)
-		}
-		if src, err = analysis.FormatPatch(ctx, *gitRange); err != nil {
+		if src, err = analysis.GitRange(ctx, *gitRange, opts, *tree != "", cfg.LeafAllow); err != nil {
 			return fail(exitUsage, "%v", err)
-		}
-		if *tree == "" {
-			// The checkout is the tree: its knowledge, at the base.
-			if k, m, err := analysis.LoadTree("."); err == nil {
-				opts.Checkers, opts.Route = analysis.Checkers(k, m, cfg.LeafAllow)
-			}
-			opts.Tree = analysis.GitTree{Ctx: ctx, Rev: base}
 		}
 	} else {
 		ms, err := inputs.Files(fs.Args(), e.stdin, mail.MboxRD)

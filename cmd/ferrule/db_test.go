@@ -63,8 +63,9 @@ func firstDiffLine(a, b string) string {
 }
 
 // The saved review answers views as a fresh review of the files would:
-// review --db without input in every format and with filters, and show
-// for every message of the example, from the series' messages alone.
+// review --db without input in every format and with filters, and show,
+// reply and thanks for every patch of the example, from the series'
+// messages alone.
 func TestViewsFromSavedReview(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ferrule.db")
 	if code, _, stderr := runCmd(t, "", "review", "--db", db, example, kernelPatches); code != exitOK {
@@ -100,6 +101,18 @@ func TestViewsFromSavedReview(t *testing.T) {
 	}
 	if ids < 10 {
 		t.Errorf("only %d shows compared", ids)
+	}
+	// reply and thanks: the same draft from the store as from the files.
+	for _, s := range rep.Series {
+		for _, p := range s.Patches {
+			for _, cmd := range []string{"reply", "thanks"} {
+				_, fromFile, _ := runCmd(t, "", cmd, "--from", me, p.MessageID, example, kernelPatches)
+				code, fromStore, stderr := runCmd(t, "", cmd, "--from", me, "--db", db, p.MessageID)
+				if code != exitOK || maskIDs(fromStore) != maskIDs(fromFile) {
+					t.Errorf("%s %s --db: exit %d %s\n%s", cmd, p.MessageID, code, stderr, firstDiffLine(maskIDs(fromFile), maskIDs(fromStore)))
+				}
+			}
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,10 +9,8 @@ import (
 	"strings"
 
 	"ferrule/cmd/internal/analysis"
-	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/digest"
 	"ferrule/cmd/internal/inputs"
-	"ferrule/mail"
 	"ferrule/review"
 	"ferrule/store"
 	"ferrule/templates"
@@ -48,10 +47,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	if !*dryRun && cfg.SMTP == nil {
 		return fail(exitUsage, fmt.Errorf("%s has no smtp section", *configPath))
 	}
-	if *templatesDir == "" {
-		*templatesDir = cfg.Templates
-	}
-	set, err := templates.Load(*templatesDir)
+	set, err := templates.Load(cmp.Or(*templatesDir, cfg.Templates))
 	if err != nil {
 		return fail(exitUsage, err)
 	}
@@ -60,7 +56,11 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	var db *store.DB
 	var reports []review.SeriesReport
 	if fs.NArg() > 0 {
-		if reports, err = reviewInputs(ctx, e, cfg, fs.Args()); err != nil {
+		opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
+		if err != nil {
+			return fail(exitUsage, err)
+		}
+		if reports, err = inputs.Review(ctx, fs.Args(), e.stdin, opts, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}); err != nil {
 			return fail(exitRuntime, err)
 		}
 		if !*dryRun || *dbPath != "" {
@@ -94,22 +94,4 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 		return fail(exitRuntime, err)
 	}
 	return exitOK
-}
-
-// reviewInputs reviews the given inputs as `ferrule review` would.
-func reviewInputs(ctx context.Context, e *env, cfg *config.Config, paths []string) ([]review.SeriesReport, error) {
-	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
-	if err != nil {
-		return nil, err
-	}
-	src, err := inputs.Files(paths, e.stdin, mail.MboxRD)
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	res, err := review.Ingest(ctx, src, opts)
-	if err != nil {
-		return nil, err
-	}
-	return review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}).Series, nil
 }

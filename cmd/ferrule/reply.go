@@ -1,13 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
-	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/draft"
 	"ferrule/cmd/internal/inputs"
 	fmail "ferrule/mail"
@@ -63,9 +63,8 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	var cfg *config.Config // nil: no config given
 	if d.configPath != "" {
-		cfg = settings
+		d.out.Config = settings // for --imap-drafts
 	}
 	opts, err := analysis.Options(settings.KernelTree, settings.LeafAllow)
 	if err != nil {
@@ -82,19 +81,11 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	dir := d.templatesDir
-	if dir == "" {
-		dir = settings.Templates
-	}
-	set, err := templates.Load(dir)
+	set, err := templates.Load(cmp.Or(d.templatesDir, settings.Templates))
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	var smtpFrom *fmail.Address
-	if settings.SMTP != nil {
-		smtpFrom = &settings.SMTP.From
-	}
-	me, err := draft.Identity(ctx, d.from, smtpFrom)
+	me, err := draft.Identity(ctx, d.from, settings)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
@@ -104,7 +95,6 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	if err != nil {
 		return fail(exitRuntime, err)
 	}
-	d.out.Config = cfg
 	if err := draft.Write(ctx, &d.out, msg, me.Email, now, e.stdout, e.stderr); err != nil {
 		return fail(exitRuntime, err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,8 +19,11 @@ import (
 )
 
 func runReview(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("review", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "review",
+		"usage: ferrule review [flags] PATH…",
+		"Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)",
+		"and prints the patch series they hold.",
+	)
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	mboxFormat := fs.String("mbox-format", "mboxrd", "quoting of \"From \" lines in mbox input: mboxrd (lore) or mboxo")
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
@@ -35,12 +37,6 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule review [flags] PATH…")
-		fmt.Fprintln(e.stderr, "Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)")
-		fmt.Fprintln(e.stderr, "and prints the patch series they hold.")
-		fs.PrintDefaults()
-	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -91,7 +87,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return exitRuntime
 	}
 	var src mail.Source
-	var progress sizer
+	var progress render.Sizer
 	if fs.NArg() > 0 {
 		ms, err := inputs.Files(fs.Args(), e.stdin, format2)
 		if err != nil {
@@ -121,7 +117,10 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		src, progress = db.Messages(), nil
 	}
 	opts.Workers = *workers
-	stopProgress := startProgress(e, opts, progress)
+	stopProgress := func() {}
+	if e.stderrTTY { // a progress bar once the review takes more than a second
+		opts.Progress, stopProgress = render.Progress(e.stderr, progress)
+	}
 	if !*rust {
 		opts.Checkers = nil
 	}
@@ -161,38 +160,4 @@ func parseSince(v string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD or RFC 3339", v)
-}
-
-// startProgress shows a progress bar on a terminal stderr once the input
-// has taken more than a second (a message count when the input's size is
-// unknown: stdin, gzip, Maildir); the returned func clears it.
-func startProgress(e *env, opts *review.IngestOptions, src sizer) func() {
-	if !e.stderrTTY {
-		return func() {}
-	}
-	start := time.Now()
-	shown := false
-	opts.Progress = func(done int) {
-		el := time.Since(start)
-		if el <= time.Second {
-			return
-		}
-		shown = true
-		var read, size int64
-		if src != nil {
-			read, size = src.BytesRead(), src.Size()
-		}
-		fmt.Fprintf(e.stderr, "\r%s", render.ProgressLine(done, read, size, el))
-	}
-	return func() {
-		if shown {
-			fmt.Fprint(e.stderr, "\r\033[K")
-		}
-	}
-}
-
-// sizer is an input that knows how far it has been read.
-type sizer interface {
-	BytesRead() int64
-	Size() int64
 }

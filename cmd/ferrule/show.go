@@ -42,7 +42,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	}
 	opts.Inspect.KeepHunks = true
 	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: fs.Args()[1:], Stdin: e.stdin,
-		DBPath: e.dbPath(*dbPath, nil), Options: opts, UseSaved: *configPath == "" && *tree == ""})
+		DBPath: e.dbPath(*dbPath, nil), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
 	if err != nil {
 		return fail(errCode(err), err)
 	}

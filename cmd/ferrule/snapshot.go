@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
@@ -11,15 +10,12 @@ import (
 // runSnapshot is `ferrule kernel-snapshot`: regenerate the embedded kernel
 // knowledge (review/rustcheck/snapshot) from any kernel tree.
 func runSnapshot(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("kernel-snapshot", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "kernel-snapshot",
+		"usage: ferrule kernel-snapshot [--out DIR] TREE",
+		"Writes the bindings_helper includes, rust/helpers and rust/kernel file lists and the",
+		"MAINTAINERS sections that own Rust files or headers bindgen reads, from a kernel tree.",
+	)
 	out := fs.String("out", "review/rustcheck/snapshot", "directory to write the snapshot files to")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ferrule kernel-snapshot [--out DIR] TREE")
-		fmt.Fprintln(e.stderr, "Writes the bindings_helper includes, rust/helpers and rust/kernel file lists and the")
-		fmt.Fprintln(e.stderr, "MAINTAINERS sections that own Rust files or headers bindgen reads, from a kernel tree.")
-		fs.PrintDefaults()
-	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"context"
+	"errors"
+
 	"ferrule/mail/imappoll"
 	"ferrule/mail/smtpsend"
 )
@@ -8,7 +11,11 @@ import (
 // IMAPOptions is how imappoll reaches and logs in to the server; name
 // labels its logs and metrics.
 func (s Server) IMAPOptions(name string) *imappoll.Options {
-	return &imappoll.Options{Name: name, Address: s.Address, TLS: imappoll.TLSMode(s.TLS), Username: s.Username, Password: s.Password()}
+	pw := s.Password()
+	if pw == nil { // IMAP always logs in (validation requires a secret)
+		pw = func(context.Context) (string, error) { return "", errors.New("no password_cmd or password_file") }
+	}
+	return &imappoll.Options{Name: name, Address: s.Address, TLS: imappoll.TLSMode(s.TLS), Username: s.Username, Password: pw}
 }
 
 // SMTPOptions is how smtpsend reaches and logs in to the server.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"ferrule/cmd/internal/config"
 	fmail "ferrule/mail"
 	"ferrule/review"
 )
@@ -38,11 +39,11 @@ func TestReplyTo(t *testing.T) {
 
 func TestIdentity(t *testing.T) {
 	ctx := context.Background()
-	fallback := &fmail.Address{Name: "F", Email: "f@example.org"}
-	if a, err := Identity(ctx, "Zoë <zoe@example.org>", fallback); err != nil || a.Email != "zoe@example.org" || a.Name != "Zoë" {
+	cfg := &config.Config{SMTP: &config.SMTP{From: fmail.Address{Name: "F", Email: "f@example.org"}}}
+	if a, err := Identity(ctx, "Zoë <zoe@example.org>", cfg); err != nil || a.Email != "zoe@example.org" || a.Name != "Zoë" {
 		t.Errorf("--from = %+v, %v", a, err)
 	}
-	if a, err := Identity(ctx, "", fallback); err != nil || a != *fallback {
+	if a, err := Identity(ctx, "", cfg); err != nil || a != cfg.SMTP.From {
 		t.Errorf("smtp.from = %+v, %v", a, err)
 	}
 	if _, err := Identity(ctx, "not an address", nil); err == nil {

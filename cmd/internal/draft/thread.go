@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"ferrule/cmd/internal/config"
 	fmail "ferrule/mail"
 	"ferrule/review"
 )
@@ -56,11 +57,11 @@ func replySubject(s string) string {
 	return "Re: " + s
 }
 
-// Identity is who writes: from (--from), else fallback (smtp.from),
+// Identity is who writes: from (--from), else the config's smtp.from,
 // else git's user.
-func Identity(ctx context.Context, from string, fallback *fmail.Address) (fmail.Address, error) {
-	if from == "" && fallback != nil {
-		return *fallback, nil
+func Identity(ctx context.Context, from string, cfg *config.Config) (fmail.Address, error) {
+	if from == "" && cfg != nil && cfg.SMTP != nil {
+		return cfg.SMTP.From, nil
 	}
 	if from == "" {
 		name, _ := exec.CommandContext(ctx, "git", "config", "user.name").Output()

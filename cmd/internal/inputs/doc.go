@@ -4,24 +4,29 @@
 // An input is a path: an mbox file (mboxrd or mboxo, gzip-compressed or
 // not), a Maildir directory, a single RFC 5322 message, or "-" for
 // standard input ([Files]). The store is the sqlite database the daemon
-// fills (default $XDG_DATA_HOME/ferrule/ferrule.db, else store.path, else
-// --db).
+// fills: --db, else store.path (digest, watch), else
+// $XDG_DATA_HOME/ferrule/ferrule.db.
 //
 // The commands:
 //
 //   - review PATH…: reads the files; the store is not touched.
 //   - review --db DB [PATH…]: ingests the files into the store (created if
 //     need be; [Ingest]), reviews everything it holds, and saves the
-//     results in it. Without PATH it reads the saved results of the last
-//     review instead of reviewing again ([OpenStore]).
+//     results in it. Without PATH (and without -c, --tree, --since or
+//     -rust=false, which ask for another analysis) it prints the saved
+//     results of the last review instead of reviewing again.
 //   - check PATCH… | --git-range: reads the files (or git); never the
 //     store.
 //   - show, reply, thanks ID [PATH…]: read the files when given; else
 //     read the store, which must exist, without writing to it
-//     ([OpenStore]): the saved results find the series, and only its
-//     messages are read again.
-//   - digest [PATH…]: reviews the files when given (not ingested; the
-//     store only records what was sent); else reads the saved results.
+//     ([FindSeries]): when the saved review knows the ID (and there is no
+//     -c or --tree), only the messages of the series and its revisions are
+//     decoded, without the checkers, and its score, tier, reasons and
+//     findings come from the saved review; else the whole store is
+//     reviewed.
+//   - digest [PATH…]: reviews the files when given ([Review]; not
+//     ingested: the store only records what was sent); else reads the
+//     saved results.
 //   - watch: the daemon ingests its IMAP mailboxes into the store and
 //     saves the results after each arrival.
 //

@@ -23,6 +23,21 @@ func Files(paths []string, stdin io.Reader, format mail.MboxFormat) (*mail.Multi
 	return mail.Open(paths, o)
 }
 
+// Review reviews the files as `ferrule review` would and returns every
+// series' report (digest with INPUT: nothing is ingested).
+func Review(ctx context.Context, paths []string, stdin io.Reader, opts *review.IngestOptions, ro *review.ReportOptions) ([]review.SeriesReport, error) {
+	src, err := Files(paths, stdin, mail.MboxRD)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	res, err := review.Ingest(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	return review.BuildReport(res, ro).Series, nil
+}
+
 // ErrNoStorePath is returned when no store path is known.
 var ErrNoStorePath = errors.New("no store path: set --db (or HOME / XDG_DATA_HOME)")
 
@@ -90,6 +105,8 @@ type SeriesQuery struct {
 	// UseSaved lets the saved review answer: set it when the analysis is
 	// the default one (no -c, no --tree).
 	UseSaved bool
+	// Revisions asks for the series' other revisions too (show).
+	Revisions bool
 }
 
 // RuntimeError is a failure to read or review, as opposed to a bad
@@ -101,7 +118,8 @@ func (e *RuntimeError) Unwrap() error { return e.Err }
 
 // FindSeries reviews what q names and returns the series holding q.ID.
 // From the store, with UseSaved and a saved review that knows the ID,
-// only the messages of the series and its revisions are decoded, without
+// only the messages of the series (and of its revisions, if asked) are
+// decoded, without
 // the checkers, and saved is its report from that review (its findings
 // are also put on the series' posts); else saved is nil and the series
 // was analysed here.
@@ -127,7 +145,7 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 		defer db.Close()
 		if q.UseSaved {
 			var ok bool
-			if src, answers, ok, err = results.SeriesSource(ctx, db, q.ID); err != nil {
+			if src, answers, ok, err = results.SeriesSource(ctx, db, q.ID, q.Revisions); err != nil {
 				return nil, nil, &RuntimeError{err}
 			} else if ok {
 				fast := *opts

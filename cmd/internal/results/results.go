@@ -79,19 +79,20 @@ func Stored(ctx context.Context, db *store.DB, f *review.Filter, limit int) (*re
 }
 
 // SeriesSource is a source over the stored messages of the series that id
-// names (its id or any of its Message-IDs) and of all its revisions, in
+// names (its id or any of its Message-IDs) and, with revisions, of all its
+// other revisions (show lists them; a reply needs only the series), in
 // arrival order, and the saved review to answer for them: a view decodes
 // these messages without the checkers and takes the series' score, tier,
 // reasons and findings from [Saved.Report]. ok is false when the saved
 // review does not know id.
-func SeriesSource(ctx context.Context, db *store.DB, id string) (src mail.Source, saved *Saved, ok bool, err error) {
+func SeriesSource(ctx context.Context, db *store.DB, id string, revisions bool) (src mail.Source, saved *Saved, ok bool, err error) {
 	sid, ok, err := db.SeriesHolding(ctx, id)
 	if err != nil || !ok {
 		return nil, nil, false, err
 	}
 	chain := []string{sid}
 	seen := map[string]bool{sid: true}
-	for i := 0; i < len(chain); i++ {
+	for i := 0; revisions && i < len(chain); i++ {
 		s, err := db.Series(ctx, chain[i])
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // a revision the review linked but did not keep

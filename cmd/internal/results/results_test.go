@@ -89,7 +89,7 @@ func TestSeriesSource(t *testing.T) {
 			others += len(s.Posts())
 		}
 	}
-	src, saved, ok, err := SeriesSource(ctx, db, chain.Previous.Parts[0].Post.MessageID)
+	src, saved, ok, err := SeriesSource(ctx, db, chain.Previous.Parts[0].Post.MessageID, true)
 	if err != nil || !ok {
 		t.Fatalf("SeriesSource = %v, %v", ok, err)
 	}
@@ -102,10 +102,15 @@ func TestSeriesSource(t *testing.T) {
 	if err != nil || !ok || sr.ID != chain.ID || len(fresh.Parts[0].Post.Findings) == 0 || len(fresh.Parts[0].Post.Findings) != len(chain.Parts[0].Post.Findings) {
 		t.Errorf("Report = %v, %v, %v; findings %d, want %d", sr, ok, err, len(fresh.Parts[0].Post.Findings), len(chain.Parts[0].Post.Findings))
 	}
+	// Without revisions: the series' own messages only.
+	own, _, ok, err := SeriesSource(ctx, db, chain.Parts[0].Post.MessageID, false)
+	if n, want := count(t, own), len(chain.Posts())+len(chain.Replies); err != nil || !ok || n != want {
+		t.Errorf("SeriesSource without revisions read %d messages, want %d (%v)", n, want, err)
+	}
 	if _, ok, err := saved.Report(ctx, &review.Series{ID: "nobody@example.org"}); ok || err != nil {
 		t.Errorf("Report of an unknown series = %v, %v", ok, err)
 	}
-	if _, _, ok, err := SeriesSource(ctx, db, "nobody@example.org"); ok || err != nil {
+	if _, _, ok, err := SeriesSource(ctx, db, "nobody@example.org", true); ok || err != nil {
 		t.Errorf("unknown id: %v, %v", ok, err)
 	}
 }
