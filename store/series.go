@@ -39,7 +39,7 @@ func (d *DB) SaveReview(ctx context.Context, r *Review) error {
 			return fmt.Errorf("save review: %w", err)
 		}
 	}
-	now := time.Now().UTC().Format(time.RFC3339)
+	now := time.Now().UTC().Format(time.RFC3339Nano)
 	counts, err := json.Marshal(r.Messages)
 	if err != nil {
 		return fmt.Errorf("save review: %w", err)
@@ -271,4 +271,24 @@ func (d *DB) reports(ctx context.Context, query string, args ...any) ([]review.S
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	return out, nil
+}
+
+// ReviewedAt is when the saved review was made (zero when there is none),
+// so that readers of the results (the web view) know when to read again.
+func (d *DB) ReviewedAt(ctx context.Context) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var at string
+	err := d.db.QueryRowContext(ctx, "SELECT reviewed_at FROM reviews WHERE id = 1").Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reviewed at: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reviewed at: %w", err)
+	}
+	return t, nil
 }

@@ -125,3 +125,12 @@ func TestWatchStoreLock(t *testing.T) {
 		t.Errorf("watch on a locked store: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestServeNeedsAStore: serve refuses a store that does not exist rather
+// than serving an empty one.
+func TestServeNeedsAStore(t *testing.T) {
+	code, _, stderr := runCmd(t, "", "serve", "--db", filepath.Join(t.TempDir(), "none.db"))
+	if code != exitUsage || !strings.Contains(stderr, "review --db") {
+		t.Errorf("serve on a missing store: exit %d, stderr %q", code, stderr)
+	}
+}

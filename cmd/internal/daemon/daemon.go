@@ -20,6 +20,7 @@ import (
 	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/digest"
 	"ferrule/cmd/internal/results"
+	"ferrule/cmd/internal/web"
 	"ferrule/mail/imappoll"
 	"ferrule/review"
 	"ferrule/store"
@@ -64,6 +65,8 @@ type Daemon struct {
 	// reviewedNote is signalled after every review (digestLoop).
 	reviewedNote chan struct{}
 	digests      atomic.Int64 // digests sent
+	// web is the read-only web view of the saved review.
+	web http.Handler
 }
 
 // setup is what a configuration load yields besides the config: built
@@ -93,6 +96,11 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.cfg, d.setup = cfg, s
+	wo := web.Options{Source: o.DB, Logger: o.Log, Now: o.Now}
+	if cfg.Digest != nil {
+		wo.LinkTemplate = cfg.Digest.LinkTemplate
+	}
+	d.web = web.New(wo)
 	return d, nil
 }
 
@@ -149,7 +157,7 @@ func (d *Daemon) Run(ctx, hard context.Context, cancelHard context.CancelFunc) {
 					d.log.Error("http", "err", err)
 				}
 			}()
-			d.log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+			d.log.Info("serving the web view, /healthz and /metrics", "addr", ln.Addr().String())
 		}
 	}
 
@@ -356,7 +364,8 @@ func (d *Daemon) sendDigests(ctx context.Context, cfg *config.Config, g *digest.
 	return len(sent), err
 }
 
-// Handler serves /healthz and Prometheus /metrics. /healthz answers 503
+// Handler serves the web view (cmd/internal/web), /healthz and Prometheus
+// /metrics. /healthz answers 503
 // with the reason when the store cannot be read or a mailbox's poller
 // stopped (refused credentials) or stalled (nothing synced for three poll
 // intervals: a silent server, or a store that cannot write).
@@ -382,6 +391,8 @@ func (d *Daemon) Handler() http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
+	// Everything else is the read-only web view of the saved review.
+	mux.Handle("/", d.web)
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		n, _ := d.db.CountMessages(r.Context())

@@ -125,6 +125,9 @@ http: {listen: %q}
 	if h := get("/healthz"); h != "ok\n" {
 		t.Errorf("/healthz = %q", h)
 	}
+	if q := get("/"); !strings.Contains(q, "pwm: demo: add a Rust driver for the demo PWM") {
+		t.Errorf("the web view's queue lacks the demo series:\n%.500s", q)
+	}
 
 	// A reload with a broken file keeps the running configuration.
 	os.WriteFile(cfgPath, []byte("mailboxes: [{name: x}]\nbogus: 1\n"), 0o600)

@@ -48,7 +48,7 @@ func reviewIntoPath(tb testing.TB, src mail.Source, path string) *store.DB {
 		tb.Fatal(err)
 	}
 	rep := review.BuildReport(res, &review.ReportOptions{Now: testNow, Interdiff: true})
-	if err := db.SaveReview(ctx, rep.Series); err != nil {
+	if err := db.SaveReview(ctx, &store.Review{Messages: rep.Messages, Series: rep.Series}); err != nil {
 		tb.Fatal(err)
 	}
 	return db

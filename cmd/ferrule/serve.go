@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"ferrule/cmd/internal/config"
+	"ferrule/cmd/internal/web"
+	"ferrule/store"
+)
+
+// runServe is `ferrule serve`: the read-only web view of a store's saved
+// review, for a store the daemon does not serve (filled by review --db).
+func runServe(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "serve",
+		"usage: ferrule serve [--db FILE] [--listen ADDR] [-c FILE]",
+		"Serves the queue, each series and each maintainer's view of a store's saved review, read-only,",
+		"on "+web.DefaultListen+" unless --listen says otherwise.",
+	)
+	dbPath := fs.String("db", "", "sqlite store (default $XDG_DATA_HOME/ferrule/ferrule.db)")
+	listen := fs.String("listen", web.DefaultListen, "address to listen on (loopback unless you say otherwise)")
+	configPath := fs.String("c", "", "config file (store.path, digest.link_template)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	var cfg *config.Config
+	if *configPath != "" {
+		var err error
+		if cfg, err = config.Load(*configPath); err != nil {
+			fmt.Fprintf(e.stderr, "ferrule serve: %v\n", err)
+			return exitUsage
+		}
+	}
+	path := e.dbPath(*dbPath, cfg)
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(e.stderr, "ferrule serve: %v (fill a store with ferrule review --db or ferrule watch)\n", err)
+		return exitUsage
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule serve: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	o := web.Options{Source: db, Logger: log}
+	if cfg != nil && cfg.Digest != nil {
+		o.LinkTemplate = cfg.Digest.LinkTemplate
+	}
+	if err := web.ListenAndServe(ctx, *listen, web.New(o), log); err != nil {
+		log.Error("serve", "err", err)
+		return exitRuntime
+	}
+	return exitOK
+}
