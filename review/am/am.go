@@ -97,25 +97,7 @@ func Write(w io.Writer, s *review.Series, raw RawFunc, opts *Options) (*Result, 
 		}
 		text := strings.ReplaceAll(m.Text, "\r\n", "\n")
 		pr := Patch{Number: part.Number, MessageID: p.MessageID, Subject: p.Subject}
-		for _, t := range part.Trailers {
-			if t.Source == "patch" {
-				continue
-			}
-			if !t.Verified && !o.Unverified {
-				pr.Skipped = append(pr.Skipped, t)
-				continue
-			}
-			if hasLine(text, t.String()) {
-				continue
-			}
-			pr.Added = append(pr.Added, trailerLine(t))
-		}
-		if o.AddLink {
-			link := "Link: " + o.LinkPrefix + p.MessageID
-			if !hasLine(text, link) {
-				pr.Added = append(pr.Added, link)
-			}
-		}
+		pr.Added, pr.Skipped = AddedLines(part, text, &o)
 		writeMessage(&out, p, InsertTrailers(text, pr.Added))
 		res.Patches = append(res.Patches, pr)
 	}
@@ -123,6 +105,41 @@ func Write(w io.Writer, s *review.Series, raw RawFunc, opts *Options) (*Result, 
 		return nil, fmt.Errorf("write mbox: %w", err)
 	}
 	return res, nil
+}
+
+// AddedLines returns the trailer lines part gets from others (replies to
+// it and to the cover, carried ones) and the Link when asked, less those
+// the commit message part of text already holds, and the unverified
+// trailers left out. text is the patch mail body or, to update a commit
+// already applied (b4 trailers --update), its message.
+func AddedLines(part *review.Part, text string, opts *Options) (added []string, skipped []review.Trailer) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.LinkPrefix == "" {
+		o.LinkPrefix = DefaultLinkPrefix
+	}
+	for _, t := range part.Trailers {
+		if t.Source == "patch" {
+			continue
+		}
+		if !t.Verified && !o.Unverified {
+			skipped = append(skipped, t)
+			continue
+		}
+		if hasLine(text, t.String()) {
+			continue
+		}
+		added = append(added, trailerLine(t))
+	}
+	if o.AddLink {
+		link := "Link: " + o.LinkPrefix + part.Post.MessageID
+		if !hasLine(text, link) {
+			added = append(added, link)
+		}
+	}
+	return added, skipped
 }
 
 // trailerLine formats t with its extinfo: an inline "# comment" stays on
