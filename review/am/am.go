@@ -13,6 +13,7 @@ import (
 
 	"ferrule/mail"
 	"ferrule/review"
+	"ferrule/review/diff"
 )
 
 // DefaultLinkPrefix is where b4 --add-link points: the message on lore,
@@ -95,7 +96,10 @@ func Write(w io.Writer, s *review.Series, raw RawFunc, opts *Options) (*Result, 
 		if err != nil {
 			return nil, fmt.Errorf("patch %d: %w", part.Number, err)
 		}
-		text := strings.ReplaceAll(m.Text, "\r\n", "\n")
+		text := dropInBodyFrom(strings.ReplaceAll(m.Text, "\r\n", "\n"))
+		if diff.Find(text) < 0 {
+			return nil, fmt.Errorf("patch %d <%s>: the message holds no diff", part.Number, p.MessageID)
+		}
 		pr := Patch{Number: part.Number, MessageID: p.MessageID, Subject: p.Subject}
 		pr.Added, pr.Skipped = AddedLines(part, text, &o)
 		writeMessage(&out, p, InsertTrailers(text, pr.Added))
@@ -140,6 +144,25 @@ func AddedLines(part *review.Part, text string, opts *Options) (added []string, 
 		}
 	}
 	return added, skipped
+}
+
+// dropInBodyFrom removes an in-body "From:" line (and the blank line
+// ending the in-body header when it held only that): the author it names
+// becomes the mail's From, as b4 am does.
+func dropInBodyFrom(text string) string {
+	rest := strings.TrimLeft(text, "\n")
+	if !strings.HasPrefix(rest, "From:") {
+		return text
+	}
+	i := strings.IndexByte(rest, '\n')
+	if i < 0 {
+		return ""
+	}
+	rest = rest[i+1:]
+	if strings.HasPrefix(rest, "\n") {
+		rest = rest[1:]
+	}
+	return rest
 }
 
 // trailerLine formats t with its extinfo: an inline "# comment" stays on

@@ -1,0 +1,52 @@
+package am_test
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ferrule/mail/mailtest"
+	"ferrule/review"
+	"ferrule/review/am"
+)
+
+func TestWriteReportsAndErrors(t *testing.T) {
+	dir := mailtest.SharedDir(t, "b4")
+	th := load(t, filepath.Join(dir, "trailers-followup-single.mbox"))
+	s := am.Latest(th.res.Series[0])
+
+	var buf bytes.Buffer
+	res, err := am.Write(&buf, s, th.rawFunc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Patches) != 1 || len(res.Patches[0].Skipped) == 0 {
+		t.Fatalf("want one patch with the mismatched reviewer skipped, got %+v", res.Patches)
+	}
+	for _, tr := range res.Patches[0].Skipped {
+		if tr.Verified || strings.Contains(buf.String(), tr.String()) {
+			t.Errorf("skipped %q is verified or written", tr.String())
+		}
+	}
+	if !strings.HasPrefix(buf.String(), "From git@z Thu Jan  1 00:00:00 1970\nFrom: ") {
+		t.Errorf("mbox starts %q", buf.String()[:min(60, buf.Len())])
+	}
+
+	buf.Reset()
+	failing := func(string) ([]byte, error) { return nil, errors.New("gone") }
+	if _, err := am.Write(&buf, s, failing, nil); err == nil || !strings.Contains(err.Error(), "gone") {
+		t.Errorf("raw message missing: err = %v", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("%d bytes written before the error", buf.Len())
+	}
+	if _, err := am.Write(&buf, &review.Series{}, th.rawFunc, nil); !errors.Is(err, am.ErrNoPatches) {
+		t.Errorf("empty series: err = %v", err)
+	}
+	garbage := func(string) ([]byte, error) { return []byte("\x00\x01 not a message"), nil }
+	if _, err := am.Write(&buf, s, garbage, nil); err == nil || !strings.Contains(err.Error(), "no diff") {
+		t.Errorf("raw bytes without a diff: err = %v", err)
+	}
+}
