@@ -45,8 +45,13 @@ func TestWriteReportsAndErrors(t *testing.T) {
 	if _, err := am.Write(&buf, &review.Series{}, th.rawFunc, nil); !errors.Is(err, am.ErrNoPatches) {
 		t.Errorf("empty series: err = %v", err)
 	}
-	garbage := func(string) ([]byte, error) { return []byte("\x00\x01 not a message"), nil }
-	if _, err := am.Write(&buf, s, garbage, nil); err == nil || !strings.Contains(err.Error(), "no diff") {
-		t.Errorf("raw bytes without a diff: err = %v", err)
+	for _, raw := range []string{"\x00\x01 not a message", "Subject: x\n\nno diff here\n"} {
+		f := func(string) ([]byte, error) { return []byte(raw), nil }
+		if _, err := am.Write(&buf, s, f, nil); err == nil {
+			t.Errorf("raw bytes %q: no error", raw)
+		}
+	}
+	if buf.Len() != 0 {
+		t.Errorf("%d bytes written on errors", buf.Len())
 	}
 }
