@@ -8,6 +8,7 @@ import (
 	"mime"
 	netmail "net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,7 +103,7 @@ func Write(w io.Writer, s *review.Series, raw RawFunc, opts *Options) (*Result, 
 		}
 		pr := Patch{Number: part.Number, MessageID: p.MessageID, Subject: p.Subject}
 		pr.Added, pr.Skipped = AddedLines(part, text, &o)
-		writeMessage(&out, p, InsertTrailers(text, pr.Added))
+		writeMessage(&out, p, amSubject(s, part), InsertTrailers(text, pr.Added))
 		res.Patches = append(res.Patches, pr)
 	}
 	if _, err := w.Write(out.Bytes()); err != nil {
@@ -186,14 +187,14 @@ var fromLineRe = regexp.MustCompile(`(?m)^(>*From )`)
 
 // writeMessage writes one mboxrd entry: the patch author as From, the
 // original Date, Subject and Message-Id, the text as UTF-8.
-func writeMessage(out *bytes.Buffer, p *review.Post, body string) {
+func writeMessage(out *bytes.Buffer, p *review.Post, subject, body string) {
 	out.WriteString(mboxFrom)
 	author := netmail.Address{Name: p.Author.Name, Address: p.Author.Email}
 	out.WriteString("From: " + author.String() + "\n")
 	if !p.Date.IsZero() {
 		out.WriteString("Date: " + p.Date.Format(time.RFC1123Z) + "\n")
 	}
-	out.WriteString("Subject: " + encodeSubject(p.Subject) + "\n")
+	out.WriteString("Subject: " + encodeSubject(subject) + "\n")
 	out.WriteString("Message-Id: <" + p.MessageID + ">\n")
 	out.WriteString("MIME-Version: 1.0\n")
 	out.WriteString("Content-Type: text/plain; charset=\"utf-8\"\n")
@@ -204,6 +205,30 @@ func writeMessage(out *bytes.Buffer, p *review.Post, body string) {
 		out.WriteByte('\n')
 	}
 	out.WriteByte('\n')
+}
+
+// amSubject is b4's clean subject: "[PATCH RFC vN n/total] title", the
+// series' version also on a patch carried from the previous revision.
+func amSubject(s *review.Series, part *review.Part) string {
+	p := part.Post
+	if p.Tags.Title == "" {
+		return p.Subject
+	}
+	tags := []string{"PATCH"}
+	if s.RFC || p.Tags.RFC {
+		tags = append(tags, "RFC")
+	}
+	if s.VersionExplicit {
+		v := "v" + strconv.Itoa(s.Version)
+		if s.Point > 0 {
+			v += "." + strconv.Itoa(s.Point)
+		}
+		tags = append(tags, v)
+	}
+	if p.Tags.Counter {
+		tags = append(tags, fmt.Sprintf("%d/%d", part.Number, max(s.Total, part.Number)))
+	}
+	return "[" + strings.Join(tags, " ") + "] " + p.Tags.Title
 }
 
 // encodeSubject RFC 2047-encodes a subject that is not plain ASCII,

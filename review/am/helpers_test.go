@@ -133,3 +133,25 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 func join(lines []string) string { return fmt.Sprintf("\n\t%s", strings.Join(lines, "\n\t")) }
+
+// subjects returns the decoded Subject of every message of an mbox, by
+// Message-Id.
+func subjects(t *testing.T, mbox []byte) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	src := mail.NewMboxReader(bytes.NewReader(mbox), "am", nil)
+	for {
+		r, err := src.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.Parse(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[m.MessageID] = m.Subject
+	}
+}

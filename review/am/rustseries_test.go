@@ -26,14 +26,18 @@ func TestRustSeriesAgainstB4(t *testing.T) {
 	for _, ref := range refs {
 		name := strings.TrimSuffix(filepath.Base(ref), ".trailers")
 		t.Run(name, func(t *testing.T) {
-			want, order := readTrailers(t, ref)
+			want, order, wantSubj := readTrailers(t, ref)
 			th := load(t, filepath.Join(lore, name+".mbox"))
 			out, _ := writeAm(t, th, order[0], nil)
 			got, gotOrder := commitTrailers(t, out)
 			if !reflect.DeepEqual(gotOrder, order) {
 				t.Fatalf("patches %q, want (b4) %q", gotOrder, order)
 			}
+			gotSubj := subjects(t, out)
 			for _, id := range order {
+				if gotSubj[id] != wantSubj[id] {
+					t.Errorf("<%s> subject %q, want (b4) %q", id, gotSubj[id], wantSubj[id])
+				}
 				total += len(want[id])
 				if !reflect.DeepEqual(got[id], want[id]) {
 					t.Errorf("<%s> trailers:%s\nwant (b4):%s", id, join(got[id]), join(want[id]))
@@ -44,13 +48,14 @@ func TestRustSeriesAgainstB4(t *testing.T) {
 	t.Logf("%d threads, %d trailer lines compared", len(refs), total)
 }
 
-func readTrailers(t *testing.T, path string) (map[string][]string, []string) {
+func readTrailers(t *testing.T, path string) (map[string][]string, []string, map[string]string) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]string{}
+	subj := map[string]string{}
 	var order []string
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
@@ -63,9 +68,10 @@ func readTrailers(t *testing.T, path string) (map[string][]string, []string) {
 			out[id] = append(out[id], line[1:])
 			continue
 		}
-		id := strings.Trim(line, "<>")
+		id, subject, _ := strings.Cut(line, " ")
+		id = strings.Trim(id, "<>")
 		order = append(order, id)
-		out[id] = nil
+		out[id], subj[id] = nil, subject
 	}
-	return out, order
+	return out, order, subj
 }
