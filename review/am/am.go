@@ -159,11 +159,7 @@ func dropInBodyFrom(text string) string {
 	if i < 0 {
 		return ""
 	}
-	rest = rest[i+1:]
-	if strings.HasPrefix(rest, "\n") {
-		rest = rest[1:]
-	}
-	return rest
+	return strings.TrimPrefix(rest[i+1:], "\n")
 }
 
 // trailerLine formats t with its extinfo: an inline "# comment" stays on
