@@ -2,11 +2,13 @@ package am_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"ferrule/mail"
 	"ferrule/mail/mailtest"
 	"ferrule/review"
 	"ferrule/review/am"
@@ -53,5 +55,40 @@ func TestWriteReportsAndErrors(t *testing.T) {
 	}
 	if buf.Len() != 0 {
 		t.Errorf("%d bytes written on errors", buf.Len())
+	}
+}
+
+// TestCollect is the CLI's path: review the input, then read it again for
+// the raw bytes of the chosen series' patches only.
+func TestCollect(t *testing.T) {
+	dir := mailtest.SharedDir(t, "b4")
+	path := filepath.Join(dir, "trailers-thread-with-cover-followup.mbox")
+	th := load(t, path)
+	s := am.Latest(th.res.Series[0])
+	ids := am.MessageIDs(s)
+	if len(ids) != 4 {
+		t.Fatalf("MessageIDs = %q", ids)
+	}
+	src, err := mail.Open([]string{path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	raw, err := am.Collect(context.Background(), src, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var viaCollect, viaMap bytes.Buffer
+	if _, err := am.Write(&viaCollect, s, raw, &am.Options{AddLink: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := am.Write(&viaMap, s, th.rawFunc, &am.Options{AddLink: true}); err != nil {
+		t.Fatal(err)
+	}
+	if viaCollect.String() != viaMap.String() {
+		t.Error("Collect gives other bytes than the first read")
+	}
+	if _, err := raw(th.res.Series[0].Cover.MessageID); err == nil {
+		t.Error("Collect kept a message it was not asked for")
 	}
 }
