@@ -141,7 +141,7 @@ func checkID(id ID) (ID, error) {
 		return id, errors.New("empty Message-ID")
 	case len(m) > 998:
 		return id, errors.New("Message-ID longer than 998 characters")
-	case strings.ContainsAny(m, "<> \t\r\n\x00"):
+	case m == "." || m == "..", strings.ContainsAny(m, "<> \t\r\n\x00"):
 		return id, fmt.Errorf("not a Message-ID: %q", m)
 	}
 	return id, nil

@@ -33,6 +33,7 @@ func TestParseID(t *testing.T) {
 		{in: "http://127.0.0.1:8080/test/x@y/raw", id: "x@y", base: "http://127.0.0.1:8080/test/"},
 		{in: "", bad: true},
 		{in: "<>", bad: true},
+		{in: "..", bad: true},
 		{in: "two words@x", bad: true},
 		{in: "https://lore.kernel.org/", bad: true},
 		{in: "https://lore.kernel.org/all/%zz/", bad: true},
