@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"ferrule/cmd/internal/applied"
+	"ferrule/mail"
+	"ferrule/mail/mailtest"
+	"ferrule/review"
+	"ferrule/review/am"
 )
 
 type gitRepo struct {
@@ -151,4 +155,54 @@ func TestFindErrors(t *testing.T) {
 	if _, err := applied.Find(context.Background(), p, &applied.Options{Tree: t.TempDir(), Rev: "--output=/tmp/x"}); err == nil {
 		t.Error("option-like revision accepted")
 	}
+}
+
+// TestFindSeries applies b4's sample series with git am and finds every
+// patch of the reviewed series again, by patch-id.
+func TestFindSeries(t *testing.T) {
+	dir := mailtest.SharedDir(t, "b4")
+	path := filepath.Join(dir, "shazam-git1-just-series.mbox")
+	src, err := mail.Open([]string{path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := review.Ingest(context.Background(), src, nil)
+	src.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Series[0]
+	src, err = mail.Open([]string{path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := am.Collect(context.Background(), src, am.MessageIDs(s))
+	src.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	patches, err := applied.Patches(s, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := newRepo(t)
+	r.git(nil, "fetch", "-q", filepath.Join(dir, "gitdir.bundle"), "master")
+	r.git(nil, "reset", "-q", "--hard", "FETCH_HEAD")
+	var mbox bytes.Buffer
+	if _, err := am.Write(&mbox, s, raw, nil); err != nil {
+		t.Fatal(err)
+	}
+	r.git(mbox.Bytes(), "am", "-q")
+	got, err := applied.Find(context.Background(), patches, &applied.Options{Tree: r.dir, Since: s.Date.Add(-24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes := strings.Fields(r.git(nil, "log", "--reverse", "--format=%H", "-4"))
+	for i, c := range got {
+		if c.Hash != hashes[i] || c.BySubject || c.Subject != patches[i].Title {
+			t.Errorf("patch %d: %+v, want commit %s by patch-id", c.Number, c, hashes[i])
+		}
+	}
+	t.Logf("\n%s", applied.Lines(s.Total, got))
 }
