@@ -42,7 +42,7 @@ type RawFunc func(msgid string) ([]byte, error)
 type Patch struct {
 	Number    int
 	MessageID string
-	Subject   string
+	Subject   string // as written: "[PATCH vN n/m] title"
 	// Added are the lines added to the commit message, in order.
 	Added []string
 	// Skipped are unverified trailers left out.
@@ -101,9 +101,9 @@ func Write(w io.Writer, s *review.Series, raw RawFunc, opts *Options) (*Result, 
 		if diff.Find(text) < 0 {
 			return nil, fmt.Errorf("patch %d <%s>: the message holds no diff", part.Number, p.MessageID)
 		}
-		pr := Patch{Number: part.Number, MessageID: p.MessageID, Subject: p.Subject}
+		pr := Patch{Number: part.Number, MessageID: p.MessageID, Subject: amSubject(s, part)}
 		pr.Added, pr.Skipped = AddedLines(part, text, &o)
-		writeMessage(&out, p, amSubject(s, part), InsertTrailers(text, pr.Added))
+		writeMessage(&out, p, pr.Subject, InsertTrailers(text, pr.Added))
 		res.Patches = append(res.Patches, pr)
 	}
 	if _, err := w.Write(out.Bytes()); err != nil {
@@ -185,8 +185,7 @@ var fromLineRe = regexp.MustCompile(`(?m)^(>*From )`)
 // original Date, Subject and Message-Id, the text as UTF-8.
 func writeMessage(out *bytes.Buffer, p *review.Post, subject, body string) {
 	out.WriteString(mboxFrom)
-	author := netmail.Address{Name: p.Author.Name, Address: p.Author.Email}
-	out.WriteString("From: " + author.String() + "\n")
+	out.WriteString("From: " + formatAddress(p.Author) + "\n")
 	if !p.Date.IsZero() {
 		out.WriteString("Date: " + p.Date.Format(time.RFC1123Z) + "\n")
 	}
@@ -202,6 +201,19 @@ func writeMessage(out *bytes.Buffer, p *review.Post, subject, body string) {
 	}
 	out.WriteByte('\n')
 }
+
+// formatAddress writes "Name <email>" as b4 and git do, quoting or
+// encoding the name only when it needs it.
+func formatAddress(a mail.Address) string {
+	if a.Name == "" || !plainName.MatchString(a.Name) {
+		return (&netmail.Address{Name: a.Name, Address: a.Email}).String()
+	}
+	return a.Name + " <" + a.Email + ">"
+}
+
+// plainName is a display name of atoms (RFC 5322 atext and spaces) that
+// needs no quoting.
+var plainName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+( [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 
 // amSubject is b4's clean subject: "[PATCH RFC vN n/total] title", the
 // series' version also on a patch carried from the previous revision.

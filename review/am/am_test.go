@@ -92,3 +92,15 @@ func TestCollect(t *testing.T) {
 		t.Error("Collect kept a message it was not asked for")
 	}
 }
+
+func TestAuthorHeader(t *testing.T) {
+	dir := mailtest.SharedDir(t, "b4")
+	th := load(t, filepath.Join(dir, "shazam-git1-just-series.mbox"))
+	out, res := writeAm(t, th, "20221025-test1-v1-1-e4f28f57990c@linuxfoundation.org", nil)
+	if !bytes.Contains(out, []byte("\nFrom: Konstantin Ryabitsev <konstantin@linuxfoundation.org>\n")) {
+		t.Errorf("author header not written plainly:\n%s", out[:min(300, len(out))])
+	}
+	if res.Patches[0].Subject != "[PATCH 1/4] Remove line 2 from file2" {
+		t.Errorf("subject %q", res.Patches[0].Subject)
+	}
+}
