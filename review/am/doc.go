@@ -8,6 +8,13 @@
 // --sloppy-trailers); [Options.AddLink] adds b4's "Link:
 // https://patch.msgid.link/<msgid>" unless the patch has it already.
 //
+// The mbox is mboxrd, like lore's: a body line starting with "From " (rare
+// in a commit message, impossible in a diff) is written as ">From ", which
+// "git am --patch-format=mboxrd" reads back; plain "git am" keeps the ">".
+// Each patch is rewritten as b4 does it: From is the patch author (an
+// in-body From: line moves there), the Subject is "[PATCH vN n/m] title",
+// the text is 8-bit UTF-8.
+//
 // The package does no I/O of its own: review drops message bodies after
 // inspection, so the caller hands back each patch's raw message through a
 // [RawFunc] (read again from the input files or from the store), and the
