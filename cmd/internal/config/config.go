@@ -43,6 +43,12 @@ type Config struct {
 	// Weights are the ranking weights: review.DefaultWeights under the
 	// ranking section.
 	Weights *review.Weights
+	// Me are the reader's addresses: series MAINTAINERS routes to them
+	// weigh more and come first in their tier.
+	Me []string
+	// StaleAfter is how long a thread may be silent before an open series
+	// is stale (0: review.DefaultStaleAfter).
+	StaleAfter time.Duration
 }
 
 // TLSMode is how a connection to a server is secured.

@@ -27,6 +27,10 @@ type fileConfig struct {
 		LeafAllow []string `yaml:"leaf_allow"`
 	} `yaml:"rust"`
 	Ranking fileRanking `yaml:"ranking"`
+	Me      []string    `yaml:"me"`
+	Queue   struct {
+		StaleAfter string `yaml:"stale_after"`
+	} `yaml:"queue"`
 }
 
 type fileMailbox struct {
@@ -99,4 +103,6 @@ type fileRanking struct {
 	UnsafeDelta *float64 `yaml:"unsafe_delta"`
 	MustLook    *float64 `yaml:"must_look"`
 	ShouldLook  *float64 `yaml:"should_look"`
+	PatchDecay  *float64 `yaml:"patch_decay"`
+	Mine        *float64 `yaml:"mine"`
 }

@@ -6,6 +6,7 @@ import (
 	netmail "net/mail"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -131,10 +132,26 @@ func (f *fileConfig) build() (*Config, error) {
 		bad("ranking.nit_cap: %v must stay below ranking.high (%v) so nits never outrank a soundness finding", w.NitCap, w.High)
 	}
 	for name, v := range map[string]float64{"critical": w.Critical, "high": w.High, "medium": w.Medium, "low": w.Low, "info": w.Info,
-		"uncertain": w.Uncertain, "blast_radius": w.BlastRadius, "unreviewed": w.Unreviewed, "unsafe_delta": w.UnsafeDelta} {
+		"uncertain": w.Uncertain, "blast_radius": w.BlastRadius, "unreviewed": w.Unreviewed, "unsafe_delta": w.UnsafeDelta, "mine": w.Mine} {
 		if v < 0 {
 			bad("ranking.%s: %v is negative", name, v)
 		}
+	}
+	if w.PatchDecay < 0 || w.PatchDecay >= 1 {
+		bad("ranking.patch_decay: %v must be at least 0 and below 1 (a series scores at most 1/(1-patch_decay) times its worst patch)", w.PatchDecay)
+	}
+	for i, m := range f.Me {
+		if !strings.Contains(m, "@") {
+			bad("me[%d]: %q is not an address", i, m)
+		}
+	}
+	c.Me = f.Me
+	if f.Queue.StaleAfter != "" {
+		d, err := parseDays(f.Queue.StaleAfter)
+		if err != nil {
+			bad("queue.stale_after: %v", err)
+		}
+		c.StaleAfter = d
 	}
 	for i, g := range f.Rust.LeafAllow {
 		if strings.TrimSpace(g) == "" {
@@ -200,10 +217,28 @@ func (r fileRanking) weights() *review.Weights {
 		{r.Critical, &w.Critical}, {r.High, &w.High}, {r.Medium, &w.Medium}, {r.Low, &w.Low}, {r.Info, &w.Info},
 		{r.NitCap, &w.NitCap}, {r.Uncertain, &w.Uncertain}, {r.BlastRadius, &w.BlastRadius},
 		{r.Unreviewed, &w.Unreviewed}, {r.UnsafeDelta, &w.UnsafeDelta}, {r.MustLook, &w.MustLook}, {r.ShouldLook, &w.ShouldLook},
+		{r.PatchDecay, &w.PatchDecay}, {r.Mine, &w.Mine},
 	} {
 		if x.v != nil {
 			*x.dst = *x.v
 		}
 	}
 	return &w
+}
+
+// parseDays reads a duration in Go's syntax, or in days ("90d"): queues
+// think in days.
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a duration (90d, 2160h)", v)
+	}
+	return d, nil
 }
