@@ -100,8 +100,7 @@ const DefaultStaleAfter = 90 * 24 * time.Hour
 // is valid.
 type StateOptions struct {
 	// Now is the date staleness is measured from; zero means the newest
-	// message date of the input (ignoring dates more than two days in the
-	// future of the wall clock).
+	// message date of the input (a few far-future outliers skipped).
 	Now time.Time
 	// StaleAfter is how long a thread may be silent; zero means
 	// DefaultStaleAfter, negative never.
@@ -192,15 +191,25 @@ func SetStates(r *Result, opts *StateOptions) {
 	}
 }
 
+// newestDate returns the newest message date of posts. Up to 1% of the
+// posts may be skipped as outliers when each is more than 30 days newer
+// than the next (a bogus Date: 2099 must not make a live list stale).
 func newestDate(posts []*Post) time.Time {
-	limit := time.Now().Add(48 * time.Hour)
-	var t time.Time
+	var dates []time.Time
 	for _, p := range posts {
-		if p.Date.After(t) && p.Date.Before(limit) {
-			t = p.Date
+		if !p.Date.IsZero() {
+			dates = append(dates, p.Date)
 		}
 	}
-	return t
+	if len(dates) == 0 {
+		return time.Time{}
+	}
+	sort.Slice(dates, func(i, j int) bool { return dates[i].After(dates[j]) })
+	i := 0
+	for i < len(dates)/100 && dates[i].Sub(dates[i+1]) > 30*24*time.Hour {
+		i++
+	}
+	return dates[i]
 }
 
 func seriesState(s *Series, o *StateOptions) (State, string) {

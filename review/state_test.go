@@ -361,3 +361,17 @@ func TestMaintainerAuthorApplies(t *testing.T) {
 		})
 	}
 }
+
+// TestStaleIgnoresFarFutureDates: one message dated decades ahead among
+// a hundred does not make every thread stale.
+func TestStaleIgnoresFarFutureDates(t *testing.T) {
+	msgs := thread([]string{"drivers/pwm/pwm-foo.c"})
+	for i := 0; i < 120; i++ {
+		msgs = append(msgs, msg{from: "Other <o@example.org>", id: fmt.Sprintf("o%d@x", i), subject: "unrelated", body: "hi\n", day: 1})
+	}
+	msgs = append(msgs, msg{from: "Clock <c@example.org>", id: "future@x", subject: "bogus date", body: "hi\n", day: 365 * 70})
+	s := stateOf(t, msgs, &review.StateOptions{})
+	if s.State != review.StateNew {
+		t.Errorf("state = %s (%s), want new", s.State, s.StateReason)
+	}
+}
