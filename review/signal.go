@@ -205,20 +205,28 @@ func ScanSignals(text, bot string) []Signal {
 	if len(b4parts) == 0 {
 		b4parts = listed
 	}
-	if len(b4parts) > 0 {
-		merged := false
-		for i := range out {
-			if out[i].Kind == SignalApplied && !out[i].Directive && bot == "" {
-				if len(out[i].Parts) == 0 {
-					out[i].Parts, out[i].Whole, out[i].Some, out[i].DTS = b4parts, false, false, false
-				}
-				merged = true
-				break
+	// Every applied sentence of the message is about the patches it
+	// names anywhere: "Thanks, applied [3/8] … These changes has been
+	// applied on the intermediate tree" took patch 3 only.
+	named := append([]int{}, b4parts...)
+	phrase := false
+	for _, s := range out {
+		if s.Kind == SignalApplied && !s.Directive {
+			phrase = true
+			for _, n := range s.Parts {
+				named = appendUnique(named, n)
 			}
 		}
-		if !merged && b4line != "" {
-			out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
+	}
+	if len(named) > 0 && bot == "" {
+		for i := range out {
+			if out[i].Kind == SignalApplied && !out[i].Directive && len(out[i].Parts) == 0 {
+				out[i].Parts, out[i].Whole, out[i].Some, out[i].DTS = named, false, false, false
+			}
 		}
+	}
+	if !phrase && b4line != "" {
+		out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
 	}
 	return out
 }

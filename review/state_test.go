@@ -379,3 +379,18 @@ func TestStaleIgnoresFarFutureDates(t *testing.T) {
 		t.Errorf("state = %s (%s), want new", s.State, s.StateReason)
 	}
 }
+
+// TestSignalsOfOneMessageAgree: a whole-sounding sentence in a message
+// that names its patches elsewhere takes those patches only.
+func TestSignalsOfOneMessageAgree(t *testing.T) {
+	text := "Hi,\n\nThanks, Applied to https://git.kernel.org/pub/scm/linux/kernel/git/amlogic/linux.git (v6.13/arm64-dt)\n\n[3/3] arm64: dts: amlogic: a1: add pwm nodes\n      https://git.kernel.org/amlogic/c/0123456789abcdef0123\n\nThese changes has been applied on the intermediate git tree [1].\n"
+	got := review.ScanSignals(text, "")
+	if len(got) == 0 {
+		t.Fatal("no signal")
+	}
+	for _, s := range got {
+		if s.Kind != review.SignalApplied || !reflect.DeepEqual(s.Parts, []int{3}) || s.Whole {
+			t.Errorf("signal %+v, want applied to patch 3 only", s)
+		}
+	}
+}
