@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -133,5 +134,31 @@ func FuzzLean(f *testing.F) {
 			}
 		}()
 		sameAsFull(t, in)
+	})
+}
+
+// FuzzCommonDate checks that the common-layout shortcut agrees with
+// net/mail.ParseDate whenever it answers.
+func FuzzCommonDate(f *testing.F) {
+	for _, s := range []string{
+		"Mon, 2 Jan 2006 15:04:05 -0700", "Tue, 21 Mar 2023 09:01:02 +0100 (CET)",
+		"Mon, 2 Jan 2006 15:04:05 -0700 (a (b) c)", "Mon, 2 Jan 2006 1:04:05 +0000 x",
+		"Wed, 1 Feb 2023 12:00:00 GMT", "Mon, 2 Jan 2006 15:04:05 -07000",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		s = unfold(s)
+		got, ok := parseCommonDate(s)
+		if !ok {
+			return
+		}
+		want, err := netmail.ParseDate(s)
+		if err != nil {
+			t.Fatalf("%q: shortcut gave %v, ParseDate failed: %v", s, got, err)
+		}
+		if !got.Equal(want) || got.Format(time.RFC3339Nano+" MST") != want.Format(time.RFC3339Nano+" MST") {
+			t.Fatalf("%q: shortcut %v, ParseDate %v", s, got, want)
+		}
 	})
 }

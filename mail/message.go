@@ -418,6 +418,9 @@ var dateLayouts = []string{
 
 func parseDate(s string) (time.Time, error) {
 	s = unfold(s)
+	if t, ok := parseCommonDate(s); ok {
+		return sane(t)
+	}
 	if t, err := netmail.ParseDate(s); err == nil {
 		return sane(t)
 	}
@@ -431,6 +434,32 @@ func parseDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("unparseable %q", truncate(s, 80))
+}
+
+// commonDateLayout is how nearly every mailer writes Date:.
+const commonDateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
+
+// parseCommonDate parses s with commonDateLayout when net/mail.ParseDate
+// would return the same: it cuts the date after the zone and ignores a
+// comment after it, then tries its layouts in an order where this one
+// comes first for a date that starts with a day name. Other dates fail
+// without allocating and go to ParseDate.
+func parseCommonDate(s string) (time.Time, bool) {
+	ind := strings.IndexAny(s, "+-")
+	if ind < 0 || len(s) < ind+5 || len(s) < 28 || s[3] != ',' {
+		return time.Time{}, false
+	}
+	date, rest := s[:ind+5], strings.TrimLeft(s[ind+5:], " \t")
+	if rest != "" {
+		// One plain comment, such as "(PDT)", and nothing after it.
+		rest = strings.TrimRight(rest, " \t")
+		if len(rest) < 2 || rest[0] != '(' || rest[len(rest)-1] != ')' ||
+			strings.ContainsAny(rest[1:len(rest)-1], "()\\") {
+			return time.Time{}, false
+		}
+	}
+	t, err := time.Parse(commonDateLayout, date)
+	return t, err == nil
 }
 
 func sane(t time.Time) (time.Time, error) {
