@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	gomail "github.com/emersion/go-message/mail"
+
 	"ferrule/mail/mailtest"
 )
 
@@ -159,6 +161,35 @@ func FuzzCommonDate(f *testing.F) {
 		}
 		if !got.Equal(want) || got.Format(time.RFC3339Nano+" MST") != want.Format(time.RFC3339Nano+" MST") {
 			t.Fatalf("%q: shortcut %v, ParseDate %v", s, got, want)
+		}
+	})
+}
+
+// FuzzFastAddressList checks the address-list shortcut against
+// go-message's parser (net/mail with RFC 2047 decoding).
+func FuzzFastAddressList(f *testing.F) {
+	for _, s := range []string{
+		"a@b.c", "Name <a@b.c>, x@y", `"Doe, Jane" <jane@x.org>`, "J. R. Doe <j@x>", "<a@b>",
+		"Uwe Kleine-König <u@p.de>", "=?utf-8?q?x?= <a@b>", "a@b (c)", "g: a@b;", "a..b@c", "a@b <c@d>",
+		`Foo"Bar" <a@b>`, ", , a@b ,", `"" <a@b>`, "a@[1.2.3.4]", "< a@b>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := fastAddressList(s)
+		if !ok {
+			return
+		}
+		list, err := gomail.ParseAddressList(s)
+		if err != nil {
+			t.Fatalf("%q: shortcut gave %v, full parser failed: %v", s, got, err)
+		}
+		want := make([]Address, 0, len(list))
+		for _, a := range list {
+			want = append(want, Address{Name: a.Name, Email: a.Address})
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: shortcut %#v, full parser %#v", s, got, want)
 		}
 	})
 }

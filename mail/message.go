@@ -286,6 +286,11 @@ func (m *Message) addresses(h gomail.Header, key string) []Address {
 	if !h.Has(key) {
 		return nil
 	}
+	if v := h.Get(key); v != "" {
+		if out, ok := fastAddressList(v); ok {
+			return out
+		}
+	}
 	list, err := h.AddressList(key)
 	if err == nil {
 		out := make([]Address, 0, len(list))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 
 	"ferrule/mail"
@@ -128,6 +129,7 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 
 	pending := map[int]*Post{}
 	next := 0
+	in := interner{}
 	for r := range results {
 		pending[r.seq] = r.post
 		for {
@@ -136,6 +138,7 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 				break
 			}
 			delete(pending, next)
+			in.post(p)
 			a.Add(p)
 			next++
 			if o.Progress != nil && next%256 == 0 {
@@ -206,6 +209,45 @@ func RunSeriesCheckers(res *Result, checkers []Checker) {
 		}
 		for _, s := range res.Series {
 			s.Findings = append(s.Findings, sc.CheckSeries(s)...)
+		}
+	}
+}
+
+// interner keeps one copy of the message IDs, names and addresses that
+// posts repeat (a list's address and its maintainers are on most posts, a
+// thread's References on every reply), so that the series model does not
+// grow with every copy. The first copy is cloned: it may be a substring of
+// a whole header.
+type interner map[string]string
+
+func (in interner) str(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := in[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	in[c] = c
+	return c
+}
+
+func (in interner) addr(a *mail.Address) {
+	a.Name, a.Email = in.str(a.Name), in.str(a.Email)
+}
+
+func (in interner) post(p *Post) {
+	p.MessageID = in.str(p.MessageID)
+	p.InReplyTo = in.str(p.InReplyTo)
+	for i := range p.References {
+		p.References[i] = in.str(p.References[i])
+	}
+	in.addr(&p.From)
+	in.addr(&p.Sender)
+	in.addr(&p.Author)
+	for _, list := range [][]mail.Address{p.ReplyTo, p.To, p.Cc} {
+		for i := range list {
+			in.addr(&list[i])
 		}
 	}
 }
