@@ -1,8 +1,13 @@
 package mail
 
 import (
+	"fmt"
+	"io"
+	"mime"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/emersion/go-message"
 )
 
 // fastAddressList parses the common forms of an address list exactly as
@@ -72,15 +77,24 @@ func dotAtom(s string, i int) (int, bool) {
 	return i, true
 }
 
-// phrase reads display-name words (atoms, possibly with dots and UTF-8,
-// and quoted strings of printable ASCII) from s[i:] and returns where it
-// stopped.
+// phrase reads display-name words (atoms, possibly with dots, UTF-8 and
+// RFC 2047 encoded words, and quoted strings of printable ASCII) from s[i:]
+// and returns where it stopped. Like net/mail, it concatenates adjacent
+// encoded words without a space.
 func phrase(s string, i int, words []string) ([]string, int, bool) {
+	var enc strings.Builder
+	flush := func() {
+		if enc.Len() > 0 {
+			words = append(words, enc.String())
+			enc.Reset()
+		}
+	}
 	for {
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 			i++
 		}
 		if i == len(s) {
+			flush()
 			return words, i, true
 		}
 		if s[i] == '"' {
@@ -94,6 +108,7 @@ func phrase(s string, i int, words []string) ([]string, int, bool) {
 			if j == len(s) || j == i+1 {
 				return nil, 0, false
 			}
+			flush()
 			words = append(words, s[i+1:j])
 			i = j + 1
 			continue
@@ -115,14 +130,50 @@ func phrase(s string, i int, words []string) ([]string, int, bool) {
 			j += size
 		}
 		if j == i {
+			flush()
 			return words, i, true
 		}
-		if strings.Contains(s[i:j], "=?") {
-			return nil, 0, false
-		}
-		words = append(words, s[i:j])
+		word := s[i:j]
 		i = j
+		if strings.Contains(word, "=?") {
+			dec, encoded, ok := decodeWord(word)
+			if !ok {
+				return nil, 0, false
+			}
+			if encoded {
+				enc.WriteString(dec)
+				continue
+			}
+		}
+		flush()
+		words = append(words, word)
 	}
+}
+
+// decodeWord decodes an RFC 2047 encoded word as net/mail's address
+// parser does with go-message's charsets. ok is false when the charset is
+// unknown: the parser then fails in a way not worth mirroring.
+func decodeWord(w string) (dec string, encoded, ok bool) {
+	charsetErr := false
+	d := mime.WordDecoder{CharsetReader: func(charset string, input io.Reader) (io.Reader, error) {
+		if message.CharsetReader == nil {
+			charsetErr = true
+			return nil, fmt.Errorf("unhandled charset %q", charset)
+		}
+		r, err := message.CharsetReader(charset, input)
+		if err != nil {
+			charsetErr = true
+		}
+		return r, err
+	}}
+	dec, err := d.Decode(w)
+	switch {
+	case err == nil:
+		return dec, true, true
+	case charsetErr:
+		return "", false, false
+	}
+	return w, false, true
 }
 
 func joinWords(words []string) string {

@@ -288,6 +288,9 @@ func (m *Message) addresses(h gomail.Header, key string) []Address {
 	}
 	if v := h.Get(key); v != "" {
 		if out, ok := fastAddressList(v); ok {
+			for i := range out {
+				out[i].Name = toUTF8(out[i].Name)
+			}
 			return out
 		}
 	}

@@ -108,11 +108,14 @@ func BenchmarkArchiveReview(b *testing.B) {
 		b.Skip("whole-archive benchmark skipped in -short mode")
 	}
 	r, stop := mailtest.OpenArchive(b)
-	data, err := io.ReadAll(r)
+	var buf bytes.Buffer
+	buf.Grow(240 << 20) // the archive's size: one allocation, out of the profile's way
+	_, err := buf.ReadFrom(r)
 	stop()
 	if err != nil {
 		b.Fatal(err)
 	}
+	data := buf.Bytes()
 	b.SetBytes(int64(len(data)))
 	opts := &review.IngestOptions{Checkers: []review.Checker{rustcheck.New(nil)}}
 	b.ReportAllocs()
