@@ -34,6 +34,10 @@ type IngestOptions struct {
 	// message after inspection, before the message body is dropped. It is
 	// the seam for per-patch analysis and must be safe for concurrent use.
 	Visit func(*Post, *mail.Message)
+	// DropRecipients leaves To and Cc off the posts: only a reply needs
+	// them, and on a list-wide review they are most of what each post
+	// keeps. ReplyTo stays.
+	DropRecipients bool
 	// Progress, if set, is called from the assembling goroutine after
 	// every 256 messages with the number done so far.
 	Progress func(done int)
@@ -184,6 +188,9 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 	}
 	if o.Visit != nil {
 		o.Visit(p, m)
+	}
+	if o.DropRecipients {
+		p.To, p.Cc = nil, nil
 	}
 	return p
 }
