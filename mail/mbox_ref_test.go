@@ -193,7 +193,6 @@ func (m *refMboxReader) take() *Raw {
 	return &Raw{Position: pos, Bytes: bytes.Clone(b)}
 }
 
-
 // drainBoth reads in with MboxReader and with the reference reader, in
 // reads of at most chunk bytes, and reports any difference in the
 // messages, positions, errors or bytes consumed.
