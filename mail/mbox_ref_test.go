@@ -43,9 +43,6 @@ type refMboxReader struct {
 	msg       bytes.Buffer
 	tooLarge  bool
 	partial   []byte
-	// compressed: the stream is decompressed, so BytesRead is not
-	// comparable with the file's size.
-	compressed bool
 }
 
 // newRefMboxReader returns a reader over r; name is used in positions and
