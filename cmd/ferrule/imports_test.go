@@ -39,6 +39,7 @@ var importRules = map[string]importRule{
 	"ferrule/mail/smtpsend":      {internal: []string{"ferrule/mail"}},
 	"ferrule/review":             {internal: []string{"ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/review/rustcheck":   {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
+	"ferrule/review/am":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend"}},
 	"ferrule/templates":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
 
@@ -58,6 +59,10 @@ var importRules = map[string]importRule{
 	// The web view reads saved results through its own Source interface:
 	// no store, no mail sending, no programs.
 	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},
+	// Applied commits are found with git (a program), never the store or
+	// the network; a lore thread is fetched over HTTP, never stored.
+	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
+	"ferrule/cmd/internal/lore":    {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "os/exec", "database/sql"}},
 	// The daemon wires the rest; nothing imports it but cmd/ferrule.
 	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
 		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results", "ferrule/cmd/internal/web")},

@@ -143,6 +143,9 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		src, progress = db.Messages(), nil
 	}
 	opts.Workers = *workers
+	// A list-wide review prints no recipients: keep To and Cc off the
+	// posts (reply and digest, which need them, keep them).
+	opts.DropRecipients = true
 	stopProgress := func() {}
 	if e.stderrTTY { // a progress bar once the review takes more than a second
 		opts.Progress, stopProgress = render.Progress(e.stderr, progress)
