@@ -160,3 +160,35 @@ func TestKernelSnapshotData(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappersCommand: the PWM maintainer's map from the embedded
+// knowledge, and a clk map with exact homes from the test tree.
+func TestWrappersCommand(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "wrappers", "--maintainer", "ukleinek@kernel.org")
+	if code != exitOK || !strings.Contains(out, "from what ukleinek@kernel.org maintains (PWM SUBSYSTEM)") ||
+		!strings.Contains(out, "include/linux/pwm.h\n") || !strings.Contains(out, "pwmchip_release ") ||
+		!strings.Contains(out, "rust/kernel/pwm.rs                   uses ") {
+		t.Errorf("wrappers --maintainer: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+	code, out, stderr = runCmd(t, "", "wrappers", "--tree", kernelTreeDir, "--format", "json", "include/linux/clk.h")
+	var wm struct {
+		ByName  bool `json:"by_name"`
+		Symbols []struct {
+			Symbol, Home string
+			Users        []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &wm); code != exitOK || err != nil || wm.ByName {
+		t.Fatalf("wrappers --tree: exit %d, %v, stderr %q\n%s", code, err, stderr, out)
+	}
+	homes := map[string]string{}
+	for _, s := range wm.Symbols {
+		homes[s.Symbol] = s.Home
+	}
+	if homes["clk_get_rate"] != "include/linux/clk.h" {
+		t.Errorf("tree homes %v: want clk_get_rate defined in include/linux/clk.h", homes)
+	}
+	if code, _, _ := runCmd(t, "", "wrappers", "--maintainer", "nobody@example.org"); code != exitUsage {
+		t.Errorf("an address MAINTAINERS does not name: exit %d, want %d", code, exitUsage)
+	}
+}
