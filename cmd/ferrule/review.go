@@ -56,18 +56,9 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return usageErr("unknown --format %q (text, json, markdown)", *format)
 	}
 	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
-	for _, v := range states {
-		for _, st := range strings.Split(v, ",") {
-			switch st := review.State(strings.TrimSpace(st)); st {
-			case review.StateNew, review.StateReviewed, review.StateChangesRequested, review.StateApplied,
-				review.StateRejected, review.StateSuperseded, review.StateStale:
-				filter.States = append(filter.States, st)
-			case "queue", "open":
-				filter.States = append(filter.States, review.StateNew, review.StateReviewed, review.StateChangesRequested)
-			default:
-				return usageErr("unknown --state %q (new, reviewed, changes-requested, applied, rejected, superseded, stale, queue)", st)
-			}
-		}
+	var err error
+	if filter.States, err = review.ParseStates(states); err != nil {
+		return usageErr("--state: %v", err)
 	}
 	switch filter.Tier {
 	case "", review.MustLook, review.ShouldLook, review.FYI:

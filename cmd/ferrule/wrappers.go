@@ -6,7 +6,6 @@ import (
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/render"
-	"ferrule/review/rustcheck"
 )
 
 // runWrappers is `ferrule wrappers`: which of a C maintainer's symbols
@@ -32,21 +31,11 @@ func runWrappers(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule wrappers: unknown --format %q (text, json)\n", *format)
 		return exitUsage
 	}
-	k, m := rustcheck.Snapshot(), analysis.DefaultMaintainers()
-	o := rustcheck.WrapperOptions{Maintainer: *maintainer, Paths: fs.Args()}
-	if *tree != "" {
-		var err error
-		if k, m, err = analysis.LoadTree(*tree); err != nil {
-			fmt.Fprintf(e.stderr, "ferrule wrappers: %v\n", err)
-			return exitUsage
-		}
-		o.Homes = analysis.TreeHomes(*tree, k, m.SectionsOf(*maintainer), fs.Args())
-	}
-	if *maintainer != "" && len(m.SectionsOf(*maintainer)) == 0 {
-		fmt.Fprintf(e.stderr, "ferrule wrappers: MAINTAINERS names no section for %s\n", *maintainer)
+	wm, err := analysis.Wrappers(*tree, *maintainer, fs.Args())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule wrappers: %v\n", err)
 		return exitUsage
 	}
-	wm := k.Wrappers(m, o)
 	out := render.Wrappers
 	if *format == "json" {
 		out = render.WrappersJSON

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -51,4 +52,24 @@ func TreeHomes(root string, k *rustcheck.Knowledge, sections []*maintainers.Sect
 		}
 	}
 	return homes
+}
+
+// Wrappers is the wrapper map of a maintainer and paths: from a kernel
+// tree (its MAINTAINERS, Rust sources and the files defining each symbol)
+// when tree is set, else from the embedded knowledge. An address that no
+// MAINTAINERS section names is an error.
+func Wrappers(tree, maintainer string, paths []string) (*rustcheck.WrapperMap, error) {
+	k, m := rustcheck.Snapshot(), DefaultMaintainers()
+	o := rustcheck.WrapperOptions{Maintainer: maintainer, Paths: paths}
+	if tree != "" {
+		var err error
+		if k, m, err = LoadTree(tree); err != nil {
+			return nil, err
+		}
+		o.Homes = TreeHomes(tree, k, m.SectionsOf(maintainer), paths)
+	}
+	if maintainer != "" && len(m.SectionsOf(maintainer)) == 0 {
+		return nil, fmt.Errorf("MAINTAINERS names no section for %s", maintainer)
+	}
+	return k.Wrappers(m, o), nil
 }
