@@ -50,7 +50,7 @@ func TestImpactOnArchiveThreads(t *testing.T) {
 	defer stop()
 	src := mail.NewMboxReader(r, "linux-pwm-2019-2026.mbox", nil)
 	res, err := review.Ingest(context.Background(), &subjectSource{src: src, needles: []string{
-		"nios2: remove the architecture",            // include guards, readb_relaxed in arch/nios2: no Rust there
+		"nios2: remove the architecture",             // include guards, readb_relaxed in arch/nios2: no Rust there
 		"pwm: drop unused function pwm_apply_args()", // an inline no Rust code ever used
 		"provide a gpio device for waveform drivers", // changes what __pwmchip_add does for Rust drivers
 		"export `pwmchip_release` for external use",  // the export the Rust abstraction needs
