@@ -2,8 +2,9 @@
 // a store, exactly once, across reconnects, crashes and UIDVALIDITY
 // resets (RFC 9051 / RFC 3501 UIDs, RFC 2177 IDLE).
 //
-// A Poller connects (implicit TLS, STARTTLS, or plaintext), logs in,
-// SELECTs the folder, compares UIDVALIDITY with the cursor the store holds
+// A Poller connects (implicit TLS, STARTTLS, or plaintext), logs in (or
+// authenticates with SASL ANONYMOUS, as public-inbox offers), SELECTs the
+// folder, compares UIDVALIDITY with the cursor the store holds
 // (a change means the UIDs were renumbered: it fetches everything again and
 // the store's Message-ID deduplication keeps it from storing anything
 // twice; undecodable messages have content-hash ids for the same reason),
@@ -15,12 +16,24 @@
 // (servers may miss an IDLE notification), or polls when the server lacks
 // IDLE.
 //
+// A folder may name a public-inbox group: an empty placeholder
+// (UIDVALIDITY 0) whose children GROUP.0, GROUP.1, … are slices of
+// SliceUIDs UIDs each, numbered across slices. The poller LISTs them,
+// follows the slice its cursor points into and, when that one is full,
+// the next, keeping one cursor for the group (STATUS makes public-inbox
+// create a slice that filled; it does not notify an IDLE on a full
+// slice, so the poller polls for the next one). A placeholder without
+// slices, or a folder that does not exist, stops the poller with an
+// error wrapping ErrFolder that names what to follow instead. Options.Start
+// places the cursor of a mailbox never read: after the newest message, or
+// before the first one received since a day.
+//
 // Every read and write has a deadline: while a reply is due the server
 // may be silent for at most Options.Timeout, and during IDLE until the
 // interval ends, so a stalled server is replaced within PollInterval +
 // Timeout. Errors are retried with jittered exponential backoff, which
-// starts again after a session that synced; an authentication failure
-// stops the poller. Health reports what a /healthz needs.
+// starts again after a session that synced; an authentication failure,
+// or a folder that cannot be followed, stops the poller. Health reports what a /healthz needs.
 //
 // The package does not import ferrule's store: it declares the small
 // Store interface it needs. A Poller is not safe for concurrent use, but
@@ -77,7 +90,7 @@ type Options struct {
 	TLSConfig *tls.Config
 	Username  string
 	// Password is asked for at each login, before connecting (password_cmd
-	// may be slow; callers cache it).
+	// may be slow; callers cache it); unused with Anonymous.
 	Password func(ctx context.Context) (string, error)
 	// Anonymous logs in with SASL ANONYMOUS (RFC 4505), as public-inbox
 	// offers: no username or password (Password may be nil).
@@ -205,8 +218,9 @@ func (p *Poller) Stats() Stats {
 	return s
 }
 
-// Run follows the folder until ctx is done (returning nil) or the server
-// refuses the credentials (returning an error wrapping ErrAuth).
+// Run follows the folder until ctx is done (returning nil), the server
+// refuses the credentials (returning an error wrapping ErrAuth), or the
+// folder cannot be followed (ErrFolder).
 func (p *Poller) Run(ctx context.Context) error {
 	p.progress.Store(time.Now().UnixNano())
 	defer p.health.stopped.Store(true)

@@ -32,14 +32,14 @@ func cursor(t *testing.T, db *store.DB) (uint32, uint32) {
 }
 
 // TestPublicInboxGroup follows a real public-inbox group, logged in
-// anonymously, across a slice boundary: slice .0 fills after 10
-// messages (--skip-artnum=49990), the next ones go to .1, which public-
+// anonymously, across a slice boundary: slice .0 fills after 200 real
+// archive messages (--skip-artnum=49800), the next 100 go to .1, which public-
 // inbox creates only when asked; the poller moves on without a restart,
 // loss or duplicate, and then gets new mail on .1 over IDLE.
 func TestPublicInboxGroup(t *testing.T) {
-	pi := mailtest.StartPublicInbox(t, 49990)
-	msgs := mailtest.ArchiveMessages(t, 40)
-	pi.Import(t, msgs[:10])
+	pi := mailtest.StartPublicInbox(t, 49800)
+	msgs := mailtest.ArchiveMessages(t, 320)
+	pi.Import(t, msgs[:200])
 	db := openStore(t)
 	o := piOptions(pi, pi.Group)
 	p := imappoll.New(db, o)
@@ -53,19 +53,24 @@ func TestPublicInboxGroup(t *testing.T) {
 		}
 	}()
 
-	waitCount(t, db, 10, 30*time.Second)
+	took := waitCount(t, db, 200, 60*time.Second)
+	t.Logf("slice .0 (200 messages) stored after %v", took.Round(time.Millisecond))
 	if _, last := cursor(t, db); last != 50000 {
 		t.Fatalf("cursor after slice .0: %d, want 50000", last)
 	}
-	pi.Import(t, msgs[10:25]) // UIDs 50001-50015: slice .1, not yet listed
-	took := waitCount(t, db, 25, 30*time.Second)
-	t.Logf("moved on to slice .1 after %v", took.Round(time.Millisecond))
+	start := time.Now()
+	pi.Import(t, msgs[200:300]) // UIDs 50001-50100: slice .1, not yet listed
+	imported := time.Since(start)
+	took = waitCount(t, db, 300, 60*time.Second)
+	t.Logf("slice .1: 100 messages imported in %v, all stored %v later", imported.Round(time.Millisecond), took.Round(time.Millisecond))
 	time.Sleep(200 * time.Millisecond) // let it IDLE on .1
-	pi.Import(t, msgs[25:40])
-	took = waitCount(t, db, 40, 30*time.Second)
-	t.Logf("new mail on slice .1 stored after %v", took.Round(time.Millisecond))
-	if _, last := cursor(t, db); last != 50030 {
-		t.Errorf("cursor %d, want 50030", last)
+	start = time.Now()
+	pi.Import(t, msgs[300:320])
+	imported = time.Since(start)
+	took = waitCount(t, db, 320, 30*time.Second)
+	t.Logf("new mail on slice .1 (IDLE): 20 messages imported in %v, all stored %v later", imported.Round(time.Millisecond), took.Round(time.Millisecond))
+	if _, last := cursor(t, db); last != 50120 {
+		t.Errorf("cursor %d, want 50120", last)
 	}
 	var ids []string
 	for _, m := range msgs {
@@ -85,8 +90,8 @@ func TestPublicInboxGroup(t *testing.T) {
 	if got != len(ids) {
 		t.Errorf("%d of the %d imported Message-IDs stored", got, len(ids))
 	}
-	if st := p.Stats(); st.Errors != 0 || st.Ingested != 40 {
-		t.Errorf("stats %+v: want 40 ingested in one session", st)
+	if st := p.Stats(); st.Errors != 0 || st.Ingested != 320 {
+		t.Errorf("stats %+v: want 320 ingested in one session", st)
 	}
 	if ok, why := p.Health().OK(); !ok {
 		t.Errorf("unhealthy: %s", why)
