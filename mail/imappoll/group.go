@@ -121,6 +121,11 @@ func (p *Poller) open(ctx context.Context, s *sess) (*target, error) {
 				ErrFolder, p.o.Folder, strings.Join(children, ", "))
 		}
 	}
+	if t.group == "" {
+		if err := p.sliceOfGroup(ctx, s, t); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.placeCursor(ctx, s, t); err != nil {
 		return nil, err
 	}
@@ -384,4 +389,55 @@ func (p *Poller) bisectSince(s *sess, day time.Time) (uint32, error) {
 		return 0, nil
 	}
 	return uint32(uids[i]), nil
+}
+
+// sliceOfGroup turns a folder named like a slice (GROUP.N) of a public-
+// inbox group into the group, so that it does not stop when the slice
+// fills: the group's parent must be an empty placeholder (UIDVALIDITY 0)
+// listing the slice. A mailbox never read then starts at slice N.
+func (p *Poller) sliceOfGroup(ctx context.Context, s *sess, t *target) error {
+	i := strings.LastIndexByte(t.folder, '.')
+	if i <= 0 {
+		return nil
+	}
+	group := t.folder[:i]
+	k := slicesOf(group, []string{t.folder})
+	if len(k) != 1 {
+		return nil
+	}
+	var st *imap.StatusData
+	err := s.do(func() (err error) {
+		st, err = s.c.Status(group, &imap.StatusOptions{UIDValidity: true, NumMessages: true}).Wait()
+		return err
+	})
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		return nil // no such parent: a plain folder
+	}
+	if err != nil {
+		return fmt.Errorf("status %s: %w", group, err)
+	}
+	if st.UIDValidity != 0 || st.NumMessages == nil || *st.NumMessages != 0 {
+		return nil
+	}
+	children, err := p.list(s, group+".%")
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(slicesOf(group, children), k[0]) {
+		return nil
+	}
+	p.log.Info("the folder is a slice of a public-inbox group: following the group from it", "folder", t.folder, "group", group)
+	t.group = group
+	if k[0] == 0 || p.o.Start.Now || !p.o.Start.Since.IsZero() {
+		return nil
+	}
+	_, _, ok, err := p.store.LoadCursor(ctx, p.o.Name)
+	if err != nil {
+		return fmt.Errorf("load cursor: %w", err)
+	}
+	if ok {
+		return nil
+	}
+	return p.saveCursor(ctx, t.sel.UIDValidity, uint32(k[0])*SliceUIDs)
 }

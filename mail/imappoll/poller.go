@@ -22,7 +22,8 @@
 // follows the slice its cursor points into and, when that one is full,
 // the next, keeping one cursor for the group (STATUS makes public-inbox
 // create a slice that filled; it does not notify an IDLE on a full
-// slice, so the poller polls for the next one). A placeholder without
+// slice, so the poller polls for the next one); a folder named like one
+// of its slices is followed as the group, from that slice. A placeholder without
 // slices, or a folder that does not exist, stops the poller with an
 // error wrapping ErrFolder that names what to follow instead. Options.Start
 // places the cursor of a mailbox never read: after the newest message, or

@@ -96,6 +96,17 @@ func TestPublicInboxGroup(t *testing.T) {
 	if ok, why := p.Health().OK(); !ok {
 		t.Errorf("unhealthy: %s", why)
 	}
+
+	// A slice named as the folder is followed as its group, from it.
+	for _, tc := range []struct {
+		folder string
+		want   int
+	}{{pi.Group + ".0", 320}, {pi.Group + ".1", 120}} {
+		p := imappoll.New(openStore(t), piOptions(pi, tc.folder))
+		if n, err := p.SyncOnce(t.Context()); err != nil || n != tc.want {
+			t.Errorf("folder %s: %d new, %v; want %d", tc.folder, n, err, tc.want)
+		}
+	}
 }
 
 func headerID(m []byte) string {
