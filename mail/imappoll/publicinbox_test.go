@@ -144,6 +144,17 @@ func TestPublicInboxFolderErrors(t *testing.T) {
 	}
 }
 
+// TestPublicInboxAppendDraft: a draft to a read-only public-inbox fails
+// with an error that says why and what to change.
+func TestPublicInboxAppendDraft(t *testing.T) {
+	pi := mailtest.StartPublicInbox(t, 0)
+	_, err := imappoll.AppendDraft(t.Context(), piOptions(pi, "Drafts"), dated(1, "Mon, 01 Dec 2025 10:00:00 +0000"), time.Now())
+	if err == nil || !strings.Contains(err.Error(), "read-only server") || !strings.Contains(err.Error(), "drafts.imap") {
+		t.Errorf("append to public-inbox: %v", err)
+	}
+	t.Logf("append to public-inbox: %v", err)
+}
+
 // dated is a small message with a Date header and no Received header.
 func dated(i int, date string) []byte {
 	return fmt.Appendf(nil, "From: a@example.org\nTo: list@example.invalid\nSubject: m%d\nDate: %s\nMessage-ID: <m%d@example.org>\n\nbody %d\n", i, date, i, i)
