@@ -39,11 +39,13 @@ type fileMailbox struct {
 	Folder       string     `yaml:"folder"`
 	PollInterval string     `yaml:"poll_interval"`
 	BatchSize    int        `yaml:"batch_size"`
+	Start        string     `yaml:"start"`
 }
 
 type fileServer struct {
 	Address      string `yaml:"address"`
 	TLS          string `yaml:"tls"`
+	Auth         string `yaml:"auth"` // IMAP only: login (default) or anonymous
 	Username     string `yaml:"username"`
 	PasswordCmd  string `yaml:"password_cmd"`
 	PasswordFile string `yaml:"password_file"`

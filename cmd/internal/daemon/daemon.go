@@ -231,7 +231,7 @@ func (d *Daemon) stopPollers() {
 
 func (d *Daemon) pollerOptions(m config.Mailbox) *imappoll.Options {
 	o := m.IMAP.IMAPOptions(m.Name)
-	o.Folder, o.PollInterval, o.BatchSize = m.Folder, m.PollInterval, m.BatchSize
+	o.Folder, o.PollInterval, o.BatchSize, o.Start = m.Folder, m.PollInterval, m.BatchSize, m.Start
 	o.Logger, o.DebugWriter = d.log, d.o.Trace
 	o.Notify = func(int) {
 		select {
