@@ -30,6 +30,11 @@ type Signal struct {
 	// Directive is set for a "pw-bot:" line, which is honoured only from
 	// the series author or a maintainer of its files.
 	Directive bool
+	// Evidence is set on an applied signal that names where the patches
+	// went: b4 ty's "commit:" lines, or a tree or branch ("to
+	// pwm/for-next"). Only a maintainer writes that, so it counts even
+	// from the series' author (a maintainer applying their own patches).
+	Evidence bool
 	// Parts are the patch numbers the message names ("patches #1-#5", a
 	// b4 ty or patchwork-bot list); nil when it names none.
 	Parts []int
@@ -228,6 +233,13 @@ func ScanSignals(text, bot string) []Signal {
 	if !phrase && b4line != "" {
 		out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
 	}
+	if b4line != "" {
+		for i := range out {
+			if out[i].Kind == SignalApplied {
+				out[i].Evidence = true
+			}
+		}
+	}
 	return out
 }
 
@@ -279,7 +291,7 @@ func appliedSignal(low string) (Signal, bool) {
 	if !tailOK(tail) {
 		return Signal{}, false
 	}
-	s := Signal{Kind: SignalApplied}
+	s := Signal{Kind: SignalApplied, Evidence: namesTree(tail)}
 	s.Parts = partNumbers(object)
 	if len(s.Parts) == 0 {
 		// "both", "all three", "these" are the whole series; "the dts
@@ -315,6 +327,13 @@ func countOf(object string) int {
 
 // tailOK checks what follows the verb: after to/into/onto/on/in/for, a
 // destination must follow, and "on top of" is never one.
+// namesTree says whether an applied sentence's tail names where the
+// patches went ("to pwm/for-next", "into my tree").
+func namesTree(tail string) bool {
+	t := strings.TrimSpace(tail)
+	return prepRe.MatchString(t) && destRe.MatchString(t) && !strings.HasPrefix(t, "on top")
+}
+
 func tailOK(tail string) bool {
 	t := strings.TrimSpace(tail)
 	if !prepRe.MatchString(t) {

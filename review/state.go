@@ -15,7 +15,9 @@ import (
 //
 //   - applied: with a tree, every patch's `git patch-id --stable` is in
 //     the tree's history (StateOptions.AppliedPatchIDs). Otherwise a reply
-//     from someone other than the series author whose own text (not
+//     from someone other than the series author (or from the author when
+//     it names the commits or the tree the patches went to: a maintainer
+//     applying their own patches) whose own text (not
 //     quoted "> " lines, nothing after a "-- " signature) says the patches
 //     were taken:
 //   - a sentence that starts (after an optional "Hi,", "Thanks (for …),",
@@ -342,7 +344,7 @@ func seriesEvents(s *Series, o *StateOptions) []event {
 			case sig.Directive:
 				ok = !byAuthor && maintainer(r.Sender.Email)
 			case sig.Kind == SignalApplied:
-				ok = !byAuthor || o.MaintainerAuthorApplies && maintainer(r.Sender.Email)
+				ok = !byAuthor || sig.Evidence || o.MaintainerAuthorApplies && maintainer(r.Sender.Email)
 			case sig.Kind == SignalNewRevision:
 				ok = byAuthor
 			}

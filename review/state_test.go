@@ -215,8 +215,12 @@ func TestSeriesStates(t *testing.T) {
 			want: review.StateNew},
 		{name: "applied to cover", msgs: thread(two, reply(maint, "r1@x", "cover@x", "Applied to pwm/for-next, thanks!\n", 3)),
 			want: review.StateApplied, wantReason: `applied by Mo Maintainer on 2025-01-04: "Applied to pwm/for-next, thanks!"`},
-		{name: "applied by the author is not applied", msgs: thread(two, reply(author, "r1@x", "cover@x", "Applied to pwm/for-next, thanks!\n", 3)),
+		{name: "the author's plain applied is not applied", msgs: thread(two, reply(author, "r1@x", "cover@x", "Applied, thanks!\n", 3)),
 			want: review.StateNew},
+		// Only a maintainer names the branch or the commits: a maintainer
+		// applying their own series (Uwe, Danilo on linux-pwm) says so.
+		{name: "the author applying to a named tree is applied", msgs: thread(two, reply(author, "r1@x", "cover@x", "Applied to pwm/for-next, thanks!\n", 3)),
+			want: review.StateApplied, reasonHas: "pwm/for-next"},
 		{name: "quoted applied is not applied", msgs: thread(two, reply("Rita <rita@example.org>", "r1@x", "cover@x", "> Applied, thanks!\n\nThis broke my build.\n", 3)),
 			want: review.StateNew},
 		{name: "every patch applied one by one", msgs: thread(two,
