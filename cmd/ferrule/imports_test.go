@@ -38,6 +38,7 @@ var importRules = map[string]importRule{
 	"ferrule/mail/imappoll":      {internal: []string{"ferrule/mail"}},
 	"ferrule/mail/smtpsend":      {internal: []string{"ferrule/mail"}},
 	"ferrule/review":             {internal: []string{"ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
+	"ferrule/review/am":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/review/rustcheck":   {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend"}},
 	"ferrule/templates":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
@@ -55,6 +56,11 @@ var importRules = map[string]importRule{
 	// Drafts are written, never sent; digests are sent, never drafted.
 	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
+	// Applied commits are found by running git: no store, no network.
+	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
+	// Threads are fetched over HTTP into a cache directory: no store, no
+	// programs, no ferrule package.
+	"ferrule/cmd/internal/lore": {noDirect: []string{"ferrule/store", "ferrule/templates", "os/exec", "database/sql"}},
 	// The web view reads saved results through its own Source interface:
 	// no store, no mail sending, no programs.
 	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},
