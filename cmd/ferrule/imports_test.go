@@ -56,6 +56,8 @@ var importRules = map[string]importRule{
 	// Drafts are written, never sent; digests are sent, never drafted.
 	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
+	// Command-line conventions (flags anywhere, dates, version): pure.
+	"ferrule/cmd/internal/cli": {noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
 	// Applied commits are found by running git: no store, no network.
 	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
 	// Threads are fetched over HTTP into a cache directory: no store, no

@@ -39,6 +39,7 @@ import (
 
 	"golang.org/x/term"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/render"
 )
 
@@ -85,7 +86,8 @@ func init() {
 		{"watch", "-c FILE", "follow the configured IMAP mailboxes into the store and keep the review current", runWatch},
 		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},
 		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
-		{"help", "[COMMAND]", "show help", runHelp},
+		{"version", "", "print ferrule's version", runVersion},
+		{"help", "[COMMAND]", "show the commands, or one command's usage and flags", runHelp},
 	}
 }
 
@@ -114,9 +116,12 @@ func run(ctx context.Context, e *env, args []string) int {
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	if args[0] == "-h" || args[0] == "--help" {
+	switch args[0] {
+	case "-h", "--help":
 		usage(e.stdout)
 		return exitOK
+	case "--version", "-version":
+		return runVersion(ctx, e, nil)
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
 	usage(e.stderr)
@@ -133,18 +138,39 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'ferrule help COMMAND' for a command's flags.")
 }
 
+// runHelp prints the general usage, or a command's page (its -h, on
+// standard output).
 func runHelp(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 {
 		usage(e.stdout)
 		return exitOK
 	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprintln(e.stdout, "usage: ferrule help [COMMAND]")
+		fmt.Fprintln(e.stdout, "Prints the list of commands, or a command's usage and flags.")
+		return exitOK
+	case "version":
+		fmt.Fprintln(e.stdout, "usage: ferrule version (or ferrule --version)")
+		fmt.Fprintln(e.stdout, "Prints the version and VCS revision ferrule was built from, and the Go version.")
+		return exitOK
+	}
 	for _, c := range commands {
-		if c.name == args[0] && c.name != "help" {
-			return c.run(ctx, e, []string{"-h"})
+		if c.name == args[0] {
+			page := *e
+			page.stderr = e.stdout
+			c.run(ctx, &page, []string{"-h"})
+			return exitOK
 		}
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
 	return exitUsage
+}
+
+// runVersion is `ferrule version` and `ferrule --version`.
+func runVersion(ctx context.Context, e *env, args []string) int {
+	fmt.Fprintln(e.stdout, "ferrule", cli.Version())
+	return exitOK
 }
 
 // parseFlags parses a subcommand's flags; ok is false when the command
@@ -175,11 +201,17 @@ func parseWithID(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return 0, true
 }
 
+// Flags may come anywhere among the arguments, as git and b4 take them
+// ("--" ends them); fs.Args() is then every positional argument.
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK, false
 		}
+		return exitUsage, false
+	}
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return exitUsage, false
 	}
 	return 0, true
