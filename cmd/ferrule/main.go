@@ -12,15 +12,20 @@
 //	ferrule show [flags] ID [INPUT…]      one series in full, with the interdiff
 //	ferrule reply [flags] ID [INPUT…]     draft a review reply quoting the flagged hunks
 //	ferrule thanks [flags] ID [INPUT…]    draft a b4-ty-style "applied, thanks" reply
+//	ferrule am [flags] ID [INPUT…]        the newest revision as an mbox for git am (b4 am)
 //	ferrule digest -c FILE [--dry-run]    mail digests to the people who asked for them
 //	ferrule watch -c FILE                 the daemon: IMAP mailboxes into the store
 //	ferrule serve [--db DB]               the saved review as a read-only web page
 //	ferrule config check -c FILE          validate a configuration file
 //	ferrule kernel-snapshot [--out DIR] TREE  regenerate the embedded kernel knowledge
+//	ferrule version
 //	ferrule help [COMMAND]
 //
-// Without INPUT, show, reply and thanks read the store (see package
-// ferrule/cmd/internal/inputs for which command reads and writes what).
+// Flags may follow the arguments ("--" ends them). Without INPUT, show,
+// reply, thanks and am read the store (see package
+// ferrule/cmd/internal/inputs for which command reads and writes what);
+// review, show and am fetch the thread from a public-inbox server with
+// --from-inbox URL, or when the ID is a lore URL.
 //
 // Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
 // configuration error, 3 runtime error.
@@ -82,6 +87,7 @@ func init() {
 		{"serve", "[--db FILE] [--listen ADDR]", "serve the saved review as a read-only web page (queue, series, maintainers)", runServe},
 		{"reply", "[flags] ID [INPUT…]", "draft a review reply with the flagged hunks quoted and a prompt under each", runReply},
 		{"thanks", "[flags] ID [INPUT…]", "draft a b4-ty-style \"applied, thanks\" reply to a series", runThanks},
+		{"am", "[flags] ID [INPUT…]", "the newest revision as an mbox for git am, with the trailers from replies (b4 am)", runAm},
 		{"digest", "-c FILE [--dry-run] [INPUT…]", "mail digests of the series that need them to the people who asked", runDigest},
 		{"watch", "-c FILE", "follow the configured IMAP mailboxes into the store and keep the review current", runWatch},
 		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},

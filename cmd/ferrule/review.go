@@ -26,6 +26,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	)
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	mboxFormat := fs.String("mbox-format", "mboxrd", "quoting of \"From \" lines in mbox input: mboxrd (lore) or mboxo")
+	inbox := inboxFlag(fs)
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
@@ -43,6 +44,10 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	usageErr := func(format string, args ...any) int {
 		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
 		return exitUsage
+	}
+	if err := fetchArgs(ctx, e, fs, *inbox); err != nil {
+		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
+		return exitRuntime
 	}
 	if fs.NArg() == 0 && *dbPath == "" {
 		return usageErr("no input (give a path, - for stdin, or --db PATH)")
