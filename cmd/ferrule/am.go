@@ -5,15 +5,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/lore"
-	"ferrule/review"
 	"ferrule/review/am"
 )
 
@@ -37,11 +32,11 @@ func runAm(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule am: %v\n", err)
 		return code
 	}
-	id, paths, stdin, err := fetchID(ctx, e, *inbox, fs.Arg(0), fs.Args()[1:])
+	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(errCode(err), err)
 	}
-	again, err := replayable(stdin, paths)
+	again, err := inputs.Replayable(stdin, paths)
 	if err != nil {
 		return fail(exitRuntime, err)
 	}
@@ -51,7 +46,7 @@ func runAm(ctx context.Context, e *env, args []string) int {
 		return fail(errCode(err), err)
 	}
 	s := am.Latest(found)
-	raw, err := rawMessages(ctx, paths, again(), q.DBPath, s)
+	raw, err := inputs.Raw(ctx, paths, again(), q.DBPath, s)
 	if err != nil {
 		return fail(errCode(err), err)
 	}
@@ -83,94 +78,12 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// rawMessages reads the raw messages of s's patches again (review drops
-// them): from the inputs, else from the store.
-func rawMessages(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s *review.Series) (am.RawFunc, error) {
-	ids := am.MessageIDs(s)
-	src, done, err := inputs.Messages(ctx, paths, stdin, dbPath, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return am.Collect(ctx, src, ids)
-}
-
-// replayable lets standard input be read twice (the series, then its raw
-// messages) when "-" is among the paths.
-func replayable(stdin io.Reader, paths []string) (func() io.Reader, error) {
-	if !slices.Contains(paths, "-") {
-		return func() io.Reader { return stdin }, nil
-	}
-	b, err := io.ReadAll(stdin)
-	if err != nil {
-		return nil, fmt.Errorf("read stdin: %w", err)
-	}
-	return func() io.Reader { return bytes.NewReader(b) }, nil
-}
-
 // inboxFlag is --from-inbox, shared by review, show and am.
 func inboxFlag(fs *flag.FlagSet) *string {
 	return fs.String("from-inbox", "", "fetch the thread of the ID (review: of each argument) from this public-inbox `URL` (e.g. "+lore.DefaultBase+"), cached in $XDG_CACHE_HOME/ferrule/lore")
 }
 
-// isURL reports whether an ID was given as a lore or patch.msgid.link URL.
-func isURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
-
-// fetchID resolves a command's ID and inputs: with --from-inbox, or when
-// the ID is a URL and no input is given, the thread is downloaded (or
-// taken from the cache) and becomes the input; else they are as given.
-func fetchID(ctx context.Context, e *env, base, arg string, paths []string) (id string, _ []string, stdin io.Reader, err error) {
-	if base == "" && (len(paths) > 0 || !isURL(arg)) {
-		return inputs.ParseID(arg), paths, e.stdin, nil
-	}
-	if len(paths) > 0 {
-		return "", nil, nil, fmt.Errorf("--from-inbox takes no INPUT (got %s)", paths[0])
-	}
-	cache := e.getenv("XDG_CACHE_HOME")
-	if cache == "" && e.getenv("HOME") != "" {
-		cache = filepath.Join(e.getenv("HOME"), ".cache")
-	}
-	o := &lore.Options{Base: base}
-	if cache != "" {
-		o.CacheDir = filepath.Join(cache, "ferrule", "lore")
-	}
-	th, err := lore.Fetch(ctx, arg, o)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	if th.Path != "" {
-		return th.MessageID, []string{th.Path}, e.stdin, nil
-	}
-	r, err := th.Reader()
-	if err != nil {
-		return "", nil, nil, err
-	}
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("read %s: %w", th.URL, err)
-	}
-	return th.MessageID, []string{"-"}, bytes.NewReader(b), nil
-}
-
-// fetchArgs is --from-inbox for review: every argument (with base) or
-// every URL argument is a thread to fetch, replaced in fs's arguments by
-// the cached mbox (or by standard input when there is no cache).
-func fetchArgs(ctx context.Context, e *env, fs *flag.FlagSet, base string) error {
-	var paths []string
-	for _, a := range fs.Args() {
-		if base == "" && !isURL(a) {
-			paths = append(paths, a)
-			continue
-		}
-		_, p, stdin, err := fetchID(ctx, e, base, a, nil)
-		if err != nil {
-			return err
-		}
-		if p[0] == "-" && slices.Contains(paths, "-") {
-			return fmt.Errorf("no cache directory (set XDG_CACHE_HOME or HOME) for a second thread")
-		}
-		paths, e.stdin = append(paths, p...), stdin
-	}
-	return fs.Parse(append([]string{"--"}, paths...))
+// inbox is where --from-inbox fetches from and caches.
+func (e *env) inbox(base string) *inputs.Inbox {
+	return &inputs.Inbox{Base: base, CacheDir: inputs.CacheDir(e.getenv)}
 }

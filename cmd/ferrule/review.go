@@ -45,10 +45,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
 		return exitUsage
 	}
-	if err := fetchArgs(ctx, e, fs, *inbox); err != nil {
+	fetched, stdin, err := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
+	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
-		return exitRuntime
+		return errCode(err)
 	}
+	e.stdin = stdin
+	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
 	if fs.NArg() == 0 && *dbPath == "" {
 		return usageErr("no input (give a path, - for stdin, or --db PATH)")
 	}

@@ -32,9 +32,9 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return fail(exitUsage, fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
-	id, paths, stdin, err := fetchID(ctx, e, *inbox, fs.Arg(0), fs.Args()[1:])
+	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(errCode(err), err)
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {

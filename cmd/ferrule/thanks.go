@@ -36,7 +36,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		}
 		// b4 ty: the commits since a day before the series was sent.
 		paths := fs.Args()[1:]
-		raw, err := rawMessages(ctx, paths, e.stdin, e.dbPath(d.dbPath, nil), t.Series)
+		raw, err := inputs.Raw(ctx, paths, e.stdin, e.dbPath(d.dbPath, nil), t.Series)
 		if err != nil {
 			return "", nil, err
 		}

@@ -5,28 +5,39 @@ import (
 	"io"
 
 	"ferrule/mail"
+	"ferrule/review"
+	"ferrule/review/am"
 )
 
-// Messages reads again the messages with these Message-IDs, for the
-// commands that need their raw bytes after the review dropped them (am,
-// thanks --tree): from the files when paths are given, else from the
-// store at dbPath, which must exist. The caller calls done when finished
-// with src.
-func Messages(ctx context.Context, paths []string, stdin io.Reader, dbPath string, ids []string) (src mail.Source, done func(), err error) {
+// Raw reads again the raw messages of s's patches, which the review
+// dropped, for am and thanks --tree: from the files when paths are given,
+// else from the store at dbPath, which must exist.
+func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s *review.Series) (am.RawFunc, error) {
+	ids := am.MessageIDs(s)
 	if len(paths) > 0 {
 		ms, err := Files(paths, stdin, mail.MboxRD)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return ms, func() { ms.Close() }, nil
+		defer ms.Close()
+		raw, err := am.Collect(ctx, ms, ids)
+		if err != nil {
+			return nil, &RuntimeError{err}
+		}
+		return raw, nil
 	}
 	db, err := OpenStore(ctx, dbPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer db.Close()
-	if src, err = db.MessagesByID(ctx, ids); err != nil {
-		return nil, nil, &RuntimeError{err}
+	src, err := db.MessagesByID(ctx, ids)
+	if err != nil {
+		return nil, &RuntimeError{err}
 	}
-	return src, func() {}, nil
+	raw, err := am.Collect(ctx, src, ids)
+	if err != nil {
+		return nil, &RuntimeError{err}
+	}
+	return raw, nil
 }
