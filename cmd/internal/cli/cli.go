@@ -1,7 +1,7 @@
 // Package cli holds the command line's small conventions that are not
 // wiring: flags anywhere among the arguments (Parse, as git and b4 take
 // them), git's approximate dates (ParseDate), the program's version
-// (Version) and English plurals (Plural). It reads no environment, no file
+// (Version). It reads no environment, no file
 // and no network.
 package cli
 
@@ -74,14 +74,6 @@ func Version() string {
 		}
 	}
 	return v + " " + bi.GoVersion
-}
-
-// Plural is "1 thing" or "n things" (plural given, as English wants).
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 var relDate = regexp.MustCompile(`^(\d+|an?|one|two|three)[ .]+(second|minute|hour|day|week|month|year)s?([ .]+ago)?$`)
