@@ -18,7 +18,7 @@ import (
 	"ferrule/store"
 )
 
-func runReview(ctx context.Context, e *env, args []string) int {
+func runReview(ctx context.Context, e *env, args []string) (code int) {
 	fs := newFlagSet(e, "review",
 		"usage: ferrule review [flags] PATH…",
 		"Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)",
@@ -134,8 +134,11 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	stopProgress()
-	if err != nil {
+	if res == nil {
 		return runtimeErr("review failed", err)
+	}
+	if readErr := err; readErr != nil { // a cut input (truncated .gz): what came before is printed, then the error
+		defer func() { code = max(code, runtimeErr("input cut short", readErr)) }()
 	}
 	if db != nil {
 		// The store keeps every series' full report; filters only shape
@@ -151,6 +154,9 @@ func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.
 	if err := renderer(e.stdout, rep, e.style()); err != nil {
 		log.Error("write output", "err", err)
 		return exitRuntime
+	}
+	if msg := inputs.NoPatches(rep.Messages); msg != "" {
+		fmt.Fprintf(e.stderr, "ferrule review: %s\n", msg)
 	}
 	return exitOK
 }

@@ -1,8 +1,7 @@
 // Package cli holds the command line's small conventions that are not
 // wiring: flags anywhere among the arguments (Parse, as git and b4 take
-// them), git's approximate dates (ParseDate), the program's version
-// (Version). It reads no environment, no file
-// and no network.
+// them), git's approximate dates (ParseDate) and the program's version
+// (Version). It reads no environment, no file and no network.
 package cli
 
 import (
