@@ -57,3 +57,22 @@ func TestFlagsAnywhere(t *testing.T) {
 		t.Errorf("show ID PATH --format json: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestSinceTier: git's approximate dates for --since (from the command's
+// clock), and the superseded tier the table prints.
+func TestSinceTier(t *testing.T) {
+	_, want, _ := runCmd(t, "", "review", "--format", "json", "--since", "2026-10-02T12:00:00Z", example)
+	for _, since := range []string{"30 days ago", "30.days.ago"} {
+		code, got, stderr := runCmd(t, "", "review", "--format", "json", "--since", since, example)
+		if code != exitOK || got != want {
+			t.Errorf("--since %q: exit %d, %q; output differs from --since 2026-10-02T12:00:00Z", since, code, stderr)
+		}
+	}
+	if code, out, _ := runCmd(t, "", "review", "--since", "yesterday", example); code != exitOK || !strings.Contains(out, "\n0 series") {
+		t.Errorf("--since yesterday: exit %d, %q", code, out)
+	}
+	code, out, stderr := runCmd(t, "", "review", "--tier", "superseded", example)
+	if code != exitOK || !strings.Contains(out, "1 series (0 current, 1 superseded)") {
+		t.Errorf("--tier superseded: exit %d, %q %q", code, out, stderr)
+	}
+}

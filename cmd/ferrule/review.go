@@ -7,9 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 	"ferrule/cmd/internal/results"
@@ -34,7 +34,7 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	var paths multiFlag
 	fs.Var(&paths, "path", "keep series touching a file matching this lei dfn:-style glob (repeatable)")
 	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
-	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD or RFC 3339)")
+	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD, RFC 3339, yesterday, 2.weeks.ago, 3 days ago)")
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
@@ -62,11 +62,13 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
 	switch filter.Tier {
 	case "", review.MustLook, review.ShouldLook, review.FYI:
+	case "superseded": // the table prints it in the tier column
+		filter.Tier, filter.States = "", append(filter.States, review.StateSuperseded)
 	default:
-		return usageErr("unknown --tier %q (must-look, should-look, fyi)", *tier)
+		return usageErr("unknown --tier %q (must-look, should-look, fyi, superseded)", *tier)
 	}
 	if *since != "" {
-		t, err := parseSince(*since)
+		t, err := cli.ParseDate(*since, e.clock())
 		if err != nil {
 			return usageErr("--since: %v", err)
 		}
@@ -166,12 +168,3 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-func parseSince(v string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD or RFC 3339", v)
-}
