@@ -231,7 +231,7 @@ func Text(w io.Writer, r *review.Report, st Style) error {
 			ew.printf("   series: %s\n", findingText(fd))
 		}
 		for _, ct := range filesByClass(s) {
-			ew.printf("   %-13s +%d -%d  %s\n", ct.class, ct.added, ct.deleted, strings.Join(ct.files, ", "))
+			ew.printf("   %-13s %-9s %s\n", ct.class, fmt.Sprintf("+%d -%d", ct.added, ct.deleted), strings.Join(ct.files, ", "))
 		}
 	}
 	if len(r.Unparsed) > 0 {
