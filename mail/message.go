@@ -137,7 +137,7 @@ func repairHeader(b []byte) ([]byte, int) {
 	}
 	var out bytes.Buffer
 	dropped := 0
-	for _, line := range bytes.SplitAfter(b[:end+1], []byte("\n")) {
+	for _, line := range bytes.SplitAfter(b[:min(end+1, len(b))], []byte("\n")) { // end+1: the blank line's "\n"
 		t := bytes.TrimRight(line, "\r\n")
 		if len(t) == 0 {
 			continue
