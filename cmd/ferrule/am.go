@@ -63,18 +63,7 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(exitRuntime, err)
 	}
-	for _, p := range r.Patches {
-		fmt.Fprintf(e.stderr, "  %s\n", p.Subject)
-		for _, l := range p.Added {
-			fmt.Fprintf(e.stderr, "    + %s\n", l)
-		}
-		for _, t := range p.Skipped {
-			fmt.Fprintf(e.stderr, "    ! %s: %s (not from the reply's sender; --unverified adds it)\n", t.Name, t.Value)
-		}
-	}
-	if len(r.Missing) > 0 {
-		fmt.Fprintf(e.stderr, "ferrule am: WARNING: the series lacks patch(es) %v\n", r.Missing)
-	}
+	_ = r.Summary(e.stderr)
 	return exitOK
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"ferrule/cmd/internal/applied"
 	"ferrule/cmd/internal/draft"
@@ -34,21 +33,13 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		if tree == "" {
 			return templates.Thanks, data, nil
 		}
-		// b4 ty: the commits since a day before the series was sent.
-		paths := fs.Args()[1:]
-		raw, err := inputs.Raw(ctx, paths, e.stdin, e.dbPath(d.dbPath, nil), t.Series)
+		raw, err := inputs.Raw(ctx, fs.Args()[1:], e.stdin, e.dbPath(d.dbPath, nil), t.Series)
 		if err != nil {
 			return "", nil, err
 		}
-		patches, err := applied.Patches(t.Series, raw)
-		if err != nil {
-			return "", nil, err
-		}
-		commits, err := applied.Find(ctx, patches, &applied.Options{Tree: tree, Since: t.Series.Date.Add(-24 * time.Hour)})
-		if err != nil {
+		if data.Summary, err = applied.Summary(ctx, t.Series, raw, tree); err != nil {
 			return "", nil, &inputs.RuntimeError{Err: err}
 		}
-		data.Summary = applied.Lines(t.Series.Total, commits)
 		return templates.Thanks, data, nil
 	})
 }
