@@ -179,8 +179,6 @@ func runVersion(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// parseFlags parses a subcommand's flags; ok is false when the command
-// must return code (help was asked for, or the flags were wrong).
 // newFlagSet is a command's flag set: errors and help go to stderr, help
 // being the given lines and then the flags.
 func newFlagSet(e *env, name string, help ...string) *flag.FlagSet {
@@ -207,8 +205,10 @@ func parseWithID(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return 0, true
 }
 
-// Flags may come anywhere among the arguments, as git and b4 take them
-// ("--" ends them); fs.Args() is then every positional argument.
+// parseFlags parses a subcommand's flags; ok is false when the command
+// must return code (help was asked for, or the flags were wrong). Flags
+// may come anywhere among the arguments, as git and b4 take them ("--"
+// ends them); fs.Args() is then every positional argument.
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
