@@ -170,4 +170,8 @@ Reviewed-by: Rita Reviewer <rita@example.net>
 	if code != exitOK || !strings.Contains(out, "commit: "+head[:12]) {
 		t.Errorf("thanks --tree: exit %d, %s; want commit: %s in\n%s", code, stderr, head[:12], out)
 	}
+	code, out, stderr = runCmd(t, series, "thanks", "--from", "Mo Maintainer <mo@example.com>", "--tree", tree, "note-1@example.org", "-")
+	if code != exitOK || !strings.Contains(out, "commit: "+head[:12]) {
+		t.Errorf("thanks --tree from stdin: exit %d, %s; want commit: %s in\n%s", code, stderr, head[:12], out)
+	}
 }

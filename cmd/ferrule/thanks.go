@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"ferrule/cmd/internal/applied"
 	"ferrule/cmd/internal/draft"
@@ -28,12 +29,18 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 	}
 	tree := d.tree
 	d.tree = "" // not an analysis tree: thanks shows no findings
+	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:]) // read twice with --tree
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
+		return exitRuntime
+	}
+	e.stdin = stdin()
 	return runDraft(ctx, e, "thanks", &d, fs.Args(), draft.PickCover, func(t *draft.Target, me fmail.Address) (string, any, error) {
 		data := draft.ThanksData(t, me, *branch, *treeName)
 		if tree == "" {
 			return templates.Thanks, data, nil
 		}
-		raw, err := inputs.Raw(ctx, fs.Args()[1:], e.stdin, e.dbPath(d.dbPath, nil), t.Series)
+		raw, err := inputs.Raw(ctx, fs.Args()[1:], stdin(), e.dbPath(d.dbPath, nil), t.Series)
 		if err != nil {
 			return "", nil, err
 		}
