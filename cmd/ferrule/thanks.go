@@ -28,7 +28,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	tree := d.tree
-	d.tree = "" // not an analysis tree: thanks shows no findings
+	d.tree = ""                                             // not an analysis tree: thanks shows no findings
 	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:]) // read twice with --tree
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
