@@ -28,8 +28,9 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	tree := d.tree
-	d.tree = ""                                             // not an analysis tree: thanks shows no findings
-	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:]) // read twice with --tree
+	d.tree = "" // not an analysis tree: thanks shows no findings
+	// With --tree the input is read twice (the series, then its patches).
+	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:])
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
 		return exitRuntime
