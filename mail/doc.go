@@ -8,7 +8,12 @@
 // decodes one raw message: threading headers, addresses, RFC 2047 words,
 // the Date, and the text a reviewer reads (text/plain parts and
 // text/x-patch or text/x-diff attachments, transfer-decoded and converted
-// to UTF-8).
+// to UTF-8). Parse scans the header once and keeps only the fields it
+// reads; plain single-part text is taken without copying it, and the
+// common Date and address forms are parsed directly. Anything else
+// (multipart, transfer or charset encodings, a header that needs repair,
+// unusual dates and addresses) goes through go-message and net/mail, with
+// the same results.
 //
 // Hostile input is expected. Parse never panics; what it cannot decode is
 // reported as an error or, when the damage is local (an unknown charset, one

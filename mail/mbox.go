@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -41,29 +40,52 @@ type MboxOptions struct {
 // of the stream, follows a blank line, or looks like a classic From_ line
 // ("From sender Www Mmm dd hh:mm:ss yyyy"). A stream that does not start
 // with a separator holds one bare RFC 5322 message first.
+//
+// The reader keeps a window over the stream that holds the message being
+// read; each message is copied out of it once, into a slice of its exact
+// size, with the mboxrd quoting undone on the way.
 type MboxReader struct {
-	r    *bufio.Reader
+	r    io.Reader
 	name string
 	opts MboxOptions
 
-	line      int          // lines consumed so far
-	read      atomic.Int64 // bytes consumed so far (read by other goroutines)
-	prevBlank bool         // previous line was empty
-	started   bool
-	done      bool
-	nextStart int // line number where the next message starts
-	msg       bytes.Buffer
-	tooLarge  bool
-	partial   []byte
+	// buf[:end] holds the stream from byte base on; pos is the next
+	// unread byte. scanned is how far the current line has been searched
+	// for its end.
+	buf           []byte
+	pos, end      int
+	scanned       int
+	base          int64
+	eof           bool
+	rerr          error
+	emptyReads    int
+	line          int          // lines consumed so far
+	read          atomic.Int64 // bytes consumed so far (read by other goroutines)
+	prevBlank     bool         // previous line was empty
+	started, done bool
+	nextStart     int // line number where the next message starts
+
+	// The message being read is buf[msgStart:msgEnd] minus the bytes at
+	// the offsets in unquote (the ">" of ">From " lines); msgLen is its
+	// length without them.
+	msgStart, msgEnd int
+	msgLen           int
+	unquote          []int
+	tooLarge         bool
 	// compressed: the stream is decompressed, so BytesRead is not
 	// comparable with the file's size.
 	compressed bool
 }
 
+const (
+	mboxWindow  = 256 << 10 // initial window, and the least read at once
+	mboxMinRead = 64 << 10
+)
+
 // NewMboxReader returns a reader over r; name is used in positions and
 // errors.
 func NewMboxReader(r io.Reader, name string, opts *MboxOptions) *MboxReader {
-	m := &MboxReader{r: bufio.NewReaderSize(r, 256<<10), name: name}
+	m := &MboxReader{r: r, name: name}
 	if opts != nil {
 		m.opts = *opts
 	}
@@ -77,40 +99,97 @@ func NewMboxReader(r io.Reader, name string, opts *MboxOptions) *MboxReader {
 func (m *MboxReader) Position() string { return positionf(m.name, m.line) }
 
 // BytesRead returns how many bytes of the (decompressed) stream have been
-// consumed. It is safe to call from another goroutine.
+// consumed, as of the last message returned. It is safe to call from
+// another goroutine.
 func (m *MboxReader) BytesRead() int64 { return m.read.Load() }
 
+// fill reads more of the stream into the window, first dropping what no
+// longer needs to be kept: everything before the current line, or before
+// the message being read.
+func (m *MboxReader) fill() {
+	keep := m.pos
+	if m.started && !m.tooLarge && m.msgStart < keep {
+		keep = m.msgStart
+	}
+	if len(m.buf)-m.end < mboxMinRead {
+		live := m.end - keep
+		if keep >= len(m.buf)/2 && len(m.buf)-live >= mboxMinRead {
+			m.shift(keep, m.buf)
+		} else {
+			size := max(2*len(m.buf), mboxWindow)
+			for size-live < mboxMinRead {
+				size *= 2
+			}
+			m.shift(keep, make([]byte, size))
+		}
+	}
+	n, err := m.r.Read(m.buf[m.end:])
+	m.end += n
+	switch {
+	case err == nil && n == 0:
+		if m.emptyReads++; m.emptyReads >= 100 {
+			m.rerr, m.eof = io.ErrNoProgress, true
+		}
+	case err == nil:
+		m.emptyReads = 0
+	case errors.Is(err, io.EOF):
+		m.eof = true
+	default:
+		m.rerr, m.eof = err, true
+	}
+}
+
+// shift moves buf[keep:end] to the start of dst (which may be buf).
+func (m *MboxReader) shift(keep int, dst []byte) {
+	n := copy(dst, m.buf[keep:m.end])
+	m.buf, m.end = dst, n
+	m.base += int64(keep)
+	m.pos -= keep
+	m.scanned -= keep
+	m.msgStart -= keep
+	m.msgEnd -= keep
+	for i := range m.unquote {
+		m.unquote[i] -= keep
+	}
+}
+
 // readLine returns the next line including its "\n" (the last line may
-// lack it). The slice is valid until the next call.
-func (m *MboxReader) readLine() ([]byte, error) {
-	line, err := m.r.ReadSlice('\n')
-	if err == nil || (errors.Is(err, io.EOF) && len(line) > 0) {
-		m.line++
-		m.read.Add(int64(len(line)))
-		return line, nil
+// lack it) and its offset in the window. The slice is valid until the
+// next call.
+func (m *MboxReader) readLine() ([]byte, int, error) {
+	limit := m.opts.MaxMessageBytes
+	if limit < mboxWindow {
+		limit = mboxWindow
 	}
-	if !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, err
-	}
-	// A very long line: collect it whole (bounded by the message limit
-	// through the caller, which stops storing past it).
-	m.partial = append(m.partial[:0], line...)
 	for {
-		more, err := m.r.ReadSlice('\n')
-		m.partial = append(m.partial, more...)
-		if err == nil || errors.Is(err, io.EOF) {
+		start := m.pos
+		if m.scanned < start {
+			m.scanned = start
+		}
+		if i := bytes.IndexByte(m.buf[m.scanned:m.end], '\n'); i >= 0 {
+			m.pos = m.scanned + i + 1
 			m.line++
-			m.read.Add(int64(len(m.partial)))
-			return m.partial, nil
+			return m.buf[start:m.pos], start, nil
 		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, err
+		m.scanned = m.end
+		if m.eof {
+			if m.rerr != nil {
+				return nil, 0, m.rerr
+			}
+			if start < m.end {
+				m.pos = m.end
+				m.line++
+				return m.buf[start:m.end], start, nil
+			}
+			return nil, 0, io.EOF
 		}
-		if len(m.partial) > m.opts.MaxMessageBytes {
-			// Keep only a prefix: the message is too large anyway.
+		if m.end-start > limit {
+			// A line longer than any message may be: the message is
+			// too large, and only the line's head is kept.
 			m.tooLarge = true
-			m.partial = m.partial[:64]
+			m.end, m.scanned = start+64, start+64
 		}
+		m.fill()
 	}
 }
 
@@ -120,7 +199,7 @@ func (m *MboxReader) Next(ctx context.Context) (*Raw, error) {
 		return nil, err
 	}
 	for !m.done {
-		line, err := m.readLine()
+		line, at, err := m.readLine()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				m.done = true
@@ -137,21 +216,24 @@ func (m *MboxReader) Next(ctx context.Context) (*Raw, error) {
 			m.prevBlank = false
 			if bytes.HasPrefix(line, []byte("From ")) {
 				m.nextStart = m.line + 1
+				m.msgStart, m.msgEnd = m.pos, m.pos
 				continue
 			}
 			m.nextStart = m.line
+			m.msgStart, m.msgEnd = at, at
 		}
 		if bytes.HasPrefix(line, []byte("From ")) && (m.prevBlank || isFromLine(line)) {
 			raw := m.take()
 			m.nextStart = m.line + 1
 			m.prevBlank = false
+			m.msgStart, m.msgEnd = m.pos, m.pos
 			if raw != nil {
 				return raw, nil
 			}
 			continue
 		}
 		m.prevBlank = blank
-		m.appendLine(line)
+		m.appendLine(line, at)
 	}
 	if raw := m.take(); raw != nil {
 		return raw, nil
@@ -159,42 +241,60 @@ func (m *MboxReader) Next(ctx context.Context) (*Raw, error) {
 	return nil, eof
 }
 
-func (m *MboxReader) appendLine(line []byte) {
+// appendLine adds the line at offset at to the message: it is already in
+// the window, so only its length and mboxrd quoting are noted.
+func (m *MboxReader) appendLine(line []byte, at int) {
 	if m.tooLarge {
 		return
 	}
+	n := len(line)
+	quoted := false
 	if m.opts.Format == MboxRD && len(line) > 5 && line[0] == '>' {
 		i := 0
 		for i < len(line) && line[i] == '>' {
 			i++
 		}
 		if bytes.HasPrefix(line[i:], []byte("From ")) {
-			line = line[1:]
+			quoted = true
+			n--
 		}
 	}
-	if m.msg.Len()+len(line) > m.opts.MaxMessageBytes {
+	if m.msgLen+n > m.opts.MaxMessageBytes {
 		m.tooLarge = true
-		m.msg.Reset()
+		m.unquote = m.unquote[:0]
 		return
 	}
-	m.msg.Write(line)
+	if quoted {
+		m.unquote = append(m.unquote, at)
+	}
+	m.msgLen += n
+	m.msgEnd = at + len(line)
 }
 
 // take returns the accumulated message, or nil when it holds only white
 // space, and resets the state for the next one.
 func (m *MboxReader) take() *Raw {
+	m.read.Store(m.base + int64(m.pos))
 	defer func() {
-		m.msg.Reset()
+		m.msgStart, m.msgEnd, m.msgLen = m.pos, m.pos, 0
+		m.unquote = m.unquote[:0]
 		m.tooLarge = false
 	}()
 	pos := positionf(m.name, m.nextStart)
 	if m.tooLarge {
 		return &Raw{Position: pos, Err: fmt.Errorf("%s: %w (limit %d bytes)", pos, ErrTooLarge, m.opts.MaxMessageBytes)}
 	}
-	b := m.msg.Bytes()
-	if len(bytes.TrimSpace(b)) == 0 {
+	src := m.buf[m.msgStart:m.msgEnd]
+	if len(bytes.TrimSpace(src)) == 0 {
 		return nil
 	}
+	b := make([]byte, 0, m.msgLen)
+	from := m.msgStart
+	for _, q := range m.unquote {
+		b = append(b, m.buf[from:q]...)
+		from = q + 1
+	}
+	b = append(b, m.buf[from:m.msgEnd]...)
 	// The mbox writer adds one blank line after each message.
 	switch {
 	case bytes.HasSuffix(b, []byte("\r\n\r\n")):
@@ -202,7 +302,7 @@ func (m *MboxReader) take() *Raw {
 	case bytes.HasSuffix(b, []byte("\n\n")):
 		b = b[:len(b)-1]
 	}
-	return &Raw{Position: pos, Bytes: bytes.Clone(b)}
+	return &Raw{Position: pos, Bytes: b}
 }
 
 func isBlankLine(line []byte) bool {

@@ -53,10 +53,15 @@ type Message struct {
 	Date         time.Time
 	ListID       string
 
-	// Header is the message's top-level header, undecoded.
+	// Header holds the message's top-level header fields that Parse
+	// reads (Message-ID, References, From, To, Subject, Date, Content-*,
+	// …), undecoded; for a header only go-message could make sense of, it
+	// holds every field.
 	Header message.Header
 	// Text is the decoded text: every text/plain part and every patch
-	// attachment (text/x-patch, text/x-diff, …), in order, as UTF-8.
+	// attachment (text/x-patch, text/x-diff, …), in order, as UTF-8. For
+	// single-part text sent as it is, Text shares memory with Raw, which
+	// must therefore not be modified.
 	Text string
 	// Warnings lists problems that did not prevent decoding.
 	Warnings []string
@@ -78,13 +83,9 @@ func Parse(raw *Raw) (msg *Message, err error) {
 	}
 	b := stripFromLine(raw.Bytes)
 	m := &Message{Position: raw.Position, Raw: raw.Bytes}
-	ent, err := readEntity(b, m)
-	if err != nil {
+	if err := m.read(b); err != nil {
 		return nil, fmt.Errorf("%s: %w", raw.Position, err)
 	}
-	m.Header = ent.Header
-	m.decodeHeader(ent.Header)
-	m.Text = collectText(ent, m, 0)
 	if m.MessageID == "" {
 		sum := sha256.Sum256(raw.Bytes)
 		m.MessageID = "synthetic-" + hex.EncodeToString(sum[:12]) + "@ferrule.invalid"
@@ -101,6 +102,78 @@ func stripFromLine(b []byte) []byte {
 		return nil
 	}
 	return b
+}
+
+// read decodes the header and text of b (the message without its From_
+// line). The lean path reads only the header fields Parse uses and takes
+// single-part 7bit/8bit text without copying it; anything else (a header
+// go-message would reject or repair, multipart, transfer or charset
+// encodings) goes through go-message as a whole or from the body on, with
+// the same results.
+func (m *Message) read(b []byte) error {
+	h, body, lean := scanHeader(b)
+	if !lean {
+		return m.readFull(b)
+	}
+	var ent *message.Entity
+	ctype, params, plain := plainBody(h)
+	if !plain {
+		var err error
+		if ent, err = message.New(h, bytes.NewReader(body)); err != nil {
+			// Only unknown charsets and encodings: the entity is still
+			// readable.
+			m.warnf("%v", err)
+		}
+	}
+	m.Header = h
+	m.decodeHeader(h)
+	if ent != nil {
+		m.Text = collectText(ent, m, 0)
+		return nil
+	}
+	if textTypes[ctype] || isPatchAttachment(h, ctype) {
+		if len(body) > DefaultMaxMessageBytes {
+			body = body[:DefaultMaxMessageBytes]
+		}
+		m.Text = partText(bytesView(body), params, m)
+	}
+	return nil
+}
+
+// readFull decodes b with go-message's reader, every header field
+// included.
+func (m *Message) readFull(b []byte) error {
+	ent, err := readEntity(b, m)
+	if err != nil {
+		return err
+	}
+	m.Header = ent.Header
+	m.decodeHeader(ent.Header)
+	m.Text = collectText(ent, m, 0)
+	return nil
+}
+
+// plainBody reports whether the body of a message with header h is single
+// part, untransformed by its transfer encoding (7bit, 8bit, binary) and in
+// UTF-8 or ASCII as far as it says: text that can be taken as it is.
+func plainBody(h message.Header) (ctype string, params map[string]string, ok bool) {
+	t, params, err := h.ContentType()
+	if err != nil || strings.HasPrefix(t, "multipart/") {
+		return "", nil, false
+	}
+	// Lower-cased as go-message does (strings.EqualFold would also match
+	// Unicode look-alikes go-message rejects).
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "", "7bit", "8bit", "binary":
+	default:
+		return "", nil, false
+	}
+	if cs, has := params["charset"]; has && strings.HasPrefix(t, "text/") {
+		if cs = strings.ToLower(cs); cs != "utf-8" && cs != "us-ascii" {
+			return "", nil, false
+		}
+	}
+	return t, params, true
 }
 
 // readEntity reads the MIME structure. A header go-message rejects is
@@ -137,7 +210,7 @@ func repairHeader(b []byte) ([]byte, int) {
 	}
 	var out bytes.Buffer
 	dropped := 0
-	for _, line := range bytes.SplitAfter(b[:min(end+1, len(b))], []byte("\n")) { // end+1: the blank line's "\n"
+	for _, line := range bytes.SplitAfter(b[:min(end+1, len(b))], []byte("\n")) {
 		t := bytes.TrimRight(line, "\r\n")
 		if len(t) == 0 {
 			continue
@@ -212,6 +285,14 @@ func (m *Message) text(h message.Header, key string) string {
 func (m *Message) addresses(h gomail.Header, key string) []Address {
 	if !h.Has(key) {
 		return nil
+	}
+	if v := h.Get(key); v != "" {
+		if out, ok := fastAddressList(v); ok {
+			for i := range out {
+				out[i].Name = toUTF8(out[i].Name)
+			}
+			return out
+		}
 	}
 	list, err := h.AddressList(key)
 	if err == nil {
@@ -345,6 +426,9 @@ var dateLayouts = []string{
 
 func parseDate(s string) (time.Time, error) {
 	s = unfold(s)
+	if t, ok := parseCommonDate(s); ok {
+		return sane(t)
+	}
 	if t, err := netmail.ParseDate(s); err == nil {
 		return sane(t)
 	}
@@ -358,6 +442,32 @@ func parseDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("unparseable %q", truncate(s, 80))
+}
+
+// commonDateLayout is how nearly every mailer writes Date:.
+const commonDateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
+
+// parseCommonDate parses s with commonDateLayout when net/mail.ParseDate
+// would return the same: it cuts the date after the zone and ignores a
+// comment after it, then tries its layouts in an order where this one
+// comes first for a date that starts with a day name. Other dates fail
+// without allocating and go to ParseDate.
+func parseCommonDate(s string) (time.Time, bool) {
+	ind := strings.IndexAny(s, "+-")
+	if ind < 0 || len(s) < ind+5 || len(s) < 28 || s[3] != ',' {
+		return time.Time{}, false
+	}
+	date, rest := s[:ind+5], strings.TrimLeft(s[ind+5:], " \t")
+	if rest != "" {
+		// One plain comment, such as "(PDT)", and nothing after it.
+		rest = strings.TrimRight(rest, " \t")
+		if len(rest) < 2 || rest[0] != '(' || rest[len(rest)-1] != ')' ||
+			strings.ContainsAny(rest[1:len(rest)-1], "()\\") {
+			return time.Time{}, false
+		}
+	}
+	t, err := time.Parse(commonDateLayout, date)
+	return t, err == nil
 }
 
 func sane(t time.Time) (time.Time, error) {

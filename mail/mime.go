@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/emersion/go-message"
 	"golang.org/x/text/encoding/charmap"
@@ -56,14 +57,20 @@ func collectText(e *message.Entity, m *Message, depth int) string {
 	if err != nil || t == "" {
 		t = "text/plain" // RFC 2045 default, also for unparseable types
 	}
-	if !textTypes[t] && !isPatchAttachment(e, t) {
+	if !textTypes[t] && !isPatchAttachment(e.Header, t) {
 		return ""
 	}
 	b, err := io.ReadAll(io.LimitReader(e.Body, DefaultMaxMessageBytes))
 	if err != nil {
 		m.warnf("body: %v", err)
 	}
-	s := toUTF8(string(b))
+	return partText(string(b), params, m)
+}
+
+// partText turns the decoded body of a text part into lines of UTF-8. It
+// returns s itself when s needs no change.
+func partText(s string, params map[string]string, m *Message) string {
+	s = toUTF8(s)
 	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
 		m.warnf("format=flowed delsp=yes left as sent")
 	}
@@ -79,14 +86,14 @@ func collectText(e *message.Entity, m *Message, depth int) string {
 
 // isPatchAttachment accepts octet-stream attachments named *.patch or
 // *.diff, as some mailers send them.
-func isPatchAttachment(e *message.Entity, t string) bool {
+func isPatchAttachment(h message.Header, t string) bool {
 	if t != "application/octet-stream" {
 		return false
 	}
-	_, params, _ := e.Header.ContentDisposition()
+	_, params, _ := h.ContentDisposition()
 	name := params["filename"]
 	if name == "" {
-		_, ctp, _ := e.Header.ContentType()
+		_, ctp, _ := h.ContentType()
 		name = ctp["name"]
 	}
 	return strings.HasSuffix(name, ".patch") || strings.HasSuffix(name, ".diff")
@@ -107,4 +114,13 @@ func toUTF8(s string) string {
 		return strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return out
+}
+
+// bytesView returns b as a string without copying. The caller guarantees
+// that b is never modified afterwards (Raw bytes are not).
+func bytesView(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

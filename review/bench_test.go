@@ -3,6 +3,7 @@ package review_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -97,4 +98,34 @@ func BenchmarkIngestRust(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(msgs*b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkArchiveReview is `ferrule review --format json` on the whole
+// linux-pwm archive (held in memory): ingestion with the Rust checks, the
+// report and its JSON. Profile it with -cpuprofile/-memprofile.
+func BenchmarkArchiveReview(b *testing.B) {
+	if testing.Short() {
+		b.Skip("whole-archive benchmark skipped in -short mode")
+	}
+	r, stop := mailtest.OpenArchive(b)
+	var buf bytes.Buffer
+	buf.Grow(240 << 20) // the archive's size: one allocation, out of the profile's way
+	_, err := buf.ReadFrom(r)
+	stop()
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	opts := &review.IngestOptions{Checkers: []review.Checker{rustcheck.New(nil)}}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := review.Ingest(context.Background(), mail.NewMboxReader(bytes.NewReader(data), "linux-pwm.mbox", nil), opts)
+		if err != nil || res.Counts.Total != archiveMessages {
+			b.Fatalf("Ingest: %v, %d messages", err, res.Counts.Total)
+		}
+		if _, err := json.MarshalIndent(review.BuildReport(res, nil), "", "  "); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

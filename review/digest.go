@@ -37,8 +37,8 @@ type DigestEntry struct {
 	Hash string
 }
 
-// Digests sorts the current series that need attention (must-look and
-// should-look tiers, not superseded) into one digest per recipient. Only
+// Digests sorts the series of the queue that need attention (open states,
+// must-look and should-look tiers) into one digest per recipient. Only
 // people who asked get one: the subscribers whose globs match a file of
 // the series, and, of the maintainers and reviewers MAINTAINERS routing
 // named (mailing lists get no digest), those optedIn allows — none when
@@ -62,7 +62,7 @@ func Digests(reports []SeriesReport, subs []Subscription, optedIn func(email str
 	}
 	for i := range reports {
 		r := &reports[i]
-		if r.Superseded || (r.Tier != MustLook && r.Tier != ShouldLook) {
+		if r.Superseded || (r.State != "" && !r.State.Open()) || (r.Tier != MustLook && r.Tier != ShouldLook) {
 			continue
 		}
 		for _, m := range r.Maintainers {

@@ -83,3 +83,19 @@ func TestDigests(t *testing.T) {
 		t.Error("hash did not change with the findings")
 	}
 }
+
+// Applied, stale and rejected series are not in the queue: no digest
+// mentions them.
+func TestDigestsQueueOnly(t *testing.T) {
+	mk := func(id string, st review.State) review.SeriesReport {
+		return review.SeriesReport{ID: id, Title: id, Tier: review.MustLook, State: st}
+	}
+	reports := []review.SeriesReport{mk("open@x", review.StateNew), mk("applied@x", review.StateApplied), mk("stale@x", review.StateStale)}
+	for i := range reports {
+		reports[i].Patches = []review.PatchReport{{Files: []diff.File{{Path: "drivers/pwm/core.c"}}}}
+	}
+	ds := review.Digests(reports, []review.Subscription{{Email: "me@example.org", Paths: []string{"drivers/pwm/**"}}}, nil)
+	if len(ds) != 1 || len(ds[0].Entries) != 1 || ds[0].Entries[0].Series.ID != "open@x" {
+		t.Errorf("digests = %+v, want one entry for the open series", ds)
+	}
+}

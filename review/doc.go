@@ -3,18 +3,21 @@
 // ([Inspect]: kind, author, trailers, parsed diff), assembles messages into
 // series with missing, extra and duplicate parts ([Assembler], also fed
 // incrementally with [Feed]), links revisions and marks older ones
-// superseded, attributes review trailers with b4's rules, and computes the
+// superseded, attributes review trailers with b4's rules, derives where
+// each series stands ([State]: new, reviewed, changes-requested, applied,
+// rejected, superseded, stale) from what the replies say, and computes the
 // interdiff between revisions ([Interdiff]).
 //
-// Analysis plugs in as data: a [Checker] (and [SeriesChecker]) returns
-// [Finding]s for each patch and series, given through
-// [IngestOptions.Checkers] — the Rust rules live in review/rustcheck — and
-// a kernel [Tree] turns diffs into whole-file images ([AnalyzeTree]).
+// Analysis plugs in as data: a [Checker] (and [SeriesChecker],
+// [ResultChecker]) returns [Finding]s for each patch and series, given
+// through [IngestOptions.Checkers] — the Rust rules live in
+// review/rustcheck, described by the rule catalogue ([Rules]) — and a
+// kernel [Tree] turns diffs into whole-file images ([AnalyzeTree]).
 // [Route] names who must look from MAINTAINERS. [Rank] scores a series and
 // places it in a [Tier] from its findings, blast radius and review state
-// ([Weights]); [BuildReport] makes the JSON report, filtered ([Filter])
-// and ordered by attention; [Digests] sorts the reports into one digest
-// per recipient who asked for it.
+// ([Weights]); [BuildReport] makes the JSON report, the queue of open
+// series first, filtered ([Filter]) and ordered by attention; [Digests]
+// sorts the reports into one digest per recipient who asked for it.
 //
 // The package is deterministic and does no I/O of its own: input arrives
 // through a [mail.Source] (see [Ingest]) and output is plain data. It must

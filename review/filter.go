@@ -1,6 +1,9 @@
 package review
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // MatchReport is Match for a saved series report (Score, Tier and
 // Maintainers as the review left them). Since is not applied: a report
@@ -45,4 +48,23 @@ func (f *Filter) MatchReport(s *SeriesReport) bool {
 		}
 	}
 	return true
+}
+
+// ParseStates reads --state values: state names, comma-separated or
+// repeated, and "queue" (or "open") for the open three.
+func ParseStates(values []string) ([]State, error) {
+	var out []State
+	for _, v := range values {
+		for _, st := range strings.Split(v, ",") {
+			switch st := State(strings.TrimSpace(st)); st {
+			case StateNew, StateReviewed, StateChangesRequested, StateApplied, StateRejected, StateSuperseded, StateStale:
+				out = append(out, st)
+			case "queue", "open":
+				out = append(out, StateNew, StateReviewed, StateChangesRequested)
+			default:
+				return nil, fmt.Errorf("unknown state %q (new, reviewed, changes-requested, applied, rejected, superseded, stale, queue)", st)
+			}
+		}
+	}
+	return out, nil
 }

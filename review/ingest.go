@@ -37,6 +37,10 @@ type IngestOptions struct {
 	// message after inspection, before the message body is dropped. It is
 	// the seam for per-patch analysis and must be safe for concurrent use.
 	Visit func(*Post, *mail.Message)
+	// DropRecipients leaves To and Cc off the posts: only a reply needs
+	// them, and on a list-wide review they are most of what each post
+	// keeps. ReplyTo stays.
+	DropRecipients bool
 	// Progress, if set, is called from the assembling goroutine after
 	// every 256 messages with the number done so far.
 	Progress func(done int)
@@ -154,6 +158,7 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 
 	pending := map[int]*Post{}
 	next := 0
+	in := interner{}
 	for r := range results {
 		pending[r.seq] = r.post
 		for {
@@ -162,6 +167,7 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 				break
 			}
 			delete(pending, next)
+			in.post(p)
 			a.Add(p)
 			next++
 			if o.Progress != nil && next%256 == 0 {
@@ -208,6 +214,9 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 	if o.Visit != nil {
 		o.Visit(p, m)
 	}
+	if o.DropRecipients {
+		p.To, p.Cc = nil, nil
+	}
 	return p
 }
 
@@ -235,6 +244,45 @@ func RunSeriesCheckers(res *Result, checkers []Checker) {
 	for _, c := range checkers {
 		if rc, ok := c.(ResultChecker); ok {
 			rc.FinishResult(res)
+		}
+	}
+}
+
+// interner keeps one copy of the message IDs, names and addresses that
+// posts repeat (a list's address and its maintainers are on most posts, a
+// thread's References on every reply), so that the series model does not
+// grow with every copy. The first copy is cloned: it may be a substring of
+// a whole header.
+type interner map[string]string
+
+func (in interner) str(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := in[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	in[c] = c
+	return c
+}
+
+func (in interner) addr(a *mail.Address) {
+	a.Name, a.Email = in.str(a.Name), in.str(a.Email)
+}
+
+func (in interner) post(p *Post) {
+	p.MessageID = in.str(p.MessageID)
+	p.InReplyTo = in.str(p.InReplyTo)
+	for i := range p.References {
+		p.References[i] = in.str(p.References[i])
+	}
+	in.addr(&p.From)
+	in.addr(&p.Sender)
+	in.addr(&p.Author)
+	for _, list := range [][]mail.Address{p.ReplyTo, p.To, p.Cc} {
+		for i := range list {
+			in.addr(&list[i])
 		}
 	}
 }

@@ -2,10 +2,11 @@ package review
 
 import (
 	"fmt"
-	"hash/fnv"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"ferrule/mail"
 	"ferrule/review/diff"
@@ -301,21 +302,49 @@ func fingerprint(files []diff.File) (removed, added []uint64) {
 				if l.Op == diff.Context {
 					continue
 				}
-				t := strings.Join(strings.Fields(l.Text), "")
-				if len(t) < 3 {
+				sum, n := lineHash(l.Text)
+				if n < 3 {
 					continue
 				}
-				hs := fnv.New64a()
-				hs.Write([]byte(t))
 				if l.Op == diff.Delete && len(removed) < fingerprintLines {
-					removed = append(removed, hs.Sum64())
+					removed = append(removed, sum)
 				} else if l.Op == diff.Add && len(added) < fingerprintLines {
-					added = append(added, hs.Sum64())
+					added = append(added, sum)
 				}
 			}
 		}
 	}
 	return removed, added
+}
+
+// lineHash is the FNV-1a hash of s without its white space
+// (strings.Join(strings.Fields(s), "")) and that text's length, computed
+// without building it.
+func lineHash(s string) (sum uint64, n int) {
+	const offset64, prime64 = 14695981039346656037, 1099511628211
+	sum = offset64
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				i += size
+				continue
+			}
+		} else if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
+			i++
+			continue
+		}
+		for _, b := range []byte(s[i : i+size]) {
+			sum ^= uint64(b)
+			sum *= prime64
+		}
+		n += size
+		i += size
+	}
+	return sum, n
 }
 
 // lineValue returns the first word after prefix on the first line that

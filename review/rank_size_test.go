@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -84,5 +85,16 @@ func TestRankMine(t *testing.T) {
 	}
 	if rep.Series[0].Score <= plain.Series[0].Score || rep.Series[1].Score != plain.Series[0].Score {
 		t.Errorf("scores mine %.1f other %.1f, without me %.1f", rep.Series[0].Score, rep.Series[1].Score, plain.Series[0].Score)
+	}
+}
+
+func TestParseStates(t *testing.T) {
+	got, err := review.ParseStates([]string{"applied,stale", "queue"})
+	want := []review.State{review.StateApplied, review.StateStale, review.StateNew, review.StateReviewed, review.StateChangesRequested}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("ParseStates = %v, %v; want %v", got, err, want)
+	}
+	if _, err := review.ParseStates([]string{"merged"}); err == nil {
+		t.Error("an unknown state is accepted")
 	}
 }

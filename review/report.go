@@ -21,7 +21,10 @@ type Report struct {
 
 // SeriesReport is one series revision.
 type SeriesReport struct {
-	ID             string       `json:"id"`
+	ID string `json:"id"`
+	// ShortID is a short handle on the series (ShortID(ID)) that show,
+	// reply and thanks accept.
+	ShortID        string       `json:"short_id"`
 	Title          string       `json:"title"`
 	Version        int          `json:"version"`
 	Total          int          `json:"total"`
@@ -236,7 +239,7 @@ func idUnlessSynthetic(p *Post) string {
 
 func seriesReport(s *Series) SeriesReport {
 	sr := SeriesReport{
-		ID: s.ID, Title: s.Title, Version: s.Version, Total: s.Total,
+		ID: s.ID, ShortID: ShortID(s.ID), Title: s.Title, Version: s.Version, Total: s.Total,
 		RFC: s.RFC, Resend: s.Resend, Pull: s.Pull,
 		Author:      s.Sender,
 		Date:        rfc3339(s.Date),

@@ -63,7 +63,7 @@ var (
 	// the intermediate git tree".
 	appliedPassiveRe = regexp.MustCompile(`^` + greetPat +
 		`((?:(?:the|this|these|both|all|whole|entire|your|my|first|last)\s+)*(?:\w+\s+)?(?:patch(?:es|set)?|series|set|changes?|commits?)` +
-		`(?:\s+#?\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)?)` +
+		`(?:\s+#?\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)?|#\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)` +
 		`\s+(?:(?:is|are|was|were|has|have|been|got|now|also|all|both)\s+)*(applied|queued|picked\s+up)` + tailPat)
 	// appliedAndRe: "Fixed up and applied, thanks!", "I added a Fixes:
 	// line and applied to …".
@@ -107,14 +107,15 @@ var (
 
 const (
 	greetPat = `(?:(?:hi|hello|hey|dear)(?:\s+[\w-]+)?[,!.]*\s+)?` +
-		`(?:(?:ok(?:ay)?|great|good|nice|thanks|thank you|thx|many thanks|so)(?:\s+(?:a lot|again|for (?:the|your|this|these)\s+(?:\w+\s+)?(?:patch(?:es|set)?|series|work|fix(?:es)?|update|contribution)))?[,.!]*\s+)?`
+		`(?:(?:ok(?:ay)?|great|good|nice|thanks|thank you|thx|many thanks|so|lgtm|looks good(?: to me)?|sure|yes|perfect|fine|right)` +
+		`(?:\s+(?:a lot|again|for\s+(?:[\w'-]+\s+){0,4}?[\w'-]+))?[,.!]*\s+)?`
 	subjectPat = `(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:now\s+|also\s+|just\s+|finally\s+|already\s+)?`
 	objectPat  = `(?:it|this|that|them|these|those|both|all|everything|` +
 		`(?:(?:the|this|that|these|those|both|all|your|v\d+)(?:\s+(?:whole|full|entire|first|last|remaining|other|two|three|four|five|six|seven|eight|nine|ten|\d+|pwm|dt|dts))*\s+(?:patch(?:es|set)?|series|set|ones?|changes?|commits?|fix(?:es)?|lot))|` +
 		`(?:patch(?:es)?|commits?)\s*#?\d+(?:\s*(?:-|–|to|,|and|&)\s*#?\d+)*)`
 	// tailPat: what may follow the verb and object: the end, punctuation,
 	// thanks, "with …"/"as …", or a destination checked by destRe.
-	tailPat = `(\s*$|\s*[,.!;:](?:\s|$)|\s*--|\s*\(|\s+thanks|\s+(?:with|as|after|now|and\s+pushed)\b|\s+(?:to|into|onto|on|in|for)\b.*)`
+	tailPat = `(\s*$|\s*[,.!;:](?:\s|$)|\s*--|\s*\(|\s+thanks|\s+(?:with|as|after|now|only|already|and\s+pushed)\b|\s+(?:to|into|onto|on|in|for)\b.*)`
 )
 
 // ScanSignals extracts the state signals from the text of a reply: its
@@ -204,20 +205,28 @@ func ScanSignals(text, bot string) []Signal {
 	if len(b4parts) == 0 {
 		b4parts = listed
 	}
-	if len(b4parts) > 0 {
-		merged := false
-		for i := range out {
-			if out[i].Kind == SignalApplied && !out[i].Directive && bot == "" {
-				if len(out[i].Parts) == 0 {
-					out[i].Parts, out[i].Whole, out[i].Some, out[i].DTS = b4parts, false, false, false
-				}
-				merged = true
-				break
+	// Every applied sentence of the message is about the patches it
+	// names anywhere: "Thanks, applied [3/8] … These changes has been
+	// applied on the intermediate tree" took patch 3 only.
+	named := append([]int{}, b4parts...)
+	phrase := false
+	for _, s := range out {
+		if s.Kind == SignalApplied && !s.Directive {
+			phrase = true
+			for _, n := range s.Parts {
+				named = appendUnique(named, n)
 			}
 		}
-		if !merged && b4line != "" {
-			out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
+	}
+	if len(named) > 0 && bot == "" {
+		for i := range out {
+			if out[i].Kind == SignalApplied && !out[i].Directive && len(out[i].Parts) == 0 {
+				out[i].Parts, out[i].Whole, out[i].Some, out[i].DTS = named, false, false, false
+			}
 		}
+	}
+	if !phrase && b4line != "" {
+		out = append(out, Signal{Kind: SignalApplied, Line: b4line, Parts: b4parts})
 	}
 	return out
 }

@@ -10,55 +10,62 @@ import (
 )
 
 // State is where a series stands, derived from the mail (and a kernel
-// tree when given) at the end of assembly.
-//
-// The rules, in the order they are decided:
+// tree when given) at the end of assembly. The rules, in the order they
+// are decided:
 //
 //   - applied: with a tree, every patch's `git patch-id --stable` is in
 //     the tree's history (StateOptions.AppliedPatchIDs). Otherwise a reply
-//     whose own text (not quoted "> " lines, not after a "-- " signature)
-//     says the patches were taken, from someone other than the series
-//     author: a sentence that starts (after an optional greeting or
-//     "thanks," or "(") with "Applied", "I('ve) applied …", "Queued …",
-//     "Picked up …"/"I picked … up", or "<both|all|the|these…> patch(es)/
-//     series … (was|has been) applied/queued/picked up", or has "… and
-//     applied" ("Fixed up and applied", not after once/when/if/will/…),
-//     followed by the
-//     end of the sentence, punctuation, "thanks", "with …"/"as …", or
-//     "to/into/on/in/for" and something naming a tree, branch or release
-//     ("pwm/for-next", "my tree", "clk-next", "6.8", a URL); b4 ty's
-//     "[n/m] subject" + "commit: <sha>" lists; kernel.org patchwork-bot's
-//     "This series/patch was applied to …"; a "pw-bot: accept" line from
-//     a maintainer of the files. (With MaintainerAuthorApplies, the
-//     author's own "Applied" counts when they maintain the files.) Not
-//     recognised: questions ("Applied?"),
+//     from someone other than the series author whose own text (not
+//     quoted "> " lines, nothing after a "-- " signature) says the patches
+//     were taken:
+//   - a sentence that starts (after an optional "Hi,", "Thanks (for …),",
+//     "LGTM," or "(") with "Applied", "I('ve) applied …", "Queued …",
+//     "Picked up …", "I picked … up", or "<both/all/the/these> patch(es)/
+//     series/#N … (was/has been) applied/queued/picked up", or that says
+//     "… and applied" ("Fixed up and applied"; not after once, when, if,
+//     will, could, …); what follows the verb must be the end of the
+//     sentence, punctuation, "thanks", "with …", "as …", "now", "only",
+//     or to/into/on/in/for and something naming a tree, branch or release
+//     ("pwm/for-next", "my tree", "clk-next", "6.8", a URL);
+//   - b4 ty's "[n/m] subject" lines followed by "commit: <sha>" (or a
+//     commit URL, or "(no commit info)");
+//   - kernel.org patchwork-bot's "This series/patch was applied to …";
+//   - "pw-bot: accept" from a maintainer of the files.
+//     Not recognised: questions ("Applied?", "Has this been applied?"),
 //     "will be applied", "not applied", "can't be applied", "doesn't
 //     apply", "applied on top of", "applied … locally", "Could you apply",
-//     sentences that tell of testing ("applied it to next-2024 and it
-//     works/boots/fails").
-//     A message names the patches it took ("I applied patches #1-#5",
-//     b4 ty and patchwork-bot lists); otherwise a reply to the cover
-//     letter, or one that says "both"/"all"/"the series"/"these", takes
-//     the whole series, and a reply to patch k takes patch k. The series
-//     is applied once the patches taken so far cover every patch, or
-//     every patch left only touches device-tree sources
+//     sentences that tell of testing or trouble ("applied it to next-2024
+//     and it works/boots/fails/breaks"), robots other than patchwork-bot,
+//     Rob Herring's DT bot ("applied (using b4) to base"). With
+//     StateOptions.MaintainerAuthorApplies the author's own "Applied"
+//     counts when they maintain the files (off by default).
+//     Which patches: the numbers or list a message gives ("I applied
+//     patches #1-#5", "[PATCH v6 5/7] …" lines under the sentence, b4 ty
+//     and patchwork-bot lists); else "both"/"all"/"the series"/"these"
+//     (a count must match the series' size: "Applied both" in a 5-patch
+//     series is the patch answered) or a reply to the cover letter take
+//     the whole series; "the dts patches" takes the device-tree ones,
+//     "the remaining ones"/"the first two" nothing; a reply to patch k
+//     takes patch k. The series is applied once the patches taken cover
+//     every patch, or every patch left only touches device-tree sources
 //     (arch/*/boot/dts/), which go through the SoC trees: "I applied
 //     patches #1-#5" of a 7-patch series whose 6 and 7 are riscv dts
 //     changes is applied. "Applied patch 1, the rest needs work" in a
 //     reply to patch 1 of 3 is not: the series keeps its other state and
-//     the reason says "patch 1 of 3 applied by …".
+//     the reason adds "patch 1 of 3 applied by …".
 //   - rejected: "pw-bot: reject" from a maintainer of the files.
-//     ("pw-bot: not-applicable" means "not for my tree"; on linux-pwm it
+//     ("pw-bot: not-applicable" means "not for my tree": on linux-pwm it
 //     is always a devicetree maintainer acking a binding that the
-//     subsystem tree takes, so it is not a rejection.)
+//     subsystem tree takes, so it is ignored.)
 //   - changes-requested: "pw-bot: changes-requested" or "pw-bot: cr" from
-//     the author or a maintainer of the files; a build bot's error or
-//     warning report (the kernel test robot's "noticed the following build
-//     errors/warnings", "Yet/Perhaps something to improve"); the author
-//     announcing a new revision ("I'll send a v2", "will fix in the next
-//     version"; not in a question or an "if" sentence).
-//   - superseded: a newer revision exists (Series.Next) and the revision
-//     itself was neither applied nor rejected.
+//     the author or a maintainer of the files (MAINTAINERS M:, "+tag"
+//     addresses folded); the kernel test robot's build error or warning
+//     report ("noticed the following build errors/warnings", "Yet/Perhaps
+//     something to improve"); the author announcing a new revision ("I'll
+//     send a v2", "will fix in the next version"; not in a question or an
+//     if/unless sentence).
+//   - superseded: a newer revision exists (Series.Next) and this revision
+//     was neither applied nor rejected.
 //   - reviewed: a verified Reviewed-by, Acked-by or Tested-by from
 //     someone other than the patch author.
 //   - new: none of the above.
@@ -67,12 +74,12 @@ import (
 //     (default: the newest message of the input), so an old archive
 //     behaves like a live list.
 //
-// Precedence: the decisive signals (applied once coverage is complete,
-// rejected, changes-requested) are taken in the order of the messages
-// (Date, then arrival) and the latest wins: changes requested, then the
-// author's "will send v2", then "Applied, thanks" is applied; applied and
-// then a kernel test robot error is changes-requested. The tree check
-// wins over the mail.
+// Precedence: the decisive signals (applied once the patches are covered,
+// rejected, changes-requested) are taken in message order (Date, then
+// arrival) and the latest wins: changes requested, then the author's
+// "will send v2", then "Applied, thanks" is applied; applied and then a
+// kernel test robot error is changes-requested. The tree check wins over
+// the mail. The first complete application stays the reason.
 type State string
 
 // Series states (PRODUCT.md "JSON output contract").
@@ -100,8 +107,7 @@ const DefaultStaleAfter = 90 * 24 * time.Hour
 // is valid.
 type StateOptions struct {
 	// Now is the date staleness is measured from; zero means the newest
-	// message date of the input (ignoring dates more than two days in the
-	// future of the wall clock).
+	// message date of the input (a few far-future outliers skipped).
 	Now time.Time
 	// StaleAfter is how long a thread may be silent; zero means
 	// DefaultStaleAfter, negative never.
@@ -192,15 +198,25 @@ func SetStates(r *Result, opts *StateOptions) {
 	}
 }
 
+// newestDate returns the newest message date of posts. Up to 1% of the
+// posts may be skipped as outliers when each is more than 30 days newer
+// than the next (a bogus Date: 2099 must not make a live list stale).
 func newestDate(posts []*Post) time.Time {
-	limit := time.Now().Add(48 * time.Hour)
-	var t time.Time
+	var dates []time.Time
 	for _, p := range posts {
-		if p.Date.After(t) && p.Date.Before(limit) {
-			t = p.Date
+		if !p.Date.IsZero() {
+			dates = append(dates, p.Date)
 		}
 	}
-	return t
+	if len(dates) == 0 {
+		return time.Time{}
+	}
+	sort.Slice(dates, func(i, j int) bool { return dates[i].After(dates[j]) })
+	i := 0
+	for i < len(dates)/100 && dates[i].Sub(dates[i+1]) > 30*24*time.Hour {
+		i++
+	}
+	return dates[i]
 }
 
 func seriesState(s *Series, o *StateOptions) (State, string) {

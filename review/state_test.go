@@ -57,6 +57,10 @@ func TestScanSignals(t *testing.T) {
 		{"listed patches", "Hi Fabrice\n\nFollowing patches are applied on stm32-next:\n[PATCH v6 5/7] arm64: defconfig: enable STM32 LP timer\n[PATCH v6 6/7] arm64: dts: st: add low-power timer nodes\n\nThanks\nAlex\n", "", want{kind: review.SignalApplied, parts: []int{5, 6}}},
 		{"following patches without a list", "Following patches are applied on stm32-next.\n", "", want{kind: review.SignalApplied, some: true}},
 		{"numbers before the verb", "I interpreted that as an ack for patches 1 and 2 and applied these to\nhttps://git.kernel.org/x pwm/for-next\n", "", want{kind: review.SignalApplied, parts: []int{1, 2}}},
+		{"thanks for the acks", "Thanks for your Acks, I applied patches #1-#3 to\nhttps://git.kernel.org/x pwm/for-next\n", "", want{kind: review.SignalApplied, parts: []int{1, 2, 3}}},
+		{"lgtm", "LGTM, I applied it with Rob's Ack to\nhttps://git.kernel.org/x pwm/for-next\n", "", applied},
+		{"only for now", "I applied this patch only (for now) to\nhttps://git.kernel.org/x pwm/for-next\n", "", applied},
+		{"hash number passive", "(#4 was applied already).\n", "", want{kind: review.SignalApplied, parts: []int{4}}},
 		{"has been applied", "This patch has been applied to the pwm tree.\n", "", applied},
 		{"b4 ty", "On Mon, 1 Jan 2024, A wrote:\n> foo\n\nApplied, thanks!\n\n[1/2] pwm: foo: fix\n      commit: 0123456789ab\n[2/2] pwm: foo: more\n      commit: 89abcdef0123\n\nBest regards,\n", "", want{kind: review.SignalApplied, parts: []int{1, 2}}},
 		{"b4 ty partial link", "Thanks, Applied to https://git.kernel.org/pub/scm/linux/kernel/git/amlogic/linux.git (v6.3/arm64-dt)\n\n[2/8] arm64: dts: amlogic: Fix node names\n      https://git.kernel.org/amlogic/c/1be13a5091bf71627aa1a3d35360b039510f42f3\n", "", want{kind: review.SignalApplied, parts: []int{2}}},
@@ -359,5 +363,34 @@ func TestMaintainerAuthorApplies(t *testing.T) {
 				t.Errorf("state = %s (%s), want %s", s.State, s.StateReason, tc.want)
 			}
 		})
+	}
+}
+
+// TestStaleIgnoresFarFutureDates: one message dated decades ahead among
+// a hundred does not make every thread stale.
+func TestStaleIgnoresFarFutureDates(t *testing.T) {
+	msgs := thread([]string{"drivers/pwm/pwm-foo.c"})
+	for i := 0; i < 120; i++ {
+		msgs = append(msgs, msg{from: "Other <o@example.org>", id: fmt.Sprintf("o%d@x", i), subject: "unrelated", body: "hi\n", day: 1})
+	}
+	msgs = append(msgs, msg{from: "Clock <c@example.org>", id: "future@x", subject: "bogus date", body: "hi\n", day: 365 * 70})
+	s := stateOf(t, msgs, &review.StateOptions{})
+	if s.State != review.StateNew {
+		t.Errorf("state = %s (%s), want new", s.State, s.StateReason)
+	}
+}
+
+// TestSignalsOfOneMessageAgree: a whole-sounding sentence in a message
+// that names its patches elsewhere takes those patches only.
+func TestSignalsOfOneMessageAgree(t *testing.T) {
+	text := "Hi,\n\nThanks, Applied to https://git.kernel.org/pub/scm/linux/kernel/git/amlogic/linux.git (v6.13/arm64-dt)\n\n[3/3] arm64: dts: amlogic: a1: add pwm nodes\n      https://git.kernel.org/amlogic/c/0123456789abcdef0123\n\nThese changes has been applied on the intermediate git tree [1].\n"
+	got := review.ScanSignals(text, "")
+	if len(got) == 0 {
+		t.Fatal("no signal")
+	}
+	for _, s := range got {
+		if s.Kind != review.SignalApplied || !reflect.DeepEqual(s.Parts, []int{3}) || s.Whole {
+			t.Errorf("signal %+v, want applied to patch 3 only", s)
+		}
 	}
 }

@@ -292,3 +292,25 @@ func (d *DB) ReviewedAt(ctx context.Context) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// SeriesByShortID is the id of the saved series whose review.ShortID is
+// short ("" when none).
+func (d *DB) SeriesByShortID(ctx context.Context, short string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	rows, err := d.db.QueryContext(ctx, "SELECT id FROM series")
+	if err != nil {
+		return "", fmt.Errorf("series by short id: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("series by short id: %w", err)
+		}
+		if review.ShortID(id) == short {
+			return id, nil
+		}
+	}
+	return "", rows.Err()
+}

@@ -33,6 +33,9 @@ func runConfig(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule config: %v\n", err)
 		return exitUsage
 	}
+	for _, w := range c.Warnings {
+		fmt.Fprintf(e.stdout, "%s: warning: %s\n", *path, w)
+	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d mailboxes, smtp %v, digest %v)\n", *path, len(c.Mailboxes), c.SMTP != nil, c.Digest != nil)
 	return exitOK
 }

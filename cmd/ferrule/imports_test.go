@@ -38,8 +38,8 @@ var importRules = map[string]importRule{
 	"ferrule/mail/imappoll":      {internal: []string{"ferrule/mail"}},
 	"ferrule/mail/smtpsend":      {internal: []string{"ferrule/mail"}},
 	"ferrule/review":             {internal: []string{"ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
-	"ferrule/review/am":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/review/rustcheck":   {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
+	"ferrule/review/am":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: reviewBans},
 	"ferrule/store":              {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff", "ferrule/review/maintainers"}, noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend"}},
 	"ferrule/templates":          {internal: []string{"ferrule/review", "ferrule/mail", "ferrule/review/diff"}, noDirect: []string{"ferrule/store", "net", "net/http", "net/smtp"}},
 
@@ -49,7 +49,7 @@ var importRules = map[string]importRule{
 	"ferrule/cmd/internal/config": {internal: with(configPkgs[1:]), noDirect: []string{"ferrule/store", "ferrule/templates", "net/http", "database/sql"}},
 	// Analysis wiring and renderers are pure: no store, no network.
 	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
-	"ferrule/cmd/internal/render":   {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
+	"ferrule/cmd/internal/render":   {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
 	// Saved results and the input policy: the store and mail; threads
 	// from a public-inbox server only through lore.
 	"ferrule/cmd/internal/results": {internal: with(reviewPkgs, "ferrule/store"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
@@ -59,14 +59,13 @@ var importRules = map[string]importRule{
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
 	// Command-line conventions (flags anywhere, dates, version): pure.
 	"ferrule/cmd/internal/cli": {noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
-	// Applied commits are found by running git: no store, no network.
-	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
-	// Threads are fetched over HTTP into a cache directory: no store, no
-	// programs, no ferrule package.
-	"ferrule/cmd/internal/lore": {noDirect: []string{"ferrule/store", "ferrule/templates", "os/exec", "database/sql"}},
 	// The web view reads saved results through its own Source interface:
 	// no store, no mail sending, no programs.
 	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},
+	// Applied commits are found with git (a program), never the store or
+	// the network; a lore thread is fetched over HTTP, never stored.
+	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
+	"ferrule/cmd/internal/lore":    {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "os/exec", "database/sql"}},
 	// The daemon wires the rest; nothing imports it but cmd/ferrule.
 	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
 		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results", "ferrule/cmd/internal/web")},

@@ -16,6 +16,7 @@
 //	ferrule digest -c FILE [--dry-run]    mail digests to the people who asked for them
 //	ferrule watch -c FILE                 the daemon: IMAP mailboxes into the store
 //	ferrule serve [--db DB]               the saved review as a read-only web page
+//	ferrule wrappers --maintainer EMAIL   which of their C symbols Rust uses, from where
 //	ferrule config check -c FILE          validate a configuration file
 //	ferrule kernel-snapshot [--out DIR] TREE  regenerate the embedded kernel knowledge
 //	ferrule version
@@ -84,6 +85,7 @@ func init() {
 		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
 		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
 		{"show", "[flags] ID INPUT…", "one series in full: versions, trailers, findings with hunks, interdiff", runShow},
+		{"wrappers", "[--maintainer EMAIL] [PATH…]", "which of a C maintainer's symbols Rust uses, from where, through bindings or helpers", runWrappers},
 		{"serve", "[--db FILE] [--listen ADDR]", "serve the saved review as a read-only web page (queue, series, maintainers)", runServe},
 		{"reply", "[flags] ID [INPUT…]", "draft a review reply with the flagged hunks quoted and a prompt under each", runReply},
 		{"thanks", "[flags] ID [INPUT…]", "draft a b4-ty-style \"applied, thanks\" reply to a series", runThanks},

@@ -36,6 +36,10 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
 	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD, RFC 3339, yesterday, 2.weeks.ago, 3 days ago)")
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
+	var states multiFlag
+	fs.Var(&states, "state", "keep series in this state: new, reviewed, changes-requested, applied, rejected, superseded, stale (repeatable; queue = the first three)")
+	all := fs.Bool("all", false, "text: list every series, not only the queue's must-look and should-look ones (on inputs of more than 20 series)")
+	verbose := fs.Bool("verbose", false, "text: print every reason, not the first five")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -45,10 +49,10 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
 		return exitUsage
 	}
-	fetched, stdin, err := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule review: %v\n", err)
-		return errCode(err)
+	fetched, stdin, fetchErr := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
+	if fetchErr != nil {
+		fmt.Fprintf(e.stderr, "ferrule review: %v\n", fetchErr)
+		return errCode(fetchErr)
 	}
 	e.stdin = stdin
 	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
@@ -60,6 +64,10 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 		return usageErr("unknown --format %q (text, json, markdown)", *format)
 	}
 	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
+	var err error
+	if filter.States, err = review.ParseStates(states); err != nil {
+		return usageErr("--state: %v", err)
+	}
 	switch filter.Tier {
 	case "", review.MustLook, review.ShouldLook, review.FYI:
 	case "superseded": // the table prints it in the tier column
@@ -91,6 +99,15 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	opts.State = &review.StateOptions{StaleAfter: cfg.StaleAfter}
+	// Series routed to you weigh more: your `me:` addresses, and the one
+	// --maintainer asks about.
+	me := append([]string{}, cfg.Me...)
+	if *maintainer != "" {
+		me = append(me, *maintainer)
+	}
+	st := e.style()
+	st.All, st.Verbose = *all || len(filter.States) > 0 || filter.Tier != "", *verbose
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	runtimeErr := func(msg string, err error) int {
 		log.Error(msg, "err", err)
@@ -121,12 +138,15 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 				return runtimeErr("read saved review", err)
 			}
 			if ok {
-				return writeReport(e, log, renderer, rep)
+				return writeReport(e, log, renderer, rep, st)
 			}
 		}
 		src, progress = db.Messages(), nil
 	}
 	opts.Workers = *workers
+	// A list-wide review prints no recipients: keep To and Cc off the
+	// posts (reply and digest, which need them, keep them).
+	opts.DropRecipients = true
 	stopProgress := func() {}
 	if e.stderrTTY { // a progress bar once the review takes more than a second
 		opts.Progress, stopProgress = render.Progress(e.stderr, progress)
@@ -145,15 +165,15 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	if db != nil {
 		// The store keeps every series' full report; filters only shape
 		// what is printed.
-		if err := results.Save(ctx, db, res, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()})); err != nil {
+		if err := results.Save(ctx, db, res, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock(), Me: cfg.Me})); err != nil {
 			return runtimeErr("save review", err)
 		}
 	}
-	return writeReport(e, log, renderer, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock()}))
+	return writeReport(e, log, renderer, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock(), Me: me}), st)
 }
 
-func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report) int {
-	if err := renderer(e.stdout, rep, e.style()); err != nil {
+func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) int {
+	if err := renderer(e.stdout, rep, st); err != nil {
 		log.Error("write output", "err", err)
 		return exitRuntime
 	}

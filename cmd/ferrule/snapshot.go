@@ -11,15 +11,26 @@ import (
 // knowledge (review/rustcheck/snapshot) from any kernel tree.
 func runSnapshot(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "kernel-snapshot",
-		"usage: ferrule kernel-snapshot [--out DIR] TREE",
-		"Writes the bindings_helper includes, rust/helpers and rust/kernel file lists and the",
-		"MAINTAINERS sections that own Rust files or headers bindgen reads, from a kernel tree.",
+		"usage: ferrule kernel-snapshot [--out DIR] TREE | --data DIR",
+		"Writes the embedded kernel knowledge from a kernel tree: the bindings_helper includes, the",
+		"rust/helpers and rust/kernel file lists, the whole MAINTAINERS, the C symbols Rust uses",
+		"(rust-c-symbols.tsv) and the architectures Rust is built for. --data imports a directory",
+		"already in that form (../shared/data/kernel) after checking each file reads.",
 	)
 	out := fs.String("out", "review/rustcheck/snapshot", "directory to write the snapshot files to")
+	data := fs.String("data", "", "import this directory of snapshot files instead of reading a tree")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
+	if *data != "" && fs.NArg() == 0 {
+		if err := analysis.ImportSnapshot(*data, *out); err != nil {
+			fmt.Fprintf(e.stderr, "ferrule kernel-snapshot: %v\n", err)
+			return exitRuntime
+		}
+		fmt.Fprintf(e.stdout, "wrote %s\n", *out)
+		return exitOK
+	}
+	if fs.NArg() != 1 || *data != "" {
 		fs.Usage()
 		return exitUsage
 	}

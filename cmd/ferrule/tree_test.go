@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"ferrule/cmd/internal/analysis"
+	"ferrule/mail/mailtest"
 	"ferrule/review"
 	"ferrule/review/rustcheck"
 )
@@ -126,8 +128,67 @@ func TestKernelSnapshot(t *testing.T) {
 	if !k.Headers["include/linux/clk.h"] || !k.HelperFiles["rust/helpers/clk.c"] {
 		t.Errorf("snapshot knowledge = headers %v, helpers %v", k.Headers, k.HelperFiles)
 	}
-	m, _ := os.ReadFile(filepath.Join(out, "maintainers-rust-stanzas.txt"))
-	if !strings.Contains(string(m), "\nRUST\n") || !strings.Contains(string(m), "COMMON CLK FRAMEWORK") {
-		t.Errorf("maintainers excerpt lacks RUST or the clk stanza:\n%s", m)
+	m, _ := os.ReadFile(filepath.Join(out, "MAINTAINERS"))
+	tm, _ := os.ReadFile(filepath.Join(kernelTreeDir, "MAINTAINERS"))
+	if string(m) != string(tm) {
+		t.Errorf("snapshot MAINTAINERS is not the tree's whole file:\n%s", m)
+	}
+	// The symbol table reads back: the clk abstraction's bindings and the
+	// helper's wrapped calls.
+	im := k.ImpactOf("clk_get_rate")
+	if im == nil || strings.Join(im.Users, ",") != "rust/kernel/clk.rs" {
+		t.Errorf("clk_get_rate impact from the snapshot = %+v", im)
+	}
+	if im := k.ImpactOf("clk_prepare_enable"); im == nil || !im.Wrapped {
+		t.Errorf("clk_prepare_enable impact from the snapshot = %+v, want wrapped by the helper", im)
+	}
+}
+
+// TestKernelSnapshotData: the embedded snapshot is what kernel-snapshot
+// --data makes of ../shared/data/kernel, byte for byte.
+func TestKernelSnapshotData(t *testing.T) {
+	data := mailtest.SharedDataDir(t, "kernel")
+	out := t.TempDir()
+	if code, _, stderr := runCmd(t, "", "kernel-snapshot", "--data", data, "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range analysis.SnapshotFiles {
+		got, _ := os.ReadFile(filepath.Join(out, name))
+		embedded, _ := os.ReadFile(filepath.Join("..", "..", "review", "rustcheck", "snapshot", name))
+		if string(got) != string(embedded) {
+			t.Errorf("review/rustcheck/snapshot/%s differs from what kernel-snapshot --data %s writes", name, data)
+		}
+	}
+}
+
+// TestWrappersCommand: the PWM maintainer's map from the embedded
+// knowledge, and a clk map with exact homes from the test tree.
+func TestWrappersCommand(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "wrappers", "--maintainer", "ukleinek@kernel.org")
+	if code != exitOK || !strings.Contains(out, "from what ukleinek@kernel.org maintains (PWM SUBSYSTEM)") ||
+		!strings.Contains(out, "include/linux/pwm.h\n") || !strings.Contains(out, "pwmchip_release ") ||
+		!strings.Contains(out, "rust/kernel/pwm.rs                   uses ") {
+		t.Errorf("wrappers --maintainer: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+	code, out, stderr = runCmd(t, "", "wrappers", "--tree", kernelTreeDir, "--format", "json", "include/linux/clk.h")
+	var wm struct {
+		ByName  bool `json:"by_name"`
+		Symbols []struct {
+			Symbol, Home string
+			Users        []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &wm); code != exitOK || err != nil || wm.ByName {
+		t.Fatalf("wrappers --tree: exit %d, %v, stderr %q\n%s", code, err, stderr, out)
+	}
+	homes := map[string]string{}
+	for _, s := range wm.Symbols {
+		homes[s.Symbol] = s.Home
+	}
+	if homes["clk_get_rate"] != "include/linux/clk.h" {
+		t.Errorf("tree homes %v: want clk_get_rate defined in include/linux/clk.h", homes)
+	}
+	if code, _, _ := runCmd(t, "", "wrappers", "--maintainer", "nobody@example.org"); code != exitUsage {
+		t.Errorf("an address MAINTAINERS does not name: exit %d, want %d", code, exitUsage)
 	}
 }

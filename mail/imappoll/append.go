@@ -38,6 +38,10 @@ func AppendDraft(ctx context.Context, opts *Options, msg []byte, date time.Time)
 		}
 		uid, err = appendOnce(c, p.o.Folder, msg, date)
 	}
+	if errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeBad {
+		// public-inbox answers "BAD Unknown command".
+		return 0, fmt.Errorf("%w (a read-only server, like public-inbox, takes no drafts: set drafts.imap to a server you log in to)", err)
+	}
 	if err != nil {
 		return 0, err
 	}

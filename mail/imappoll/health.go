@@ -10,7 +10,7 @@ import (
 // Health is what a health check needs to know of a poller.
 type Health struct {
 	Mailbox   string
-	Stopped   bool      // Run returned (refused credentials, or cancelled)
+	Stopped   bool      // Run returned (refused credentials, a folder it cannot follow, or cancelled)
 	Connected bool      // a session is logged in
 	LastPoll  time.Time // last completed sync; zero before the first
 	// LastProgress is the last completed sync or stored batch (or the
@@ -35,6 +35,8 @@ func (h Health) OK() (bool, string) {
 	switch {
 	case h.AuthFailed:
 		return false, fmt.Sprintf("mailbox %s: stopped: the server refused the credentials (%s)", h.Mailbox, h.LastError)
+	case h.Stopped && h.LastError != "":
+		return false, fmt.Sprintf("mailbox %s: stopped: %s", h.Mailbox, h.LastError)
 	case h.Stopped:
 		return false, fmt.Sprintf("mailbox %s: stopped", h.Mailbox)
 	case h.Stalled:

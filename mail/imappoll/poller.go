@@ -2,8 +2,9 @@
 // a store, exactly once, across reconnects, crashes and UIDVALIDITY
 // resets (RFC 9051 / RFC 3501 UIDs, RFC 2177 IDLE).
 //
-// A Poller connects (implicit TLS, STARTTLS, or plaintext), logs in,
-// SELECTs the folder, compares UIDVALIDITY with the cursor the store holds
+// A Poller connects (implicit TLS, STARTTLS, or plaintext), logs in (or
+// authenticates with SASL ANONYMOUS, as public-inbox offers), SELECTs the
+// folder, compares UIDVALIDITY with the cursor the store holds
 // (a change means the UIDs were renumbered: it fetches everything again and
 // the store's Message-ID deduplication keeps it from storing anything
 // twice; undecodable messages have content-hash ids for the same reason),
@@ -15,12 +16,25 @@
 // (servers may miss an IDLE notification), or polls when the server lacks
 // IDLE.
 //
+// A folder may name a public-inbox group: an empty placeholder
+// (UIDVALIDITY 0) whose children GROUP.0, GROUP.1, … are slices of
+// SliceUIDs UIDs each, numbered across slices. The poller LISTs them,
+// follows the slice its cursor points into and, when that one is full,
+// the next, keeping one cursor for the group (STATUS makes public-inbox
+// create a slice that filled; it does not notify an IDLE on a full
+// slice, so the poller polls for the next one); a folder named like one
+// of its slices is followed as the group, from that slice. A placeholder without
+// slices, or a folder that does not exist, stops the poller with an
+// error wrapping ErrFolder that names what to follow instead. Options.Start
+// places the cursor of a mailbox never read: after the newest message, or
+// before the first one received since a day.
+//
 // Every read and write has a deadline: while a reply is due the server
 // may be silent for at most Options.Timeout, and during IDLE until the
 // interval ends, so a stalled server is replaced within PollInterval +
 // Timeout. Errors are retried with jittered exponential backoff, which
-// starts again after a session that synced; an authentication failure
-// stops the poller. Health reports what a /healthz needs.
+// starts again after a session that synced; an authentication failure,
+// or a folder that cannot be followed, stops the poller. Health reports what a /healthz needs.
 //
 // The package does not import ferrule's store: it declares the small
 // Store interface it needs. A Poller is not safe for concurrent use, but
@@ -41,6 +55,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
 
 	"ferrule/mail"
 )
@@ -76,10 +91,17 @@ type Options struct {
 	TLSConfig *tls.Config
 	Username  string
 	// Password is asked for at each login, before connecting (password_cmd
-	// may be slow; callers cache it).
+	// may be slow; callers cache it); unused with Anonymous.
 	Password func(ctx context.Context) (string, error)
-	// Folder to follow; default INBOX.
+	// Anonymous logs in with SASL ANONYMOUS (RFC 4505), as public-inbox
+	// offers: no username or password (Password may be nil).
+	Anonymous bool
+	// Folder to follow; default INBOX. A public-inbox group (the parent
+	// of the slices GROUP.0, GROUP.1, …) is followed slice after slice.
 	Folder string
+	// Start says where the first sync of a mailbox with no cursor
+	// begins; default: everything.
+	Start Start
 	// PollInterval is how often to poll without IDLE, and the longest
 	// IDLE before fetching anyway; default 5 minutes.
 	PollInterval time.Duration
@@ -197,8 +219,9 @@ func (p *Poller) Stats() Stats {
 	return s
 }
 
-// Run follows the folder until ctx is done (returning nil) or the server
-// refuses the credentials (returning an error wrapping ErrAuth).
+// Run follows the folder until ctx is done (returning nil), the server
+// refuses the credentials (returning an error wrapping ErrAuth), or the
+// folder cannot be followed (ErrFolder).
 func (p *Poller) Run(ctx context.Context) error {
 	p.progress.Store(time.Now().UnixNano())
 	defer p.health.stopped.Store(true)
@@ -214,6 +237,10 @@ func (p *Poller) Run(ctx context.Context) error {
 		if errors.Is(err, ErrAuth) {
 			p.health.authFailed.Store(true)
 			p.log.Error("stopping: the server refused the credentials; fix them and reload", "err", err)
+			return err
+		}
+		if errors.Is(err, ErrFolder) {
+			p.log.Error("stopping: fix the folder and reload", "err", err)
 			return err
 		}
 		p.errors.Add(1)
@@ -252,16 +279,17 @@ func (p *Poller) session(ctx context.Context, synced *bool) error {
 			},
 		},
 	}
-	s, sel, err := p.connect(ctx, opts)
+	s, t, err := p.connect(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer s.close()
 	p.connected.Store(true)
-	p.log.Info("connected", "folder", p.o.Folder, "uidvalidity", sel.UIDValidity, "messages", sel.NumMessages)
+	p.log.Info("connected", "folder", t.folder, "uidvalidity", t.sel.UIDValidity, "messages", t.sel.NumMessages)
 	canIdle := s.caps().Has(imap.CapIdle)
 	for {
-		if err := p.sync(ctx, s, sel.UIDValidity); err != nil {
+		last, err := p.syncTarget(ctx, s, t)
+		if err != nil {
 			return s.stallErr(err)
 		}
 		*synced = true
@@ -269,7 +297,13 @@ func (p *Poller) session(ctx context.Context, synced *bool) error {
 		p.lastPoll.Store(now)
 		p.progress.Store(now)
 		drain(newMail)
-		if err := p.wait(ctx, s, canIdle, newMail); err != nil {
+		// public-inbox does not notify an IDLE on a full slice: poll
+		// for the next one.
+		idle, interval := canIdle, p.o.PollInterval
+		if t.full(last) {
+			idle, interval = false, min(interval, fullSliceWait)
+		}
+		if err := p.wait(ctx, s, idle, interval, newMail); err != nil {
 			return s.stallErr(err)
 		}
 		if ctx.Err() != nil {
@@ -312,26 +346,33 @@ func (s *sess) stallErr(err error) error {
 	return err
 }
 
-// connect dials, logs in and selects the folder.
-func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*sess, *imap.SelectData, error) {
+// connect dials, logs in and selects the folder (or the slice of a
+// group that the cursor points into).
+func (p *Poller) connect(ctx context.Context, opts *imapclient.Options) (*sess, *target, error) {
 	s, err := p.login(ctx, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	var sel *imap.SelectData
-	err = s.do(func() (err error) { sel, err = s.c.Select(p.o.Folder, nil).Wait(); return err })
+	t, err := p.open(ctx, s)
 	if err != nil {
 		s.close()
-		return nil, nil, fmt.Errorf("select %s: %w", p.o.Folder, s.stallErr(err))
+		return nil, nil, s.stallErr(err)
 	}
-	return s, sel, nil
+	return s, t, nil
 }
 
-// login asks for the password, dials and logs in.
+// login asks for the password, dials and logs in (or authenticates
+// anonymously).
 func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*sess, error) {
-	pw, err := p.o.Password(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAuth, err)
+	var pw string
+	if !p.o.Anonymous {
+		if p.o.Password == nil {
+			return nil, fmt.Errorf("%w: no password source", ErrAuth)
+		}
+		var err error
+		if pw, err = p.o.Password(ctx); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrAuth, err)
+		}
 	}
 	nc, wc, err := p.dialConn(ctx)
 	if err != nil {
@@ -342,7 +383,11 @@ func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*sess, er
 	// Servers delay a refused login (Dovecot by 2s, others more): the
 	// answer may take longer than other commands.
 	s.wc.busyWithin(max(p.o.Timeout, loginTimeout))
-	err = s.c.Login(p.o.Username, pw).Wait()
+	if p.o.Anonymous {
+		err = s.c.Authenticate(sasl.NewAnonymousClient("ferrule"))
+	} else {
+		err = s.c.Login(p.o.Username, pw).Wait()
+	}
 	s.wc.rest()
 	if err != nil {
 		s.close()
@@ -359,13 +404,13 @@ func (p *Poller) login(ctx context.Context, opts *imapclient.Options) (*sess, er
 // cron-style use and measurements. It returns how many messages were
 // new.
 func (p *Poller) SyncOnce(ctx context.Context) (int, error) {
-	s, sel, err := p.connect(ctx, &imapclient.Options{})
+	s, t, err := p.connect(ctx, &imapclient.Options{})
 	if err != nil {
 		return 0, err
 	}
 	defer s.close()
 	before := p.ingested.Load()
-	if err := p.sync(ctx, s, sel.UIDValidity); err != nil {
+	if _, err := p.syncTarget(ctx, s, t); err != nil {
 		return 0, s.stallErr(err)
 	}
 	p.lastPoll.Store(time.Now().UnixNano())
@@ -383,8 +428,8 @@ func drain(ch chan struct{}) {
 // wait IDLEs (or sleeps) until new mail, the poll interval, or ctx.
 // During IDLE the server may be silent until the interval ends; the DONE
 // must then be answered within the timeout.
-func (p *Poller) wait(ctx context.Context, s *sess, canIdle bool, newMail chan struct{}) error {
-	timer := time.NewTimer(p.o.PollInterval)
+func (p *Poller) wait(ctx context.Context, s *sess, canIdle bool, interval time.Duration, newMail chan struct{}) error {
+	timer := time.NewTimer(interval)
 	defer timer.Stop()
 	if !canIdle {
 		select {
@@ -399,7 +444,7 @@ func (p *Poller) wait(ctx context.Context, s *sess, canIdle bool, newMail chan s
 	if err := s.do(func() (err error) { idle, err = s.c.Idle(); return err }); err != nil {
 		return fmt.Errorf("idle: %w", err)
 	}
-	s.wc.wait(time.Now().Add(p.o.PollInterval + p.o.Timeout))
+	s.wc.wait(time.Now().Add(interval + p.o.Timeout))
 	select {
 	case <-ctx.Done():
 	case <-timer.C:

@@ -207,9 +207,10 @@ func TestBackoffResetsAfterSync(t *testing.T) {
 		t.Fatalf("%d reconnects, want 5", len(waits))
 	}
 	for i, w := range waits {
-		// Jitter spreads a wait over [w/2, 3w/2).
-		if d := w.Duration(); d >= o.MinBackoff*3/2 {
-			t.Errorf("reconnect %d waited %v after a session that synced; want < %v", i+1, d, o.MinBackoff*3/2)
+		// Jitter spreads a wait over [w/2, 3w/2); the log rounds it to
+		// the millisecond, so 3w/2 itself may appear.
+		if d := w.Duration(); d > o.MinBackoff*3/2 {
+			t.Errorf("reconnect %d waited %v after a session that synced; want <= %v", i+1, d, o.MinBackoff*3/2)
 		}
 	}
 }

@@ -19,6 +19,19 @@ import (
 )
 
 // SharedDir returns the shared testdata directory joined with elem, or
+// SharedDataDir is SharedDir for ../shared/data (the kernel extracts
+// the embedded defaults are made from): beside the testdata directory
+// SharedDir finds, skipping the test when it is absent.
+func SharedDataDir(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	testdata := SharedDir(tb)
+	p := filepath.Join(append([]string{filepath.Dir(testdata), "data"}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared kernel data %s not available: %v", p, err)
+	}
+	return p
+}
+
 // skips the test when it does not exist.
 func SharedDir(tb testing.TB, elem ...string) string {
 	tb.Helper()

@@ -16,6 +16,8 @@ import (
 type WrapperMap struct {
 	// Maintainer is the address asked about ("" when PATHS were given).
 	Maintainer string `json:"maintainer,omitempty"`
+	// Paths are the C files or directories asked about.
+	Paths []string `json:"paths,omitempty"`
 	// Sections are the MAINTAINERS sections that name the maintainer.
 	Sections []string `json:"sections,omitempty"`
 	// ByName says that the symbols' home files were matched by name
@@ -66,7 +68,7 @@ type WrapperOptions struct {
 
 // Wrappers builds the wrapper map of a maintainer or of paths.
 func (k *Knowledge) Wrappers(m *maintainers.File, o WrapperOptions) *WrapperMap {
-	wm := &WrapperMap{Maintainer: o.Maintainer, ByName: o.Homes == nil, Symbols: []Wrapped{}, RustFiles: []RustFile{}}
+	wm := &WrapperMap{Maintainer: o.Maintainer, Paths: o.Paths, ByName: o.Homes == nil, Symbols: []Wrapped{}, RustFiles: []RustFile{}}
 	var owned []*maintainers.Section
 	if o.Maintainer != "" && m != nil {
 		owned = m.SectionsOf(o.Maintainer)
@@ -101,6 +103,10 @@ func (k *Knowledge) Wrappers(m *maintainers.File, o WrapperOptions) *WrapperMap 
 		for _, p := range o.Paths {
 			byName = appendNameHome(byName, p)
 		}
+		// Symbols are declared in headers: on a tie a header wins.
+		sort.SliceStable(byName, func(i, j int) bool {
+			return strings.HasSuffix(byName[i].home, ".h") && !strings.HasSuffix(byName[j].home, ".h")
+		})
 	}
 
 	rustWhy := map[string][]string{}
@@ -204,16 +210,21 @@ func appendNameHome(list []nameHome, pattern string) []nameHome {
 	return append(list, nameHome{name, pattern})
 }
 
-// homeByName returns the owned home whose name the symbol carries: one of
-// its "_"-separated words (case-insensitive) equals the name, or, for
-// names of three letters or more, starts with it (pwmchip_alloc: pwm).
-// The longest name wins.
+// homeByName returns the owned home whose name the symbol carries as its
+// first or last "_"-separated words (case-insensitive; pwm_ops,
+// put_device), or, for names of three letters or more, as the start of
+// its first word (pwmchip_alloc: pwm). A name in the middle
+// (PHY_RST_AFTER_CLK_EN) is not the symbol's subsystem. The longest name
+// wins.
 func homeByName(list []nameHome, symbol string) string {
 	words := strings.Split(strings.ToLower(strings.Trim(symbol, "_")), "_")
 	best, home := 0, ""
 	for _, nh := range list {
 		parts := strings.Split(nh.name, "_")
-		for i := 0; i+len(parts) <= len(words); i++ {
+		for _, i := range []int{0, len(words) - len(parts)} {
+			if i < 0 {
+				continue
+			}
 			ok := true
 			for j, p := range parts {
 				w := words[i+j]

@@ -72,5 +72,10 @@ func LoadTree(root string) (*rustcheck.Knowledge, *maintainers.File, error) {
 		return nil, nil, fmt.Errorf("read kernel tree: %w", err)
 	}
 	m, _ := maintainers.Parse(string(text))
+	if rst, err := os.ReadFile(filepath.Join(root, "Documentation", "rust", "arch-support.rst")); err == nil {
+		k.Arches = rustcheck.ParseArchSupportRST(string(rst))
+	} else {
+		k.Arches = rustcheck.Snapshot().Arches
+	}
 	return k, m, nil
 }

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"ferrule/mail"
+	"ferrule/mail/imappoll"
 	"ferrule/review"
 )
 
@@ -43,6 +44,15 @@ type Config struct {
 	// Weights are the ranking weights: review.DefaultWeights under the
 	// ranking section.
 	Weights *review.Weights
+	// Me are the reader's addresses: series MAINTAINERS routes to them
+	// weigh more and come first in their tier.
+	Me []string
+	// StaleAfter is how long a thread may be silent before an open series
+	// is stale (0: review.DefaultStaleAfter).
+	StaleAfter time.Duration
+	// Warnings are what `config check` reports of a valid file: settings
+	// that will not work as the user may think.
+	Warnings []string
 }
 
 // TLSMode is how a connection to a server is secured.
@@ -60,6 +70,9 @@ type Server struct {
 	Address  string
 	TLS      TLSMode
 	Username string
+	// Anonymous: an IMAP server logged in to with SASL ANONYMOUS (auth:
+	// anonymous, as public-inbox offers); no username and no secret.
+	Anonymous bool
 	// Secret is nil when the server needs no login.
 	Secret *Secret
 }
@@ -80,6 +93,9 @@ type Mailbox struct {
 	Folder       string
 	PollInterval time.Duration // 0: the poller's default
 	BatchSize    int           // 0: the poller's default
+	// Start is where the first sync begins when the store has no cursor
+	// for the mailbox (start: all, now or YYYY-MM-DD).
+	Start imappoll.Start
 }
 
 // SMTP is the server digests go through, and their sender.
@@ -200,10 +216,11 @@ func (f *fileConfig) holdsSecrets() bool {
 	return f.SMTP != nil && has(&f.SMTP.fileServer)
 }
 
-// DraftsServer is the server and folder for --imap-drafts.
+// DraftsServer is the server and folder for --imap-drafts: drafts.imap,
+// else the first mailbox's server that is not anonymous.
 func (c *Config) DraftsServer() (Server, string, error) {
 	if c.Drafts == nil {
-		return Server{}, "", errors.New("--imap-drafts needs drafts.imap or a mailbox in the config")
+		return Server{}, "", errors.New("--imap-drafts needs drafts.imap or a mailbox that logs in (anonymous servers are read-only)")
 	}
 	return c.Drafts.IMAP, c.Drafts.Folder, nil
 }

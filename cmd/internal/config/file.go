@@ -27,6 +27,10 @@ type fileConfig struct {
 		LeafAllow []string `yaml:"leaf_allow"`
 	} `yaml:"rust"`
 	Ranking fileRanking `yaml:"ranking"`
+	Me      []string    `yaml:"me"`
+	Queue   struct {
+		StaleAfter string `yaml:"stale_after"`
+	} `yaml:"queue"`
 }
 
 type fileMailbox struct {
@@ -35,11 +39,13 @@ type fileMailbox struct {
 	Folder       string     `yaml:"folder"`
 	PollInterval string     `yaml:"poll_interval"`
 	BatchSize    int        `yaml:"batch_size"`
+	Start        string     `yaml:"start"`
 }
 
 type fileServer struct {
 	Address      string `yaml:"address"`
 	TLS          string `yaml:"tls"`
+	Auth         string `yaml:"auth"` // IMAP only: login (default) or anonymous
 	Username     string `yaml:"username"`
 	PasswordCmd  string `yaml:"password_cmd"`
 	PasswordFile string `yaml:"password_file"`
@@ -99,4 +105,6 @@ type fileRanking struct {
 	UnsafeDelta *float64 `yaml:"unsafe_delta"`
 	MustLook    *float64 `yaml:"must_look"`
 	ShouldLook  *float64 `yaml:"should_look"`
+	PatchDecay  *float64 `yaml:"patch_decay"`
+	Mine        *float64 `yaml:"mine"`
 }

@@ -231,7 +231,7 @@ func (d *Daemon) stopPollers() {
 
 func (d *Daemon) pollerOptions(m config.Mailbox) *imappoll.Options {
 	o := m.IMAP.IMAPOptions(m.Name)
-	o.Folder, o.PollInterval, o.BatchSize = m.Folder, m.PollInterval, m.BatchSize
+	o.Folder, o.PollInterval, o.BatchSize, o.Start = m.Folder, m.PollInterval, m.BatchSize, m.Start
 	o.Logger, o.DebugWriter = d.log, d.o.Trace
 	o.Notify = func(int) {
 		select {
@@ -287,12 +287,18 @@ func (d *Daemon) reviewNew(ctx context.Context) {
 		return
 	}
 	d.lastID = src.LastID()
+	// States: pw-bot directives count from the files' maintainers, and a
+	// thread is stale after queue.stale_after.
+	d.asm.State = review.StateOptions{StaleAfter: cfg.StaleAfter}
+	if s.opts.Route != nil {
+		d.asm.State.IsMaintainer = review.MaintainerCheck(s.opts.Route.Maintainers)
+	}
 	res := d.asm.Finish()
 	review.RunSeriesCheckers(res, s.opts.Checkers)
 	for _, sr := range res.Series {
 		sr.Responsible = review.Route(sr, s.opts.Route)
 	}
-	rep := review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: d.o.Now()})
+	rep := review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: d.o.Now(), Me: cfg.Me})
 	if err := results.Save(ctx, d.db, res, rep); err != nil {
 		d.log.Error("save review", "err", err)
 		return

@@ -143,6 +143,17 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 			return nil, nil, err
 		}
 		defer db.Close()
+		if review.IsShortID(q.ID) {
+			// a short id from the table: the saved review knows which
+			// series it is
+			if id, err := db.SeriesByShortID(ctx, q.ID); err != nil {
+				return nil, nil, &RuntimeError{err}
+			} else if id != "" {
+				q2 := *q
+				q2.ID = id
+				q = &q2
+			}
+		}
 		if q.UseSaved {
 			var ok bool
 			if src, answers, ok, err = results.SeriesSource(ctx, db, q.ID, q.Revisions); err != nil {
@@ -197,6 +208,9 @@ func findIn(res *review.Result, id string) *review.Series {
 		if s.ID == id {
 			return s
 		}
+	}
+	if s := res.SeriesByShortID(id); s != nil {
+		return s
 	}
 	return res.SeriesOf(id)
 }

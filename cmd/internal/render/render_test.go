@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -69,5 +70,45 @@ func TestWriteError(t *testing.T) {
 		if err := f(&failWriter{}, rep, Style{}); err == nil {
 			t.Errorf("%s: write error lost", name)
 		}
+	}
+}
+
+// TestQueueListing: a big report lists the queue's must-look and
+// should-look series and counts the rest; --all lists everything; a
+// series shows five reasons unless verbose.
+func TestQueueListing(t *testing.T) {
+	rep := &review.Report{}
+	add := func(n int, tier review.Tier, state review.State) {
+		for i := 0; i < n; i++ {
+			id := fmt.Sprintf("%s-%s-%d@x", tier, state, i)
+			rep.Series = append(rep.Series, review.SeriesReport{ID: id, ShortID: review.ShortID(id), Title: id, Tier: tier, State: state,
+				Reasons: []string{"r1", "r2", "r3", "r4", "r5", "r6", "r7"}})
+		}
+	}
+	add(2, review.MustLook, review.StateNew)
+	add(1, review.ShouldLook, review.StateChangesRequested)
+	add(5, review.FYI, review.StateReviewed)
+	add(9, review.MustLook, review.StateApplied)
+	add(4, review.FYI, review.StateStale)
+	add(3, review.ShouldLook, review.StateSuperseded)
+	var b bytes.Buffer
+	Text(&b, rep, Style{})
+	out := b.String()
+	for _, want := range []string{
+		"24 series: 8 in the queue (2 must-look, 1 should-look, 5 fyi); 9 applied, 4 stale, 3 superseded",
+		"(not listed: 5 fyi in the queue, 9 applied, 4 stale, 3 superseded; --all lists them, --state and --tier pick)",
+		"   - … and 2 more (--verbose)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "\n== "); n != 3 {
+		t.Errorf("%d series detailed, want the 3 must-look and should-look ones of the queue", n)
+	}
+	b.Reset()
+	Text(&b, rep, Style{All: true, Verbose: true})
+	if n := strings.Count(b.String(), "\n== "); n != 24 || strings.Contains(b.String(), "more (--verbose)") || !strings.Contains(b.String(), "applied     ") {
+		t.Errorf("--all --verbose: %d series detailed\n%s", n, b.String())
 	}
 }

@@ -53,6 +53,9 @@ func FindSeries(res *review.Result, id string) *review.Series {
 			return s
 		}
 	}
+	if s := res.SeriesByShortID(id); s != nil {
+		return s
+	}
 	return res.SeriesOf(id)
 }
 

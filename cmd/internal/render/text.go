@@ -7,25 +7,59 @@ import (
 	"sort"
 	"strings"
 
+	fmail "ferrule/mail"
 	"ferrule/review"
 	"ferrule/review/diff"
 )
 
-// summaryLine is the counts line shared by text and markdown output.
+// summaryLine is the counts line shared by text and markdown output: the
+// messages, then the series by state (the queue first).
 func summaryLine(r *review.Report) string {
 	c := r.Messages
-	current := 0
-	for _, s := range r.Series {
-		if !s.Superseded {
-			current++
-		}
-	}
 	line := fmt.Sprintf("%d messages: %d patches, %d covers, %d replies, %d other, %d unparsed",
 		c.Total, c.Patches, c.Covers, c.Replies, c.Other, c.Unparsed)
 	if c.Duplicates > 0 {
 		line += fmt.Sprintf(", %d duplicates", c.Duplicates)
 	}
-	return line + fmt.Sprintf("\n%d series (%d current, %d superseded)", len(r.Series), current, len(r.Series)-current)
+	byState := map[review.State]int{}
+	tiers := map[review.Tier]int{}
+	queue := 0
+	for _, s := range r.Series {
+		st := stateOf(s)
+		byState[st]++
+		if st.Open() {
+			queue++
+			tiers[s.Tier]++
+		}
+	}
+	line += fmt.Sprintf("\n%s: %d in the queue (%d must-look, %d should-look, %d fyi)", plural(len(r.Series), "series", "series"),
+		queue, tiers[review.MustLook], tiers[review.ShouldLook], tiers[review.FYI])
+	var closed []string
+	for _, st := range []review.State{review.StateApplied, review.StateRejected, review.StateStale, review.StateSuperseded} {
+		if n := byState[st]; n > 0 {
+			closed = append(closed, fmt.Sprintf("%d %s", n, st))
+		}
+	}
+	if len(closed) > 0 {
+		line += "; " + strings.Join(closed, ", ")
+	}
+	return line
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// stateLine is the state with its reason.
+func stateLine(s review.SeriesReport) string {
+	line := string(stateOf(s))
+	if s.StateReason != "" {
+		line += ": " + s.StateReason
+	}
+	return line
 }
 
 func versionTag(s review.SeriesReport) string {
@@ -151,7 +185,20 @@ func filesByClass(s review.SeriesReport) []classTotal {
 type Style struct {
 	Color bool
 	Width int
+	// All lists every series; otherwise a big report (more than
+	// QueueOnlyAbove series) lists the queue's must-look and should-look
+	// series and counts the rest.
+	All bool
+	// Verbose prints every reason; otherwise MaxReasons per series.
+	Verbose bool
 }
+
+// QueueOnlyAbove is the number of series above which text output lists
+// only the queue's must-look and should-look series (unless All).
+const QueueOnlyAbove = 20
+
+// MaxReasons is how many reasons a series shows unless Verbose.
+const MaxReasons = 5
 
 var tierColor = map[review.Tier]string{review.MustLook: "\033[1;31m", review.ShouldLook: "\033[33m", review.FYI: "\033[2m"}
 
@@ -163,10 +210,56 @@ func (st Style) paint(t review.Tier, s string) string {
 }
 
 func tierLabel(s review.SeriesReport) string {
-	if s.Superseded {
-		return "superseded"
+	if st := stateOf(s); !st.Open() {
+		return string(st)
 	}
 	return string(s.Tier)
+}
+
+// stateOf is the series' state; reports saved before states existed are
+// superseded or new.
+func stateOf(s review.SeriesReport) review.State {
+	switch {
+	case s.State != "":
+		return s.State
+	case s.Superseded:
+		return review.StateSuperseded
+	}
+	return review.StateNew
+}
+
+// listed picks the series text output prints, and says what it left out.
+func listed(r *review.Report, st Style) (list []review.SeriesReport, rest []string) {
+	if st.All || len(r.Series) <= QueueOnlyAbove {
+		return r.Series, nil
+	}
+	left := map[string]int{}
+	for _, s := range r.Series {
+		state := stateOf(s)
+		switch {
+		case state.Open() && s.Tier != review.FYI:
+			list = append(list, s)
+		case state.Open():
+			left["fyi in the queue"]++
+		default:
+			left[string(state)]++
+		}
+	}
+	for _, k := range []string{"fyi in the queue", string(review.StateApplied), string(review.StateRejected), string(review.StateStale), string(review.StateSuperseded)} {
+		if n := left[k]; n > 0 {
+			rest = append(rest, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	return list, rest
+}
+
+// reasonsShown cuts the reasons to MaxReasons unless Verbose.
+func reasonsShown(s review.SeriesReport, st Style) []string {
+	if st.Verbose || len(s.Reasons) <= MaxReasons {
+		return s.Reasons
+	}
+	more := len(s.Reasons) - MaxReasons
+	return append(append([]string{}, s.Reasons[:MaxReasons]...), fmt.Sprintf("… and %d more (--verbose)", more))
 }
 
 func reviewStatus(s review.SeriesReport) string {
@@ -176,18 +269,54 @@ func reviewStatus(s review.SeriesReport) string {
 	return "none"
 }
 
-// table is the compact ranked overview.
-func table(ew *errWriter, r *review.Report, st Style) {
-	ew.printf("%-11s %6s %-5s %-7s %-8s %s\n", "TIER", "SCORE", "VER", "PARTS", "REVIEW", "TITLE")
-	for _, s := range r.Series {
+// table is the compact ranked overview: one line per series with the
+// short id that show, reply and thanks accept. On a narrow terminal the
+// date and author columns go first, then the title is cut.
+func table(ew *errWriter, list []review.SeriesReport, st Style) {
+	const wide = 11 + 1 + 6 + 1 + 10 + 1 + 8 + 1 + 5 + 1 + 7 + 1 + 18 + 1
+	const narrow = 11 + 1 + 6 + 1 + 8 + 1 + 5 + 1 + 7 + 1
+	compact := st.Width > 0 && st.Width < wide+20
+	fixed := wide
+	if compact {
+		fixed = narrow
+		ew.printf("%-11s %6s %-8s %-5s %-7s %s\n", "TIER", "SCORE", "ID", "VER", "PARTS", "TITLE")
+	} else {
+		ew.printf("%-11s %6s %-10s %-8s %-5s %-7s %-18s %s\n", "TIER", "SCORE", "DATE", "ID", "VER", "PARTS", "AUTHOR", "TITLE")
+	}
+	for _, s := range list {
 		title := s.Title
-		fixed := 11 + 1 + 6 + 1 + 5 + 1 + 7 + 1 + 8 + 1
-		if st.Width > fixed+10 && len([]rune(title)) > st.Width-fixed {
+		if st.Width > fixed+1 && len([]rune(title)) > st.Width-fixed {
 			title = string([]rune(title)[:st.Width-fixed-1]) + "…"
 		}
 		parts := fmt.Sprintf("%d/%d", len(s.Patches)-len(s.Extra), s.Total)
-		ew.printf("%s %6.1f %-5s %-7s %-8s %s\n", st.paint(s.Tier, fmt.Sprintf("%-11s", tierLabel(s))), s.Score, versionTag(s), parts, reviewStatus(s), title)
+		label := st.paint(s.Tier, fmt.Sprintf("%-11s", tierLabel(s)))
+		if compact {
+			ew.printf("%s %6.1f %-8s %-5s %-7s %s\n", label, s.Score, s.ShortID, versionTag(s), parts, title)
+			continue
+		}
+		date := s.Date
+		if len(date) > 10 {
+			date = date[:10]
+		}
+		ew.printf("%s %6.1f %-10s %-8s %-5s %-7s %-18s %s\n", label, s.Score, date, s.ShortID,
+			versionTag(s), parts, cut(authorName(s.Author), 18), title)
 	}
+}
+
+func authorName(a fmail.Address) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Email
+}
+
+// cut shortens s to n runes, marking the cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // Text is the overview: the counts, a ranked table, then each series with
@@ -195,14 +324,19 @@ func table(ew *errWriter, r *review.Report, st Style) {
 func Text(w io.Writer, r *review.Report, st Style) error {
 	ew := &errWriter{w: w}
 	ew.printf("%s\n\n", summaryLine(r))
-	table(ew, r, st)
+	list, rest := listed(r, st)
+	table(ew, list, st)
+	if len(rest) > 0 {
+		ew.printf("(not listed: %s; --all lists them, --state and --tier pick)\n", strings.Join(rest, ", "))
+	}
 	byID := indexSeries(r)
-	for _, s := range r.Series {
+	for _, s := range list {
 		ew.printf("\n== %s %.1f %s %s\n", st.paint(s.Tier, tierLabel(s)), s.Score, versionTag(s), s.Title)
-		for _, reason := range s.Reasons {
+		for _, reason := range reasonsShown(s, st) {
 			ew.printf("   - %s\n", reason)
 		}
-		ew.printf("   id:       %s\n", s.ID)
+		ew.printf("   id:       %s (%s)\n", s.ID, s.ShortID)
+		ew.printf("   state:    %s\n", stateLine(s))
 		ew.printf("   author:   %s\n", s.Author)
 		ew.printf("   date:     %s\n", s.Date)
 		ew.printf("   parts:    %s\n", partsLine(s))
@@ -254,7 +388,7 @@ func Markdown(w io.Writer, r *review.Report, _ Style) error {
 	byID := indexSeries(r)
 	for _, s := range r.Series {
 		ew.printf("\n## %s %s\n\n", versionTag(s), mdEscape(s.Title))
-		ew.printf("**%s**, score %.1f\n\n", tierLabel(s), s.Score)
+		ew.printf("**%s**, score %.1f, %s\n\n", tierLabel(s), s.Score, mdEscape(stateLine(s)))
 		for _, reason := range s.Reasons {
 			ew.printf("- %s\n", mdEscape(reason))
 		}

@@ -159,7 +159,7 @@ func TestBrowserQueueAndSeries(t *testing.T) {
 	if hunk := text(t, ctx, ".patch .finding.sev-medium pre.diff"); !strings.Contains(hunk, "unsafe { bindings::pwm_chip_period_ns(self.as_raw()) }") {
 		t.Errorf("finding hunk %q", hunk)
 	}
-	if prompt := text(t, ctx, ".patch .finding.sev-medium .prompt"); !strings.Contains(prompt, "unsafe block") {
+	if prompt := text(t, ctx, ".patch .finding.sev-medium .prompt"); !strings.Contains(prompt, "SAFETY comment cover every precondition") {
 		t.Errorf("finding prompt %q", prompt)
 	}
 	screenshot(t, ctx, dir, "series.png")

@@ -105,9 +105,10 @@ type classView struct {
 	Files          []string
 }
 
-// prompt is the reviewer's question for a finding's rule ("" when the
-// rule has none): the one place that knows where prompts live.
-func prompt(rule string) string { return rustcheck.Prompt(rule) }
+// prompt is the reviewer's question for a finding, fitted to its layer
+// (a driver is asked other things than an abstraction): the one place
+// that knows where prompts live.
+func prompt(f review.Finding) string { return rustcheck.PromptFor(f) }
 
 // findSeries resolves an id: a series id, else the Message-ID of one of
 // its patches or its cover.
@@ -185,7 +186,7 @@ func (h *handler) seriesModel(ctx context.Context, snap *snapshot, r *review.Ser
 }
 
 func (h *handler) findingView(f review.Finding, where string, n int) findingView {
-	v := findingView{Finding: f, Where: where, Prompt: prompt(f.Rule), Anchor: fmt.Sprintf("f%d", n), Diff: diffHTML(f.Excerpt)}
+	v := findingView{Finding: f, Where: where, Prompt: prompt(f), Anchor: fmt.Sprintf("f%d", n), Diff: diffHTML(f.Excerpt)}
 	return v
 }
 

@@ -49,7 +49,7 @@ func TestPages(t *testing.T) {
 				`<span class="src src-carried">carried</span> Reviewed-by: Rita Reviewer`,
 				`<span class="src src-cover">cover</span> Acked-by: Mo Maintainer`,
 				`<code>unsafe-block-added</code>`, `unsafe { bindings::pwm_chip_period_ns(self.as_raw()) }`,
-				"Ask: This adds an unsafe block.",
+				"Ask: Does the SAFETY comment cover every precondition",
 				`<th>abstraction</th>`, `<th>leaf-rust</th>`,
 				`href="https://lore.kernel.org/r/` + url.PathEscape(demoV2) + `"`},
 			nil},

@@ -1,0 +1,84 @@
+package review_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"ferrule/mail"
+	"ferrule/review"
+)
+
+const recipientsMbox = `From a Mon Jan  1 00:00:00 2024
+From: Ada <ada@example.org>
+To: Linux PWM <linux-pwm@vger.kernel.org>, Uwe =?utf-8?Q?Kleine-K=C3=B6nig?= <ukl@example.org>
+Cc: rust@example.org
+Reply-To: Ada Work <ada@work.example>
+Subject: [PATCH] pwm: fix
+Message-ID: <p1@example.org>
+Date: Mon, 1 Jan 2024 00:00:00 +0000
+
+Signed-off-by: Ada <ada@example.org>
+---
+diff --git a/drivers/pwm/a.c b/drivers/pwm/a.c
+--- a/drivers/pwm/a.c
++++ b/drivers/pwm/a.c
+@@ -1 +1 @@
+-a
++b
+
+From a Mon Jan  1 00:00:00 2024
+From: Bob <bob@example.org>
+To: Ada <ada@example.org>
+Cc: Linux PWM <linux-pwm@vger.kernel.org>
+Subject: Re: [PATCH] pwm: fix
+Message-ID: <r1@example.org>
+In-Reply-To: <p1@example.org>
+Date: Mon, 1 Jan 2024 01:00:00 +0000
+
+Reviewed-by: Bob <bob@example.org>
+`
+
+// TestIngestRecipients checks that posts carry their decoded recipients,
+// that equal strings are shared between posts, and that DropRecipients
+// leaves To and Cc off without changing anything else.
+func TestIngestRecipients(t *testing.T) {
+	run := func(opts *review.IngestOptions) *review.Result {
+		t.Helper()
+		res, err := review.Ingest(context.Background(), mail.NewMboxReader(strings.NewReader(recipientsMbox), "t", nil), opts)
+		if err != nil || len(res.Posts) != 2 {
+			t.Fatalf("Ingest: %v, %d posts", err, len(res.Posts))
+		}
+		return res
+	}
+	full := run(nil)
+	p, r := full.Posts[0], full.Posts[1]
+	if len(p.To) != 2 || p.To[1].Name != "Uwe Kleine-König" || len(p.Cc) != 1 || len(p.ReplyTo) != 1 {
+		t.Fatalf("recipients To %v Cc %v Reply-To %v", p.To, p.Cc, p.ReplyTo)
+	}
+	if p.To[0] != r.Cc[0] || p.From != r.To[0] {
+		t.Errorf("same addresses decoded differently: %v / %v, %v / %v", p.To[0], r.Cc[0], p.From, r.To[0])
+	}
+	if p.MessageID != r.InReplyTo {
+		t.Errorf("In-Reply-To %q, want %q", r.InReplyTo, p.MessageID)
+	}
+	if unsafe.StringData(p.To[0].Email) != unsafe.StringData(r.Cc[0].Email) ||
+		unsafe.StringData(p.MessageID) != unsafe.StringData(r.InReplyTo) {
+		t.Error("equal addresses or message IDs of two posts are separate copies")
+	}
+
+	lean := run(&review.IngestOptions{DropRecipients: true})
+	for i, q := range lean.Posts {
+		if q.To != nil || q.Cc != nil {
+			t.Errorf("post %d kept To %v Cc %v", i, q.To, q.Cc)
+		}
+		f := full.Posts[i]
+		if q.MessageID != f.MessageID || q.Kind != f.Kind || q.Sender != f.Sender || len(q.ReplyTo) != len(f.ReplyTo) || len(q.Trailers) != len(f.Trailers) {
+			t.Errorf("post %d differs without recipients: %+v vs %+v", i, q, f)
+		}
+	}
+	if lean.Counts != full.Counts || len(lean.Series) != len(full.Series) {
+		t.Errorf("counts %+v / %+v, %d / %d series", lean.Counts, full.Counts, len(lean.Series), len(full.Series))
+	}
+}
