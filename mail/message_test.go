@@ -90,6 +90,11 @@ func TestParseDamaged(t *testing.T) {
 	if !m.Date.IsZero() || len(m.Warnings) == 0 {
 		t.Errorf("bad date: Date %v, warnings %q", m.Date, m.Warnings)
 	}
+	// A bad header line and no blank line after the header: no body, no
+	// panic (the header's end was taken one byte past the message).
+	if b, n := repairHeader([]byte("Subject: x\nnot a header")); string(b) != "Subject: x\n\n" || n != 1 {
+		t.Errorf("repairHeader without a blank line = %q, %d", b, n)
+	}
 }
 
 func TestSyntheticMessageID(t *testing.T) {

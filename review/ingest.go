@@ -52,7 +52,10 @@ type IngestOptions struct {
 // assembly; raw messages and bodies are dropped after inspection.
 //
 // A message that cannot be decoded becomes an unparsed post; only a
-// failure of the source itself (an I/O error) or ctx ends ingestion early.
+// failure of the source itself (an I/O error, a truncated file) or ctx
+// ends ingestion early. On a failure of the source the messages read
+// before it are still assembled: the result is returned with the error
+// (a *ReadError); on ctx the result is nil.
 func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result, error) {
 	a := NewAssembler()
 	if opts != nil {
@@ -63,7 +66,9 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 			a.State.IsMaintainer = MaintainerCheck(opts.Route.Maintainers)
 		}
 	}
-	if err := Feed(ctx, a, src, opts); err != nil {
+	err := Feed(ctx, a, src, opts)
+	var re *ReadError
+	if err != nil && !errors.As(err, &re) {
 		return nil, err
 	}
 	res := a.Finish()
@@ -78,8 +83,14 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 			}
 		}
 	}
-	return res, nil
+	return res, err
 }
+
+// ReadError is a failure of the source: the input ends there.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return "read " + e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
 
 // Feed is Ingest without the final assembly step: posts are added to a,
 // which may already hold posts from earlier inputs.
@@ -111,7 +122,10 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 			raw, err := src.Next(ctx)
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
-					readErr = fmt.Errorf("read %s: %w", src.Position(), err)
+					if pos := src.Position(); !strings.Contains(err.Error(), pos) {
+						err = fmt.Errorf("%s: %w", pos, err) // said once
+					}
+					readErr = &ReadError{err}
 				}
 				return
 			}

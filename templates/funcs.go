@@ -2,6 +2,7 @@ package templates
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,15 @@ var funcs = map[string]any{
 	"dateFormat":    dateFormat,
 	"join":          join,
 	"firstName":     firstName,
+	"plural":        plural,
+}
+
+// plural is "1 thing" or "n things": {{plural "change" "changes" .N}}.
+func plural(one, many string, n int) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // quote prefixes every line with "> " (">" for empty lines).

@@ -109,4 +109,7 @@ func TestFuncs(t *testing.T) {
 	if got := firstName(`"Ada Example"`); got != "Ada" {
 		t.Errorf("firstName = %q", got)
 	}
+	if got := plural("change", "changes", 1) + ", " + plural("change", "changes", 0); got != "1 change, 0 changes" {
+		t.Errorf("plural = %q", got)
+	}
 }

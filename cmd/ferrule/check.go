@@ -68,6 +68,9 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		return fail(exitRuntime, "%v", err)
 	}
 	rep := review.BuildReport(res, nil)
+	if msg := inputs.NoPatches(rep.Messages); msg != "" {
+		return fail(exitUsage, "%s: nothing to check", msg) // a gate must not pass on no patch
+	}
 	failing := render.Failing(rep, threshold, *ignoreUncertain)
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)

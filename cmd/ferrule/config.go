@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"ferrule/cmd/internal/config"
@@ -10,14 +9,19 @@ import (
 
 // runConfig is `ferrule config check -c FILE`.
 func runConfig(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(e.stderr, "usage: ferrule config check -c FILE")
+	fs := newFlagSet(e, "config check",
+		"usage: ferrule config check -c FILE",
+		"Validates a configuration file (see config.example.yaml) without connecting anywhere:",
+		"unknown keys, mailboxes, secrets' file modes, SMTP, digests, templates and ranking.",
+	)
+	path := fs.String("c", "", "config file to check")
+	if len(args) > 0 && args[0] == "check" {
+		args = args[1:]
+	} else if len(args) == 0 || (args[0] != "-h" && args[0] != "--help") {
+		fs.Usage()
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("config check", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	path := fs.String("c", "", "config file to check")
-	if code, ok := parseFlags(fs, args[1:]); !ok {
+	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if *path == "" {

@@ -35,4 +35,17 @@ func TestConfigCommands(t *testing.T) {
 	if code, _, stderr := runCmd(t, "", "config", "check", "-c", write("bad.yaml", bad)); code != exitUsage || !strings.Contains(stderr, "used twice") {
 		t.Errorf("config check bad: exit %d, %q", code, stderr)
 	}
+	// The shipped example, installed 0600 (it names password files),
+	// passes its own check; an unknown key is named as the user wrote it.
+	example, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCmd(t, "", "config", "check", "-c", write("example.yaml", string(example))); code != exitOK {
+		t.Errorf("config check config.example.yaml: exit %d, %q %q", code, out, stderr)
+	}
+	code, _, stderr = runCmd(t, "", "config", "check", "-c", write("typo.yaml", "store:\n  pth: /x.db\n"))
+	if code != exitUsage || !strings.Contains(stderr, "unknown key store.pth (did you mean path?)") || strings.Contains(stderr, "struct") {
+		t.Errorf("config check typo: exit %d, %q", code, stderr)
+	}
 }

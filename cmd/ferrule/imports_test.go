@@ -50,12 +50,15 @@ var importRules = map[string]importRule{
 	// Analysis wiring and renderers are pure: no store, no network.
 	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
 	"ferrule/cmd/internal/render":   {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
-	// Saved results and the input policy: the store and mail, no network.
+	// Saved results and the input policy: the store and mail; threads
+	// from a public-inbox server only through lore.
 	"ferrule/cmd/internal/results": {internal: with(reviewPkgs, "ferrule/store"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
-	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/store", "ferrule/cmd/internal/results"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
+	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/store", "ferrule/cmd/internal/results", "ferrule/review/am", "ferrule/cmd/internal/lore"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
 	// Drafts are written, never sent; digests are sent, never drafted.
 	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
+	// Command-line conventions (flags anywhere, dates, version): pure.
+	"ferrule/cmd/internal/cli": {noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
 	// The web view reads saved results through its own Source interface:
 	// no store, no mail sending, no programs.
 	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},

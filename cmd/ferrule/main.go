@@ -12,16 +12,21 @@
 //	ferrule show [flags] ID [INPUT…]      one series in full, with the interdiff
 //	ferrule reply [flags] ID [INPUT…]     draft a review reply quoting the flagged hunks
 //	ferrule thanks [flags] ID [INPUT…]    draft a b4-ty-style "applied, thanks" reply
+//	ferrule am [flags] ID [INPUT…]        the newest revision as an mbox for git am (b4 am)
 //	ferrule digest -c FILE [--dry-run]    mail digests to the people who asked for them
 //	ferrule watch -c FILE                 the daemon: IMAP mailboxes into the store
 //	ferrule serve [--db DB]               the saved review as a read-only web page
 //	ferrule wrappers --maintainer EMAIL   which of their C symbols Rust uses, from where
 //	ferrule config check -c FILE          validate a configuration file
 //	ferrule kernel-snapshot [--out DIR] TREE  regenerate the embedded kernel knowledge
+//	ferrule version
 //	ferrule help [COMMAND]
 //
-// Without INPUT, show, reply and thanks read the store (see package
-// ferrule/cmd/internal/inputs for which command reads and writes what).
+// Flags may follow the arguments ("--" ends them). Without INPUT, show,
+// reply, thanks and am read the store (see package
+// ferrule/cmd/internal/inputs for which command reads and writes what);
+// review, show and am fetch the thread from a public-inbox server with
+// --from-inbox URL, or when the ID is a lore URL.
 //
 // Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
 // configuration error, 3 runtime error.
@@ -40,6 +45,7 @@ import (
 
 	"golang.org/x/term"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/render"
 )
 
@@ -83,11 +89,13 @@ func init() {
 		{"serve", "[--db FILE] [--listen ADDR]", "serve the saved review as a read-only web page (queue, series, maintainers)", runServe},
 		{"reply", "[flags] ID [INPUT…]", "draft a review reply with the flagged hunks quoted and a prompt under each", runReply},
 		{"thanks", "[flags] ID [INPUT…]", "draft a b4-ty-style \"applied, thanks\" reply to a series", runThanks},
+		{"am", "[flags] ID [INPUT…]", "the newest revision as an mbox for git am, with the trailers from replies (b4 am)", runAm},
 		{"digest", "-c FILE [--dry-run] [INPUT…]", "mail digests of the series that need them to the people who asked", runDigest},
 		{"watch", "-c FILE", "follow the configured IMAP mailboxes into the store and keep the review current", runWatch},
 		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},
 		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
-		{"help", "[COMMAND]", "show help", runHelp},
+		{"version", "", "print ferrule's version", runVersion},
+		{"help", "[COMMAND]", "show the commands, or one command's usage and flags", runHelp},
 	}
 }
 
@@ -116,9 +124,12 @@ func run(ctx context.Context, e *env, args []string) int {
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	if args[0] == "-h" || args[0] == "--help" {
+	switch args[0] {
+	case "-h", "--help":
 		usage(e.stdout)
 		return exitOK
+	case "--version", "-version":
+		return runVersion(ctx, e, nil)
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
 	usage(e.stderr)
@@ -135,22 +146,41 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'ferrule help COMMAND' for a command's flags.")
 }
 
+// runHelp prints the general usage, or a command's page (its -h, on
+// standard output).
 func runHelp(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 {
 		usage(e.stdout)
 		return exitOK
 	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprintln(e.stdout, "usage: ferrule help [COMMAND]")
+		fmt.Fprintln(e.stdout, "Prints the list of commands, or a command's usage and flags.")
+		return exitOK
+	case "version":
+		fmt.Fprintln(e.stdout, "usage: ferrule version (or ferrule --version)")
+		fmt.Fprintln(e.stdout, "Prints the version and VCS revision ferrule was built from, and the Go version.")
+		return exitOK
+	}
 	for _, c := range commands {
-		if c.name == args[0] && c.name != "help" {
-			return c.run(ctx, e, []string{"-h"})
+		if c.name == args[0] {
+			page := *e
+			page.stderr = e.stdout
+			c.run(ctx, &page, []string{"-h"})
+			return exitOK
 		}
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
 	return exitUsage
 }
 
-// parseFlags parses a subcommand's flags; ok is false when the command
-// must return code (help was asked for, or the flags were wrong).
+// runVersion is `ferrule version` and `ferrule --version`.
+func runVersion(ctx context.Context, e *env, args []string) int {
+	fmt.Fprintln(e.stdout, "ferrule", cli.Version())
+	return exitOK
+}
+
 // newFlagSet is a command's flag set: errors and help go to stderr, help
 // being the given lines and then the flags.
 func newFlagSet(e *env, name string, help ...string) *flag.FlagSet {
@@ -177,11 +207,19 @@ func parseWithID(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return 0, true
 }
 
+// parseFlags parses a subcommand's flags; ok is false when the command
+// must return code (help was asked for, or the flags were wrong). Flags
+// may come anywhere among the arguments, as git and b4 take them ("--"
+// ends them); fs.Args() is then every positional argument.
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK, false
 		}
+		return exitUsage, false
+	}
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return exitUsage, false
 	}
 	return 0, true

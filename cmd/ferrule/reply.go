@@ -46,15 +46,15 @@ func runReply(ctx context.Context, e *env, args []string) int {
 	if code, ok := parseWithID(fs, args); !ok {
 		return code
 	}
-	return runDraft(ctx, e, "reply", &d, fs.Args(), draft.PickMessage, func(t *draft.Target, me fmail.Address) (string, any) {
-		return templates.Reply, draft.ReplyData(t, me)
+	return runDraft(ctx, e, "reply", &d, fs.Args(), draft.PickMessage, func(t *draft.Target, me fmail.Address) (string, any, error) {
+		return templates.Reply, draft.ReplyData(t, me), nil
 	})
 }
 
 // runDraft finds the message to answer, renders the draft and writes it
 // where the flags say.
 func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []string,
-	pick func(*review.Series, string) (*review.Post, error), data func(*draft.Target, fmail.Address) (string, any)) int {
+	pick func(*review.Series, string) (*review.Post, error), data func(*draft.Target, fmail.Address) (string, any, error)) int {
 	fail := func(code int, err error) int {
 		fmt.Fprintf(e.stderr, "ferrule %s: %v\n", name, err)
 		return code
@@ -89,7 +89,10 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	tmpl, values := data(t, me)
+	tmpl, values, err := data(t, me)
+	if err != nil {
+		return fail(errCode(err), err)
+	}
 	now := e.clock()
 	msg, err := draft.Compose(set, tmpl, values, t.Post, me, now)
 	if err != nil {

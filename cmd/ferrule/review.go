@@ -7,9 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 	"ferrule/cmd/internal/results"
@@ -18,7 +18,7 @@ import (
 	"ferrule/store"
 )
 
-func runReview(ctx context.Context, e *env, args []string) int {
+func runReview(ctx context.Context, e *env, args []string) (code int) {
 	fs := newFlagSet(e, "review",
 		"usage: ferrule review [flags] PATH…",
 		"Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)",
@@ -26,6 +26,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	)
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	mboxFormat := fs.String("mbox-format", "mboxrd", "quoting of \"From \" lines in mbox input: mboxrd (lore) or mboxo")
+	inbox := inboxFlag(fs)
 	workers := fs.Int("workers", 0, "decoding goroutines (default: number of CPUs)")
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
@@ -33,7 +34,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	var paths multiFlag
 	fs.Var(&paths, "path", "keep series touching a file matching this lei dfn:-style glob (repeatable)")
 	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
-	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD or RFC 3339)")
+	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD, RFC 3339, yesterday, 2.weeks.ago, 3 days ago)")
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
 	var states multiFlag
 	fs.Var(&states, "state", "keep series in this state: new, reviewed, changes-requested, applied, rejected, superseded, stale (repeatable; queue = the first three)")
@@ -48,6 +49,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
 		return exitUsage
 	}
+	fetched, stdin, fetchErr := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
+	if fetchErr != nil {
+		fmt.Fprintf(e.stderr, "ferrule review: %v\n", fetchErr)
+		return errCode(fetchErr)
+	}
+	e.stdin = stdin
+	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
 	if fs.NArg() == 0 && *dbPath == "" {
 		return usageErr("no input (give a path, - for stdin, or --db PATH)")
 	}
@@ -62,11 +70,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	}
 	switch filter.Tier {
 	case "", review.MustLook, review.ShouldLook, review.FYI:
+	case "superseded": // the table prints it in the tier column
+		filter.Tier, filter.States = "", append(filter.States, review.StateSuperseded)
 	default:
-		return usageErr("unknown --tier %q (must-look, should-look, fyi)", *tier)
+		return usageErr("unknown --tier %q (must-look, should-look, fyi, superseded)", *tier)
 	}
 	if *since != "" {
-		t, err := parseSince(*since)
+		t, err := cli.ParseDate(*since, e.clock())
 		if err != nil {
 			return usageErr("--since: %v", err)
 		}
@@ -146,8 +156,11 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	stopProgress()
-	if err != nil {
+	if res == nil {
 		return runtimeErr("review failed", err)
+	}
+	if readErr := err; readErr != nil { // a cut input (truncated .gz): what came before is printed, then the error
+		defer func() { code = max(code, runtimeErr("input cut short", readErr)) }()
 	}
 	if db != nil {
 		// The store keeps every series' full report; filters only shape
@@ -164,6 +177,9 @@ func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.
 		log.Error("write output", "err", err)
 		return exitRuntime
 	}
+	if msg := inputs.NoPatches(rep.Messages); msg != "" {
+		fmt.Fprintf(e.stderr, "ferrule review: %s\n", msg)
+	}
 	return exitOK
 }
 
@@ -172,12 +188,3 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-func parseSince(v string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD or RFC 3339", v)
-}

@@ -20,6 +20,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	format := fs.String("format", "text", "output format: text or json")
 	tree := fs.String("tree", "", "kernel checkout for whole-file analysis")
 	configPath := fs.String("c", "", "config file")
+	inbox := inboxFlag(fs)
 	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
 	if code, ok := parseWithID(fs, args); !ok {
 		return code
@@ -31,7 +32,10 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return fail(exitUsage, fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
-	id := inputs.ParseID(fs.Arg(0))
+	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
+	if err != nil {
+		return fail(errCode(err), err)
+	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
 		return fail(exitUsage, err)
@@ -41,7 +45,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		return fail(exitUsage, err)
 	}
 	opts.Inspect.KeepHunks = true
-	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: fs.Args()[1:], Stdin: e.stdin,
+	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
 		DBPath: e.dbPath(*dbPath, nil), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
 	if err != nil {
 		return fail(errCode(err), err)

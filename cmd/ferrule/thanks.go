@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 
+	"ferrule/cmd/internal/applied"
 	"ferrule/cmd/internal/draft"
+	"ferrule/cmd/internal/inputs"
 	fmail "ferrule/mail"
 	"ferrule/templates"
 )
@@ -14,15 +17,37 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		"usage: ferrule thanks [flags] ID [INPUT…]",
 		"Drafts a b4-ty-style \"Applied, thanks!\" reply to the series' cover letter (or first patch).",
 		"A thanks template may use b4's ${fromname}, ${subject}, ${quote}, ${summary}, … variables.",
+		"With --tree, ${summary} has b4 ty's \"commit:\" lines: each patch found in that git tree by patch-id.",
 	)
 	var d draftFlags
 	d.register(fs)
+	fs.Lookup("tree").Usage = "the git tree the series was applied to: ${summary} gets b4 ty's commit: lines (found by patch-id)"
 	branch := fs.String("branch", "", "the branch the series was applied to (${branch})")
 	treeName := fs.String("treename", "", `the tree's name (${treename}, default "local tree")`)
 	if code, ok := parseWithID(fs, args); !ok {
 		return code
 	}
-	return runDraft(ctx, e, "thanks", &d, fs.Args(), draft.PickCover, func(t *draft.Target, me fmail.Address) (string, any) {
-		return templates.Thanks, draft.ThanksData(t, me, *branch, *treeName)
+	tree := d.tree
+	d.tree = "" // not an analysis tree: thanks shows no findings
+	// With --tree the input is read twice (the series, then its patches).
+	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
+		return exitRuntime
+	}
+	e.stdin = stdin()
+	return runDraft(ctx, e, "thanks", &d, fs.Args(), draft.PickCover, func(t *draft.Target, me fmail.Address) (string, any, error) {
+		data := draft.ThanksData(t, me, *branch, *treeName)
+		if tree == "" {
+			return templates.Thanks, data, nil
+		}
+		raw, err := inputs.Raw(ctx, fs.Args()[1:], stdin(), e.dbPath(d.dbPath, nil), t.Series)
+		if err != nil {
+			return "", nil, err
+		}
+		if data.Summary, err = applied.Summary(ctx, t.Series, raw, tree); err != nil {
+			return "", nil, &inputs.RuntimeError{Err: err}
+		}
+		return templates.Thanks, data, nil
 	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 
@@ -14,8 +13,12 @@ import (
 // runWatch is `ferrule watch -c FILE`: follow the configured mailboxes
 // into the store and keep the review current.
 func runWatch(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "watch",
+		"usage: ferrule watch -c FILE",
+		"The daemon: follows the IMAP mailboxes of the config file (mailboxes:) into the store",
+		"(store.path), reviews each arrival and saves the results, sends digests on digest.schedule,",
+		"and serves /healthz, /metrics and the web view on http.listen. SIGHUP reloads the config.",
+	)
 	configPath := fs.String("c", "", "config file (required)")
 	trace := fs.Bool("trace-imap", false, "write the IMAP protocol trace to stderr (LOGIN and AUTHENTICATE credentials redacted; message contents are not)")
 	if code, ok := parseFlags(fs, args); !ok {

@@ -57,6 +57,27 @@ type Result struct {
 	Missing []int
 }
 
+// Summary writes what was done, as b4 am tells it on stderr: each patch's
+// subject with the trailers added ("+") and those left out ("!"), and a
+// warning when patches are missing.
+func (r *Result) Summary(w io.Writer) error {
+	var b bytes.Buffer
+	for _, p := range r.Patches {
+		fmt.Fprintf(&b, "  %s\n", p.Subject)
+		for _, l := range p.Added {
+			fmt.Fprintf(&b, "    + %s\n", l)
+		}
+		for _, t := range p.Skipped {
+			fmt.Fprintf(&b, "    ! %s: %s (not from the reply's sender; --unverified adds it)\n", t.Name, t.Value)
+		}
+	}
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(&b, "WARNING: the series lacks patch(es) %v\n", r.Missing)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
 // ErrNoPatches is returned for a series with no patch to write.
 var ErrNoPatches = errors.New("series has no patches")
 

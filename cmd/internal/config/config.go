@@ -192,6 +192,9 @@ func decode(b []byte) (*fileConfig, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
+			for i, m := range te.Errors {
+				te.Errors[i] = unknownKey(b, m)
+			}
 			return nil, fmt.Errorf("\n  %s", strings.Join(te.Errors, "\n  "))
 		}
 		return nil, fmt.Errorf(" %w", err)

@@ -68,7 +68,7 @@ func TestLoad(t *testing.T) {
 	check("")
 	check("kernel_tree: " + kernelTreeDir + "\n")
 	// Every unknown key is reported, with its line.
-	check("kernel_tre: x\nrust:\n  leaf_alow: []\n", "line 1: field kernel_tre not found", "line 3: field leaf_alow not found")
+	check("kernel_tre: x\nrust:\n  leaf_alow: []\n", "line 1: unknown key kernel_tre (did you mean kernel_tree?)", "line 3: unknown key rust.leaf_alow (did you mean leaf_allow?)")
 	// Validation reports all problems with key paths.
 	check("kernel_tree: /nonexistent\nrust:\n  leaf_allow: ['']\n", "kernel_tree: \"/nonexistent\" is not a directory", "rust.leaf_allow[0]: empty glob")
 	check("digest: {maintainers: some}\n", `digest.maintainers: "some" is not all, none or a list`)

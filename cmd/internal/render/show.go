@@ -119,7 +119,7 @@ func ShowText(w io.Writer, rep *ShowReport, st Style) error {
 			var ts []string
 			for _, t := range p.Trailers {
 				if t.Source != "patch" || t.IsReview() {
-					ts = append(ts, t.Name+": "+t.Value)
+					ts = append(ts, trailerText(t)) // marked as review marks them
 				}
 			}
 			ew.printf("        %d/%d %s", p.Number, len(v.Patches), review.ParseSubject(p.Subject).Title)
@@ -131,7 +131,7 @@ func ShowText(w io.Writer, rep *ShowReport, st Style) error {
 	}
 	ew.printf("\nfiles:\n")
 	for _, ct := range filesByClass(s) {
-		ew.printf("  %-13s +%d -%d  %s\n", ct.class, ct.added, ct.deleted, strings.Join(ct.files, ", "))
+		ew.printf("  %-13s %-9s %s\n", ct.class, fmt.Sprintf("+%d -%d", ct.added, ct.deleted), strings.Join(ct.files, ", "))
 	}
 	ew.printf("\nfindings:\n")
 	n := 0

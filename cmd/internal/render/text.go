@@ -275,13 +275,17 @@ func reviewStatus(s review.SeriesReport) string {
 func table(ew *errWriter, list []review.SeriesReport, st Style) {
 	const wide = 11 + 1 + 6 + 1 + 10 + 1 + 8 + 1 + 5 + 1 + 7 + 1 + 18 + 1
 	const narrow = 11 + 1 + 6 + 1 + 8 + 1 + 5 + 1 + 7 + 1
-	compact := st.Width > 0 && st.Width < wide+20
-	fixed := wide
+	ver := 5 // VER fits "RFC v12" when a series has it
+	for _, s := range list {
+		ver = max(ver, len(versionTag(s)))
+	}
+	compact := st.Width > 0 && st.Width < wide+ver-5+20
+	fixed := wide + ver - 5
 	if compact {
-		fixed = narrow
-		ew.printf("%-11s %6s %-8s %-5s %-7s %s\n", "TIER", "SCORE", "ID", "VER", "PARTS", "TITLE")
+		fixed = narrow + ver - 5
+		ew.printf("%-11s %6s %-8s %-*s %-7s %s\n", "TIER", "SCORE", "ID", ver, "VER", "PARTS", "TITLE")
 	} else {
-		ew.printf("%-11s %6s %-10s %-8s %-5s %-7s %-18s %s\n", "TIER", "SCORE", "DATE", "ID", "VER", "PARTS", "AUTHOR", "TITLE")
+		ew.printf("%-11s %6s %-10s %-8s %-*s %-7s %-18s %s\n", "TIER", "SCORE", "DATE", "ID", ver, "VER", "PARTS", "AUTHOR", "TITLE")
 	}
 	for _, s := range list {
 		title := s.Title
@@ -291,15 +295,15 @@ func table(ew *errWriter, list []review.SeriesReport, st Style) {
 		parts := fmt.Sprintf("%d/%d", len(s.Patches)-len(s.Extra), s.Total)
 		label := st.paint(s.Tier, fmt.Sprintf("%-11s", tierLabel(s)))
 		if compact {
-			ew.printf("%s %6.1f %-8s %-5s %-7s %s\n", label, s.Score, s.ShortID, versionTag(s), parts, title)
+			ew.printf("%s %6.1f %-8s %-*s %-7s %s\n", label, s.Score, s.ShortID, ver, versionTag(s), parts, title)
 			continue
 		}
 		date := s.Date
 		if len(date) > 10 {
 			date = date[:10]
 		}
-		ew.printf("%s %6.1f %-10s %-8s %-5s %-7s %-18s %s\n", label, s.Score, date, s.ShortID,
-			versionTag(s), parts, cut(authorName(s.Author), 18), title)
+		ew.printf("%s %6.1f %-10s %-8s %-*s %-7s %-18s %s\n", label, s.Score, date, s.ShortID,
+			ver, versionTag(s), parts, cut(authorName(s.Author), 18), title)
 	}
 }
 
@@ -365,7 +369,7 @@ func Text(w io.Writer, r *review.Report, st Style) error {
 			ew.printf("   series: %s\n", findingText(fd))
 		}
 		for _, ct := range filesByClass(s) {
-			ew.printf("   %-13s +%d -%d  %s\n", ct.class, ct.added, ct.deleted, strings.Join(ct.files, ", "))
+			ew.printf("   %-13s %-9s %s\n", ct.class, fmt.Sprintf("+%d -%d", ct.added, ct.deleted), strings.Join(ct.files, ", "))
 		}
 	}
 	if len(r.Unparsed) > 0 {

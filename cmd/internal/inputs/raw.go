@@ -1,0 +1,43 @@
+package inputs
+
+import (
+	"context"
+	"io"
+
+	"ferrule/mail"
+	"ferrule/review"
+	"ferrule/review/am"
+)
+
+// Raw reads again the raw messages of s's patches, which the review
+// dropped, for am and thanks --tree: from the files when paths are given,
+// else from the store at dbPath, which must exist.
+func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s *review.Series) (am.RawFunc, error) {
+	ids := am.MessageIDs(s)
+	if len(paths) > 0 {
+		ms, err := Files(paths, stdin, mail.MboxRD)
+		if err != nil {
+			return nil, err
+		}
+		defer ms.Close()
+		raw, err := am.Collect(ctx, ms, ids)
+		if err != nil {
+			return nil, &RuntimeError{err}
+		}
+		return raw, nil
+	}
+	db, err := OpenStore(ctx, dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	src, err := db.MessagesByID(ctx, ids)
+	if err != nil {
+		return nil, &RuntimeError{err}
+	}
+	raw, err := am.Collect(ctx, src, ids)
+	if err != nil {
+		return nil, &RuntimeError{err}
+	}
+	return raw, nil
+}
