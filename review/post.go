@@ -271,6 +271,7 @@ var bots = map[string]string{
 	"lkp@intel.com":                      "kernel-test-robot",
 	"patchwork-bot+netdevbpf@kernel.org": "patchwork-bot",
 	"syzbot@syzkaller.appspotmail.com":   "syzbot",
+	"pr-tracker-bot@kernel.org":          "pr-tracker-bot",
 }
 
 func detectBot(m *mail.Message, body string) string {

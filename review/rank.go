@@ -199,14 +199,20 @@ func Rank(s *Series, w *Weights) Ranking {
 		reasons = append(reasons, reason{text: "no Reviewed-by, Acked-by or Tested-by yet", value: w.Unreviewed})
 		score += w.Unreviewed
 	}
-	if s.Previous != nil {
-		if d := unsafeAdded(s) - unsafeAdded(s.Previous); d > 0 {
+	// The previous revision with patches: a cover sent alone (a
+	// re-posted cover letter) is no revision to compare with.
+	prev := s.Previous
+	for prev != nil && len(prev.Parts) == 0 {
+		prev = prev.Previous
+	}
+	if prev != nil {
+		if d := unsafeAdded(s) - unsafeAdded(prev); d > 0 {
 			xs := make([]float64, d)
 			for i := range xs {
 				xs[i] = w.UnsafeDelta
 			}
 			v := damped(xs)
-			reasons = append(reasons, reason{text: fmt.Sprintf("%s more than v%d", plural(d, "new unsafe block", "new unsafe blocks"), s.Previous.Version), value: v})
+			reasons = append(reasons, reason{text: fmt.Sprintf("%s more than v%d", plural(d, "new unsafe block", "new unsafe blocks"), prev.Version), value: v})
 			score += v
 		}
 	}

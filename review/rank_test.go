@@ -157,6 +157,17 @@ func itoa(n int) string { return fmt.Sprint(n) }
 func TestWaitingReason(t *testing.T) {
 	res := ingestChecked(t, "testdata/ranking.mbox")
 	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	// Waiting counts up to the input's newest message: all of
+	// ranking.mbox was posted on one day, so nothing waits yet...
+	for _, s := range review.BuildReport(res, &review.ReportOptions{Now: now}).Series {
+		for _, r := range s.Reasons {
+			if strings.HasPrefix(r, "waiting ") {
+				t.Errorf("%s: %q, but the input's newest message is from the same day", s.Title, r)
+			}
+		}
+	}
+	// ... until a later message arrives.
+	res.Posts = append(res.Posts, &review.Post{MessageID: "later@example.org", Date: now})
 	rep := review.BuildReport(res, &review.ReportOptions{Now: now})
 	for _, s := range rep.Series {
 		has := false

@@ -99,8 +99,8 @@ type ReportOptions struct {
 	Filter  *Filter
 	// Limit keeps the first Limit series (0: all).
 	Limit int
-	// Now is when the report is made, for waiting times; zero leaves
-	// them out.
+	// Now is when the report is made, for waiting times (or the newest
+	// message of the input, when that is earlier); zero leaves them out.
 	Now time.Time
 	// Me are the reader's own addresses (`--maintainer`, `me:` in the
 	// config): series MAINTAINERS routes to them weigh Weights.Mine times
@@ -129,6 +129,12 @@ func BuildReport(r *Result, opts *ReportOptions) *Report {
 	w := o.Weights
 	if w == nil {
 		w = &DefaultWeights
+	}
+	// Waiting is counted up to the newest message of the input when that
+	// is earlier than Now, as staleness is: an old archive reads like a
+	// live list on its last day.
+	if newest := newestDate(r.Posts); !newest.IsZero() && newest.Before(o.Now) {
+		o.Now = newest
 	}
 	var list []ranked
 	for _, s := range r.Series {

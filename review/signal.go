@@ -136,6 +136,13 @@ func ScanSignals(text, bot string) []Signal {
 		}
 		return nil
 	case "patchwork-bot":
+	case "pr-tracker-bot":
+		// "The pull request you sent on … has been merged into
+		// torvalds/linux.git": a pull is applied when Linus merged it.
+		if m := prMergedRe.FindString(text); m != "" {
+			return []Signal{{Kind: SignalApplied, Line: clip(m), Whole: true, Evidence: true}}
+		}
+		return nil
 	default:
 		return nil
 	}
@@ -260,6 +267,10 @@ func directive(v string) (Signal, bool) {
 	}
 	return s, true
 }
+
+// prMergedRe is kernel.org's pr-tracker-bot telling that a pull request
+// was merged.
+var prMergedRe = regexp.MustCompile(`has been merged into \S+`)
 
 // appliedSignal matches one lower-cased sentence.
 func appliedSignal(low string) (Signal, bool) {

@@ -338,7 +338,7 @@ func seriesEvents(s *Series, o *StateOptions) []event {
 			case sig.Kind == SignalBuildError:
 				ok = r.Bot != ""
 			case r.Bot != "":
-				ok = sig.Kind == SignalApplied && r.Bot == "patchwork-bot"
+				ok = sig.Kind == SignalApplied && (r.Bot == "patchwork-bot" || r.Bot == "pr-tracker-bot")
 			case sig.Directive && sig.Kind == SignalChangesRequested:
 				ok = byAuthor || maintainer(r.Sender.Email)
 			case sig.Directive:

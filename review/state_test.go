@@ -98,6 +98,8 @@ func TestScanSignals(t *testing.T) {
 		{"pw-bot not-applicable", "Acked-by: Conor Dooley <conor.dooley@microchip.com>\npw-bot: not-applicable\n", "", none},
 		{"quoted pw-bot", "> pw-bot: cr\n\nOK.\n", "", none},
 		{"robot says applied", "Applied, thanks!\n", "kernel-test-robot", none},
+		{"pr-tracker-bot merged", "The pull request you sent on Fri, 5 Dec 2025:\n\n> git://git.kernel.org/pub/scm/linux/kernel/git/ukleinek/linux.git pwm/for-6.19-rc1\n\nhas been merged into torvalds/linux.git:\nhttps://git.kernel.org/torvalds/c/abc\n", "pr-tracker-bot", want{kind: review.SignalApplied, whole: true}},
+		{"pr-tracker-bot without a merge", "Thank you!\n", "pr-tracker-bot", none},
 		{"other bot", "Applied, thanks!\n", "syzbot", none},
 		{"once and applied", "Once it is reviewed and applied, I'll rebase.\n", "", none},
 		{"would be applied", "I'd wait until it is tested and applied.\n", "", none},
