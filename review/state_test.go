@@ -356,7 +356,7 @@ func TestStateSuperseded(t *testing.T) {
 // on their own series counts; an author who maintains nothing still does
 // not.
 func TestMaintainerAuthorApplies(t *testing.T) {
-	msgs := thread([]string{"drivers/pwm/pwm-foo.c"}, reply(author, "r1@x", "cover@x", "Applied to pwm/for-next.\n", 3))
+	msgs := thread([]string{"drivers/pwm/pwm-foo.c"}, reply(author, "r1@x", "cover@x", "Applied, thanks!\n", 3))
 	for _, tc := range []struct {
 		name  string
 		maint bool
