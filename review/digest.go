@@ -92,7 +92,7 @@ func matchesPaths(r *SeriesReport, globs []string) (string, bool) {
 	for _, p := range r.Patches {
 		for _, f := range p.Files {
 			for _, g := range globs {
-				if pathMatches(g, f.Path) {
+				if PathMatches(g, f.Path) {
 					return g, true
 				}
 			}

@@ -39,7 +39,7 @@ func (f *Filter) MatchReport(s *SeriesReport) bool {
 		for _, p := range s.Patches {
 			for _, file := range p.Files {
 				for _, g := range f.Paths {
-					found = found || pathMatches(g, file.Path)
+					found = found || PathMatches(g, file.Path)
 				}
 			}
 		}

@@ -406,7 +406,7 @@ func (f *Filter) Match(s *Series, r Ranking) bool {
 		for _, p := range s.Parts {
 			for _, file := range p.Post.Files {
 				for _, g := range f.Paths {
-					found = found || pathMatches(g, file.Path)
+					found = found || PathMatches(g, file.Path)
 				}
 			}
 		}
@@ -427,8 +427,10 @@ func latest(s *Series) time.Time {
 	return t
 }
 
-// pathMatches is lei dfn:-style matching.
-func pathMatches(glob, file string) bool {
+// PathMatches is lei dfn:-style matching of a file against a glob (as
+// Filter.Paths): a glob without wildcards matches as a substring, "**"
+// any number of directories, and a glob without '/' also base names.
+func PathMatches(glob, file string) bool {
 	if !strings.ContainsAny(glob, "*?[") {
 		return strings.Contains(file, glob)
 	}

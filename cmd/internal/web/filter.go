@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -94,7 +93,7 @@ func (f *filter) match(w *row) bool {
 	if len(f.Paths) > 0 {
 		for _, file := range w.Files {
 			for _, g := range f.Paths {
-				if pathMatches(g, file) {
+				if review.PathMatches(g, file) {
 					return true
 				}
 			}
@@ -150,38 +149,3 @@ func routedRole(w *row, email string) string {
 	return ""
 }
 
-// pathMatches is lei dfn:-style matching, as `ferrule review --path`: a
-// glob without wildcards matches as a substring, "**" spans directories,
-// a glob without '/' also matches base names.
-func pathMatches(glob, file string) bool {
-	if !strings.ContainsAny(glob, "*?[") {
-		return strings.Contains(file, glob)
-	}
-	if prefix, suffix, ok := strings.Cut(glob, "**"); ok {
-		if !strings.HasPrefix(file, prefix) {
-			return false
-		}
-		rest := strings.TrimPrefix(suffix, "/")
-		if rest == "" {
-			return true
-		}
-		for p := file[len(prefix):]; ; {
-			if ok, _ := path.Match(rest, p); ok {
-				return true
-			}
-			i := strings.IndexByte(p, '/')
-			if i < 0 {
-				return false
-			}
-			p = p[i+1:]
-		}
-	}
-	if ok, _ := path.Match(glob, file); ok {
-		return true
-	}
-	if !strings.Contains(glob, "/") {
-		ok, _ := path.Match(glob, path.Base(file))
-		return ok
-	}
-	return false
-}
