@@ -31,9 +31,9 @@ func TestWatchKill9(t *testing.T) {
 		kill9(t, d.Addr, d.User, d.Password)
 	})
 	t.Run("in-process", func(t *testing.T) {
-		addr, user := memServer(t)
+		addr, user := mailtest.StartIMAPMem(t)
 		for _, m := range msgs {
-			user.Append("INBOX", lit{bytes.NewReader(m)}, &imap.AppendOptions{})
+			user.Append("INBOX", mailtest.Literal{Reader: bytes.NewReader(m)}, &imap.AppendOptions{})
 		}
 		kill9(t, addr, "user", "pass")
 	})

@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"log"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,39 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
+	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
-
-type lit struct{ *bytes.Reader }
-
-func (l lit) Size() int64 { return int64(l.Len()) }
-
-func memServer(t *testing.T) (string, *imapmemserver.User) {
-	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("user", "pass")
-	u.Create("INBOX", nil)
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String(), u
-}
 
 // A broken template stops the daemon at start-up, naming file and line.
 func TestWatchBrokenTemplate(t *testing.T) {
@@ -72,7 +39,7 @@ func TestWatchSIGTERMWithHangingPassword(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	addr, _ := memServer(t)
+	addr, _ := mailtest.StartIMAPMem(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ferrule")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

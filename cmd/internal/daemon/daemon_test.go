@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"ferrule/cmd/internal/config"
@@ -26,33 +24,6 @@ import (
 	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
-
-type lit struct{ *bytes.Reader }
-
-func (l lit) Size() int64 { return int64(l.Len()) }
-
-func memServer(t *testing.T) (string, *imapmemserver.User) {
-	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("user", "pass")
-	u.Create("INBOX", nil)
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String(), u
-}
 
 func freePort(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -80,7 +51,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // and reviews the mailbox, serves /healthz and /metrics, keeps its
 // configuration when a reload brings an invalid one, and stops cleanly.
 func TestDaemon(t *testing.T) {
-	addr, user := memServer(t)
+	addr, user := mailtest.StartIMAPMem(t)
 	appendExample(t, user)
 
 	dir := t.TempDir()
@@ -175,7 +146,7 @@ http: {listen: %q}
 func TestDaemonDigest(t *testing.T) {
 	digestRetry = 50 * time.Millisecond
 	t.Cleanup(func() { digestRetry = time.Minute })
-	addr, user := memServer(t)
+	addr, user := mailtest.StartIMAPMem(t)
 	appendExample(t, user)
 	smtpSrv := mailtest.StartSMTP(t, "digest", "s3cret")
 	smtpSrv.FailNext(errors.New("greylisted"))
@@ -249,7 +220,7 @@ func appendExample(t *testing.T, user *imapmemserver.User) {
 		if err != nil {
 			break
 		}
-		user.Append("INBOX", lit{bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
+		user.Append("INBOX", mailtest.Literal{Reader: bytes.NewReader(r.Bytes)}, &imap.AppendOptions{})
 	}
 }
 
@@ -293,7 +264,7 @@ func start(t *testing.T, cfgPath string, hup chan os.Signal, logs io.Writer, tra
 // TestDaemonUnhealthy: a mailbox whose login is refused stops its poller,
 // and /healthz says so with a 503 and the reason.
 func TestDaemonUnhealthy(t *testing.T) {
-	addr, _ := memServer(t)
+	addr, _ := mailtest.StartIMAPMem(t)
 	dir := t.TempDir()
 	httpAddr := freePort(t)
 	cfg := fmt.Sprintf(`store: {path: %s}

@@ -148,4 +148,3 @@ func routedRole(w *row, email string) string {
 	}
 	return ""
 }
-
