@@ -163,12 +163,28 @@ func Rank(s *Series, w *Weights) Ranking {
 		}
 		g.value = damped(xs)
 	}
+	// Sum in a fixed order: floating-point sums depend on it, and the
+	// score must not vary between runs.
+	keys := make([]ruleKey, 0, len(perRule))
+	for rk := range perRule {
+		keys = append(keys, rk)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.patch != b.patch {
+			return a.patch < b.patch
+		}
+		if a.rule != b.rule {
+			return a.rule < b.rule
+		}
+		return !a.nit && b.nit
+	})
 	sound, nits := map[int]float64{}, map[int]float64{}
-	for rk, xs := range perRule {
+	for _, rk := range keys {
 		if rk.nit {
-			nits[rk.patch] += damped(xs)
+			nits[rk.patch] += damped(perRule[rk])
 		} else {
-			sound[rk.patch] += damped(xs)
+			sound[rk.patch] += damped(perRule[rk])
 		}
 	}
 	var patchValues []float64
