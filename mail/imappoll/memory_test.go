@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"os"
 	"os/exec"
@@ -20,7 +19,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"ferrule/mail"
@@ -66,25 +64,16 @@ func serveBig(spec string) error {
 	if !ok || err1 != nil || err2 != nil {
 		return fmt.Errorf("bad spec %q", spec)
 	}
-	mem := imapmemserver.New()
 	u := imapmemserver.NewUser("user", "pass")
 	if err := u.Create("INBOX", nil); err != nil {
 		return err
 	}
 	for i := range count {
-		if _, err := u.Append("INBOX", literal{bytes.NewReader(bigMessage(i, size<<20))}, &imap.AppendOptions{}); err != nil {
+		if _, err := u.Append("INBOX", mailtest.Literal{Reader: bytes.NewReader(bigMessage(i, size<<20))}, &imap.AppendOptions{}); err != nil {
 			return err
 		}
 	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
+	srv := mailtest.IMAPMemServer(u)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"ferrule/mail"
@@ -24,12 +22,6 @@ import (
 	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
-
-type literal struct {
-	*bytes.Reader
-}
-
-func (l literal) Size() int64 { return int64(l.Len()) }
 
 // server is go-imap's in-process server on 127.0.0.1 with one user.
 type server struct {
@@ -39,33 +31,14 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("user", "pass")
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0), // cut connections are the point of some tests
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return &server{addr: ln.Addr().String(), user: u}
+	addr, u := mailtest.StartIMAPMem(t)
+	return &server{addr: addr, user: u}
 }
 
 func (s *server) append(t *testing.T, msgs [][]byte) {
 	t.Helper()
 	for _, m := range msgs {
-		if _, err := s.user.Append("INBOX", literal{bytes.NewReader(m)}, &imap.AppendOptions{}); err != nil {
+		if _, err := s.user.Append("INBOX", mailtest.Literal{Reader: bytes.NewReader(m)}, &imap.AppendOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"ferrule/mail/imappoll"
+	"ferrule/mail/mailtest"
 )
 
 // TestStartMemServer: on a server that answers UID SEARCH SINCE (go-imap's
@@ -18,7 +19,7 @@ func TestStartMemServer(t *testing.T) {
 	msgs := fixtures(t, 8)
 	for i, m := range msgs[:6] {
 		date := time.Date(2020, 1, 1+i, 12, 0, 0, 0, time.UTC)
-		if _, err := s.user.Append("INBOX", literal{bytes.NewReader(m)}, &imap.AppendOptions{Time: date}); err != nil {
+		if _, err := s.user.Append("INBOX", mailtest.Literal{Reader: bytes.NewReader(m)}, &imap.AppendOptions{Time: date}); err != nil {
 			t.Fatal(err)
 		}
 	}

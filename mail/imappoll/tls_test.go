@@ -64,7 +64,7 @@ func tlsServer(t *testing.T, implicit bool, cfg *tls.Config, msgs [][]byte) stri
 		t.Fatal(err)
 	}
 	for _, m := range msgs {
-		if _, err := u.Append("INBOX", literal{bytes.NewReader(m)}, &imap.AppendOptions{}); err != nil {
+		if _, err := u.Append("INBOX", mailtest.Literal{Reader: bytes.NewReader(m)}, &imap.AppendOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
