@@ -124,6 +124,13 @@ func headerPath(section, inc string) string {
 	return "include/" + inc
 }
 
+// SnapshotArches returns the architectures of the embedded snapshot (for
+// a tree without Documentation/rust/arch-support.rst).
+func SnapshotArches() map[string]bool {
+	b, _ := snapshotFS.ReadFile("snapshot/rust-arch-support.txt")
+	return ParseArchSupport(string(b))
+}
+
 // MaintainersSnapshot returns the embedded MAINTAINERS: a complete recent
 // copy of the kernel's file (regenerate with `ferrule kernel-snapshot`).
 func MaintainersSnapshot() string {

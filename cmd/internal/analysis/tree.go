@@ -75,7 +75,7 @@ func LoadTree(root string) (*rustcheck.Knowledge, *maintainers.File, error) {
 	if rst, err := os.ReadFile(filepath.Join(root, "Documentation", "rust", "arch-support.rst")); err == nil {
 		k.Arches = rustcheck.ParseArchSupportRST(string(rst))
 	} else {
-		k.Arches = rustcheck.Snapshot().Arches
+		k.Arches = rustcheck.SnapshotArches()
 	}
 	return k, m, nil
 }
