@@ -50,12 +50,12 @@ func Members(res *review.Result) map[string][]string {
 // review.Filter.MatchReport) and a limit; ok is false when the store has
 // no saved review.
 func Stored(ctx context.Context, db *store.DB, f *review.Filter, limit int) (*review.Report, bool, error) {
-	// Tier and limit narrow the query; paths and maintainers need each
-	// report.
+	// Tier and limit narrow the query; paths, maintainers and states need
+	// each report, so the limit applies after them.
 	q := store.ReviewQuery{}
 	if f != nil {
 		q.Tier = f.Tier
-		if len(f.Paths) == 0 && f.Maintainer == "" {
+		if len(f.Paths) == 0 && f.Maintainer == "" && len(f.States) == 0 {
 			q.Limit = limit
 		}
 	} else {

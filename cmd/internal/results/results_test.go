@@ -127,3 +127,13 @@ func TestStored(t *testing.T) {
 		t.Errorf("Stored = %d series, first %q, counts %+v", len(rep.Series), rep.Series[0].ID, rep.Messages)
 	}
 }
+
+// A state filter applies before the limit: the one superseded series of
+// the example is found although it comes last in the saved order.
+func TestStoredStateBeforeLimit(t *testing.T) {
+	db, _ := reviewed(t)
+	rep, ok, err := Stored(context.Background(), db, &review.Filter{States: []review.State{review.StateSuperseded}}, 1)
+	if err != nil || !ok || len(rep.Series) != 1 || rep.Series[0].State != review.StateSuperseded {
+		t.Fatalf("Stored(--state superseded --limit 1) = %+v, %v, %v", rep, ok, err)
+	}
+}
