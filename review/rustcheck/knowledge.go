@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Knowledge is what the checker knows about a kernel tree: which C
@@ -38,6 +39,11 @@ type Knowledge struct {
 	// KernelFiles are the Rust files under rust/kernel/.
 	KernelFiles []string
 	// FromTree says whether the knowledge came from a real tree.
+	// enums indexes RustUses by the constant ending a bindgen enum name
+	// (dma_data_direction_DMA_BIDIRECTIONAL under DMA_BIDIRECTIONAL),
+	// built on first use, once the knowledge is complete.
+	enumsOnce sync.Once
+	enums     map[string][]string
 	FromTree bool
 }
 
@@ -58,14 +64,17 @@ var snapshotFS embed.FS
 var includeRe = regexp.MustCompile(`#include\s+[<"]([^>"]+)[>"]`)
 
 // Snapshot returns the embedded knowledge (RULES.md's kernel snapshots;
-// regenerate with `ferrule kernel-snapshot TREE`).
-func Snapshot() *Knowledge {
+// regenerate with `ferrule kernel-snapshot TREE`). It is read once and
+// shared: callers must not modify it.
+func Snapshot() *Knowledge { return snapshotOnce() }
+
+var snapshotOnce = sync.OnceValue(func() *Knowledge {
 	sub, err := fs.Sub(snapshotFS, "snapshot")
 	if err != nil {
 		return SnapshotFS(snapshotFS)
 	}
 	return SnapshotFS(sub)
-}
+})
 
 // SnapshotFS reads snapshot files (as written by `ferrule kernel-snapshot`)
 // from fsys.

@@ -215,16 +215,27 @@ func (k *Knowledge) ImpactOf(name string) *Impact {
 }
 
 // enumKeys lists the indexed names bindgen would build for an enum
-// constant (<enum>_<CONSTANT>).
+// constant (<enum>_<CONSTANT>), from an index made once.
 func (k *Knowledge) enumKeys(constant string) []string {
-	var out []string
-	for key := range k.RustUses {
-		if key != constant && strings.HasSuffix(key, "_"+constant) {
-			out = append(out, key)
+	k.enumsOnce.Do(func() {
+		k.enums = map[string][]string{}
+		for key := range k.RustUses {
+			for i := strings.IndexByte(key, '_'); i >= 0 && i+1 < len(key); {
+				if suffix := key[i+1:]; strings.ToUpper(suffix) == suffix && len(suffix) > 3 {
+					k.enums[suffix] = append(k.enums[suffix], key)
+				}
+				j := strings.IndexByte(key[i+1:], '_')
+				if j < 0 {
+					break
+				}
+				i += j + 1
+			}
 		}
-	}
-	sort.Strings(out)
-	return out
+		for c := range k.enums {
+			sort.Strings(k.enums[c])
+		}
+	})
+	return k.enums[constant]
 }
 
 func sortedSet(m map[string]bool) []string {

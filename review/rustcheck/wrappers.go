@@ -149,10 +149,12 @@ func (k *Knowledge) Wrappers(m *maintainers.File, o WrapperOptions) *WrapperMap 
 	for f, n := range uses {
 		rustWhy[f] = append(rustWhy[f], usesYours(n))
 	}
-	rustFiles := o.RustFiles
-	if rustFiles == nil {
-		rustFiles = k.KernelFiles
+	base := o.RustFiles
+	if base == nil {
+		base = k.KernelFiles
 	}
+	// a new slice: base may be the shared knowledge's
+	rustFiles := append([]string{}, base...)
 	for f := range k.HelperFiles {
 		rustFiles = append(rustFiles, f)
 	}
