@@ -44,7 +44,7 @@ type Knowledge struct {
 	// built on first use, once the knowledge is complete.
 	enumsOnce sync.Once
 	enums     map[string][]string
-	FromTree bool
+	FromTree  bool
 }
 
 // Use is one place where the Rust layer uses a C symbol.
