@@ -1,10 +1,8 @@
-package am_test
+package am
 
 import (
 	"strings"
 	"testing"
-
-	"ferrule/review/am"
 )
 
 // FuzzInsertTrailers checks that any text keeps everything from its patch
@@ -17,15 +15,20 @@ func FuzzInsertTrailers(f *testing.F) {
 	f.Add("x\r\n---\r\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		const rb = "Reviewed-by: R <r@example.org>"
-		out := am.InsertTrailers(text, []string{rb})
-		i := strings.Index(out, rb)
+		out := InsertTrailers(text, []string{rb})
+		end := messageEnd(text)
+		msg, tail := strings.TrimRight(text[:end], " \t\r\n"), text[end:]
+		// The message, then the trailer, then the patch break on: each
+		// byte for byte.
+		if !strings.HasPrefix(out, msg) {
+			t.Fatalf("message %q lost from %q", msg, out)
+		}
+		i := strings.Index(out[len(msg):], rb)
 		if i < 0 {
 			t.Fatalf("trailer missing from %q", out)
 		}
-		i += len(rb)
-		rest := strings.TrimLeft(out[i:], "\n \t\r")
-		if !strings.HasSuffix(text, rest) {
-			t.Fatalf("tail %q is not the end of the input %q", rest, text)
+		if rest := out[len(msg)+i+len(rb):]; !strings.HasSuffix(rest, tail) || strings.TrimLeft(strings.TrimSuffix(rest, tail), " \t\r\n") != "" {
+			t.Fatalf("after the trailer %q, want blank lines then the tail %q", rest, tail)
 		}
 	})
 }
