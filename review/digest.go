@@ -62,7 +62,7 @@ func Digests(reports []SeriesReport, subs []Subscription, optedIn func(email str
 	}
 	for i := range reports {
 		r := &reports[i]
-		if r.Superseded || (r.State != "" && !r.State.Open()) || (r.Tier != MustLook && r.Tier != ShouldLook) {
+		if !r.CurrentState().Open() || (r.Tier != MustLook && r.Tier != ShouldLook) {
 			continue
 		}
 		for _, m := range r.Maintainers {

@@ -16,13 +16,7 @@ func (f *Filter) MatchReport(s *SeriesReport) bool {
 	if f.Tier != "" && s.Tier != f.Tier {
 		return false
 	}
-	st := s.State
-	if st == "" && s.Superseded {
-		st = StateSuperseded
-	} else if st == "" {
-		st = StateNew
-	}
-	if !f.matchState(st) {
+	if !f.matchState(s.CurrentState()) {
 		return false
 	}
 	if f.Maintainer != "" {

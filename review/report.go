@@ -219,6 +219,22 @@ func (s *Series) state() State {
 // open says whether the series is in the queue.
 func (s *Series) open() bool { return s.state().Open() }
 
+// CurrentState is the report's state (State); a report saved before
+// states were derived is superseded when a newer revision is known,
+// reviewed when it has review trailers, else new. Every reader of saved
+// reports (filters, digests, renderers, the web view) asks this.
+func (s *SeriesReport) CurrentState() State {
+	switch {
+	case s.State != "":
+		return s.State
+	case s.Superseded || s.SupersededBy != nil:
+		return StateSuperseded
+	case s.Reviewed:
+		return StateReviewed
+	}
+	return StateNew
+}
+
 // routedTo says how MAINTAINERS routes s to one of the addresses
 // ("maintainer of PWM SUBSYSTEM"), or "" when it does not.
 func routedTo(s *Series, me []string) string {

@@ -25,7 +25,7 @@ func summaryLine(r *review.Report) string {
 	tiers := map[review.Tier]int{}
 	queue := 0
 	for _, s := range r.Series {
-		st := stateOf(s)
+		st := s.CurrentState()
 		byState[st]++
 		if st.Open() {
 			queue++
@@ -55,7 +55,7 @@ func plural(n int, one, many string) string {
 
 // stateLine is the state with its reason.
 func stateLine(s review.SeriesReport) string {
-	line := string(stateOf(s))
+	line := string(s.CurrentState())
 	if s.StateReason != "" {
 		line += ": " + s.StateReason
 	}
@@ -210,22 +210,10 @@ func (st Style) paint(t review.Tier, s string) string {
 }
 
 func tierLabel(s review.SeriesReport) string {
-	if st := stateOf(s); !st.Open() {
+	if st := s.CurrentState(); !st.Open() {
 		return string(st)
 	}
 	return string(s.Tier)
-}
-
-// stateOf is the series' state; reports saved before states existed are
-// superseded or new.
-func stateOf(s review.SeriesReport) review.State {
-	switch {
-	case s.State != "":
-		return s.State
-	case s.Superseded:
-		return review.StateSuperseded
-	}
-	return review.StateNew
 }
 
 // listed picks the series text output prints, and says what it left out.
@@ -235,7 +223,7 @@ func listed(r *review.Report, st Style) (list []review.SeriesReport, rest []stri
 	}
 	left := map[string]int{}
 	for _, s := range r.Series {
-		state := stateOf(s)
+		state := s.CurrentState()
 		switch {
 		case state.Open() && s.Tier != review.FYI:
 			list = append(list, s)

@@ -72,7 +72,7 @@ func parseSince(v string) (time.Time, error) {
 func (f *filter) match(w *row) bool {
 	switch f.State {
 	case "":
-		if closedStates[w.State] {
+		if closed(w.State) {
 			return false
 		}
 	case "all":

@@ -50,7 +50,7 @@ func (h *handler) maintainerModel(r *http.Request, snap *snapshot, all bool) (*m
 	p := &maintainerPage{Email: email, API: "/api" + maintainerHref(email), Queue: "/?" + url.Values{"maintainer": {email}}.Encode()}
 	now := h.opts.Now()
 	for _, w := range snap.rows {
-		if closedStates[w.State] {
+		if closed(w.State) {
 			continue
 		}
 		if role := routedRole(w, email); role != "" {

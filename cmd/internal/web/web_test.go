@@ -229,6 +229,11 @@ func TestStateOf(t *testing.T) {
 		r    review.SeriesReport
 		want string
 	}{
+		// The review's own state wins; a superseded revision that was
+		// applied stays applied.
+		{review.SeriesReport{State: review.StateApplied, SupersededBy: &next}, "applied"},
+		{review.SeriesReport{State: review.StateChangesRequested, Reviewed: true}, "changes-requested"},
+		// Reports saved before states existed.
 		{review.SeriesReport{SupersededBy: &next, Reviewed: true}, "superseded"},
 		{review.SeriesReport{Reviewed: true}, "reviewed"},
 		{review.SeriesReport{}, "new"},
