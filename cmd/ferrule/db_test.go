@@ -130,3 +130,24 @@ func TestReviewCorruptStore(t *testing.T) {
 		t.Errorf("review --db on a corrupt store: exit %d, want %d: %s", code, exitRuntime, stderr)
 	}
 }
+
+// show and reply read the store the config's store.path names.
+func TestShowReplyUseConfigStore(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "cfg.db")
+	if code, _, stderr := runCmd(t, "", "review", "--db", dbPath, example); code != exitOK {
+		t.Fatalf("review --db: exit %d %s", code, stderr)
+	}
+	cfg := filepath.Join(dir, "ferrule.yaml")
+	if err := os.WriteFile(cfg, []byte("store: {path: "+dbPath+"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "elsewhere"))
+	const id = "20261010-pwm-demo-v2-0-bbbb@example.org"
+	for _, cmd := range []string{"show", "reply"} {
+		code, out, stderr := runCmd(t, "", cmd, "-c", cfg, id)
+		if code != exitOK || !strings.Contains(out, "demo") {
+			t.Errorf("%s -c (store.path): exit %d, stderr %q", cmd, code, stderr)
+		}
+	}
+}

@@ -73,7 +73,7 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	texts := draft.Texts(opts)
 	id := inputs.ParseID(args[0])
 	s, _, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: args[1:], Stdin: e.stdin,
-		DBPath: e.dbPath(d.dbPath, nil), Options: opts, UseSaved: d.configPath == "" && d.tree == ""})
+		DBPath: e.dbPath(d.dbPath, settings), Options: opts, UseSaved: d.configPath == "" && d.tree == ""})
 	if err != nil {
 		return fail(errCode(err), err)
 	}

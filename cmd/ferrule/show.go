@@ -46,7 +46,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	}
 	opts.Inspect.KeepHunks = true
 	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
-		DBPath: e.dbPath(*dbPath, nil), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
+		DBPath: e.dbPath(*dbPath, cfg), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
 	if err != nil {
 		return fail(errCode(err), err)
 	}
