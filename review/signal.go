@@ -192,7 +192,7 @@ func ScanSignals(text, bot string) []Signal {
 				out = append(out, s)
 				continue
 			}
-			if bot == "" && newRevisionRe.MatchString(low) && !conditionalRe.MatchString(low) && !strings.HasSuffix(strings.TrimSpace(low), "?") {
+			if bot == "" && mayAnnounce(low) && newRevisionRe.MatchString(low) && !conditionalRe.MatchString(low) && !strings.HasSuffix(strings.TrimSpace(low), "?") {
 				out = append(out, Signal{Kind: SignalNewRevision, Line: clip(sent)})
 			}
 		}
@@ -268,12 +268,23 @@ func directive(v string) (Signal, bool) {
 	return s, true
 }
 
+// mayAnnounce says whether a sentence has the future tense every
+// newRevisionRe match needs, before that regex runs.
+func mayAnnounce(low string) bool {
+	return strings.Contains(low, "will") || strings.Contains(low, "'ll") || strings.Contains(low, "going to") || strings.Contains(low, "plan to")
+}
+
 // prMergedRe is kernel.org's pr-tracker-bot telling that a pull request
 // was merged.
 var prMergedRe = regexp.MustCompile(`has been merged into \S+`)
 
 // appliedSignal matches one lower-cased sentence.
 func appliedSignal(low string) (Signal, bool) {
+	// Every applied pattern has one of these verbs: most sentences of a
+	// reply are turned away before any regex runs.
+	if !strings.Contains(low, "applied") && !strings.Contains(low, "queued") && !strings.Contains(low, "picked") {
+		return Signal{}, false
+	}
 	if strings.HasSuffix(low, "?") || strings.Contains(low, "? ") || testerRe.MatchString(low) {
 		return Signal{}, false
 	}
