@@ -41,7 +41,11 @@ func TestFailsOnlyOnViolations(t *testing.T) {
 		{Finding{Rule: "abstraction-changed", Severity: High}, false},
 		{Finding{Rule: "unsafe-block-added", Severity: High}, false},
 		{Finding{Rule: "safety-comment-missing", Severity: High}, true},
-		{Finding{Rule: "safety-comment-missing", Severity: High}, true},
+		{Finding{Rule: "safety-comment-missing", Severity: Medium}, false},
+		// a critical finding fails whatever its rule (a C prototype change
+		// under Rust's unsafe code)
+		{Finding{Rule: "c-header-used-by-rust-changed", Severity: Critical}, true},
+		{Finding{Rule: "c-header-used-by-rust-changed", Severity: High}, false},
 		{Finding{Rule: "panic-in-kernel", Severity: Medium}, false},
 		{Finding{Rule: "no-such-rule", Severity: Critical}, false},
 	} {

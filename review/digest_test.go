@@ -90,7 +90,8 @@ func TestDigestsQueueOnly(t *testing.T) {
 	mk := func(id string, st review.State) review.SeriesReport {
 		return review.SeriesReport{ID: id, Title: id, Tier: review.MustLook, State: st}
 	}
-	reports := []review.SeriesReport{mk("open@x", review.StateNew), mk("applied@x", review.StateApplied), mk("stale@x", review.StateStale)}
+	reports := []review.SeriesReport{mk("open@x", review.StateNew), mk("applied@x", review.StateApplied), mk("stale@x", review.StateStale),
+		mk("rejected@x", review.StateRejected)}
 	for i := range reports {
 		reports[i].Patches = []review.PatchReport{{Files: []diff.File{{Path: "drivers/pwm/core.c"}}}}
 	}

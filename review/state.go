@@ -532,23 +532,7 @@ func supersededReason(s *Series) string {
 }
 
 func reviewedReason(s *Series) string {
-	var names []string
-	seen := map[string]bool{}
-	for _, pt := range s.Parts {
-		for _, t := range pt.Trailers {
-			if !t.IsReview() || !t.Verified || t.Person == nil || strings.EqualFold(t.Person.Email, pt.Post.Author.Email) {
-				continue
-			}
-			name := t.Person.Name
-			if name == "" {
-				name = t.Person.Email
-			}
-			if !seen[strings.ToLower(t.Person.Email)] {
-				seen[strings.ToLower(t.Person.Email)] = true
-				names = append(names, name)
-			}
-		}
-	}
+	names := reviewers(s)
 	if len(names) > 3 {
 		names = append(names[:3], fmt.Sprintf("%d more", len(names)-3))
 	}
