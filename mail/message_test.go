@@ -161,15 +161,3 @@ func TestPatchworkMail(t *testing.T) {
 		}
 	}
 }
-
-// A message that is all header and no blank line does not make the
-// header repair read past its end (it used to panic, recovered into an
-// unparsed message).
-func TestRepairHeaderNoBody(t *testing.T) {
-	for _, raw := range []string{"garbage garbage!", "X: y\nnot a header line", "\x00\x01\x02"} {
-		out, _ := repairHeader([]byte(raw))
-		if len(out) > len(raw)+2 {
-			t.Errorf("repairHeader(%q) = %q", raw, out)
-		}
-	}
-}

@@ -18,7 +18,6 @@ import (
 	"testing"
 )
 
-// SharedDir returns the shared testdata directory joined with elem, or
 // SharedDataDir is SharedDir for ../shared/data (the kernel extracts
 // the embedded defaults are made from): beside the testdata directory
 // SharedDir finds, skipping the test when it is absent.
@@ -32,6 +31,7 @@ func SharedDataDir(tb testing.TB, elem ...string) string {
 	return p
 }
 
+// SharedDir returns the shared testdata directory joined with elem, or
 // skips the test when it does not exist.
 func SharedDir(tb testing.TB, elem ...string) string {
 	tb.Helper()
