@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 
 	"ferrule/cmd/internal/config"
+	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/web"
-	"ferrule/store"
 )
 
 // runServe is `ferrule serve`: the read-only web view of a store's saved
@@ -37,15 +36,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			return exitUsage
 		}
 	}
-	path := e.dbPath(*dbPath, cfg)
-	if _, err := os.Stat(path); err != nil {
-		fmt.Fprintf(e.stderr, "ferrule serve: %v (fill a store with ferrule review --db or ferrule watch)\n", err)
-		return exitUsage
-	}
-	db, err := store.Open(ctx, path)
+	db, err := inputs.OpenStore(ctx, e.dbPath(*dbPath, cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule serve: %v\n", err)
-		return exitRuntime
+		fmt.Fprintf(e.stderr, "ferrule serve: %v (fill one with ferrule review --db or ferrule watch)\n", err)
+		return exitUsage
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))

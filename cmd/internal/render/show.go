@@ -45,20 +45,6 @@ type InterdiffReport struct {
 	Patches     []review.PatchChange `json:"patches"`
 }
 
-// FindSeries is the series with this id, or the one holding a message
-// with this Message-ID; nil when none.
-func FindSeries(res *review.Result, id string) *review.Series {
-	for _, s := range res.Series {
-		if s.ID == id {
-			return s
-		}
-	}
-	if s := res.SeriesByShortID(id); s != nil {
-		return s
-	}
-	return res.SeriesOf(id)
-}
-
 // BuildShow is the show report of a series: its own report, every
 // version of the chain, and the interdiff from its previous version.
 func BuildShow(s *review.Series, w *review.Weights, now time.Time) *ShowReport {
