@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"sync"
+
 	"ferrule/review"
 	"ferrule/review/maintainers"
 	"ferrule/review/rustcheck"
@@ -10,8 +12,9 @@ import (
 // tree when one is given, else from the embedded snapshot. With a tree,
 // series are also applied to it for whole-file analysis.
 func Options(tree string, leafAllow []string) (*review.IngestOptions, error) {
-	knowledge, maint := rustcheck.Snapshot(), DefaultMaintainers()
 	opts := &review.IngestOptions{}
+	var knowledge *rustcheck.Knowledge
+	var maint *maintainers.File
 	if tree != "" {
 		k, m, err := LoadTree(tree)
 		if err != nil {
@@ -19,6 +22,8 @@ func Options(tree string, leafAllow []string) (*review.IngestOptions, error) {
 		}
 		knowledge, maint = k, m
 		opts.Tree = KernelTree{Root: tree}
+	} else {
+		knowledge, maint = rustcheck.Snapshot(), DefaultMaintainers()
 	}
 	opts.Checkers, opts.Route = Checkers(knowledge, maint, leafAllow)
 	return opts, nil
@@ -30,8 +35,11 @@ func Checkers(k *rustcheck.Knowledge, m *maintainers.File, leafAllow []string) (
 		&review.RouteOptions{Maintainers: m, Wraps: k.WrappedHeaders}
 }
 
-// DefaultMaintainers is the embedded MAINTAINERS excerpt.
-func DefaultMaintainers() *maintainers.File {
+// DefaultMaintainers is the embedded MAINTAINERS, parsed once and shared
+// (read-only).
+func DefaultMaintainers() *maintainers.File { return defaultMaintainers() }
+
+var defaultMaintainers = sync.OnceValue(func() *maintainers.File {
 	m, _ := maintainers.Parse(rustcheck.MaintainersSnapshot())
 	return m
-}
+})

@@ -59,8 +59,8 @@ func TreeHomes(root string, k *rustcheck.Knowledge, sections []*maintainers.Sect
 // when tree is set, else from the embedded knowledge. An address that no
 // MAINTAINERS section names is an error.
 func Wrappers(tree, maintainer string, paths []string) (*rustcheck.WrapperMap, error) {
-	k, m := rustcheck.Snapshot(), DefaultMaintainers()
 	o := rustcheck.WrapperOptions{Maintainer: maintainer, Paths: paths}
+	k, m := rustcheck.Snapshot(), DefaultMaintainers()
 	if tree != "" {
 		var err error
 		if k, m, err = LoadTree(tree); err != nil {
