@@ -22,7 +22,7 @@ func AllFindings(rep *review.Report) []review.Finding {
 
 // Check prints every finding with its excerpt, patch by patch.
 func Check(w io.Writer, rep *review.Report, threshold review.Severity, failing int) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	counts := map[review.Severity]int{}
 	for _, s := range rep.Series {
 		for _, p := range s.Patches {
@@ -56,7 +56,7 @@ func Check(w io.Writer, rep *review.Report, threshold review.Severity, failing i
 		parts = []string{"no findings"}
 	}
 	ew.printf("%s; %d violations at or above %s\n", strings.Join(parts, ", "), failing, threshold)
-	return ew.err
+	return ew.done()
 }
 
 // Failing counts the findings that fail at threshold (review.Fails:

@@ -82,7 +82,7 @@ func BuildShowFrom(s *review.Series, sr review.SeriesReport) *ShowReport {
 
 // ShowText writes a show report for people.
 func ShowText(w io.Writer, rep *ShowReport, st Style) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	s := rep.Series
 	ew.printf("%s %s (%s, score %.1f)\n", versionTag(s), s.Title, st.paint(s.Tier, tierLabel(s)), s.Score)
 	for _, r := range s.Reasons {
@@ -159,5 +159,5 @@ func ShowText(w io.Writer, rep *ShowReport, st Style) error {
 	} else {
 		ew.printf("\ninterdiff: no previous version in the input\n")
 	}
-	return ew.err
+	return ew.done()
 }

@@ -1,7 +1,7 @@
 package render
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -314,7 +314,7 @@ func cut(s string, n int) string {
 // Text is the overview: the counts, a ranked table, then each series with
 // its reasons, parts, trailers, findings and files.
 func Text(w io.Writer, r *review.Report, st Style) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	ew.printf("%s\n\n", summaryLine(r))
 	list, rest := listed(r, st)
 	table(ew, list, st)
@@ -366,12 +366,12 @@ func Text(w io.Writer, r *review.Report, st Style) error {
 			ew.printf("   %s: %s\n", u.Source, u.Error)
 		}
 	}
-	return ew.err
+	return ew.done()
 }
 
 // Markdown is the overview as a markdown document.
 func Markdown(w io.Writer, r *review.Report, _ Style) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	ew.printf("# Patch series\n\n%s\n", strings.ReplaceAll(summaryLine(r), "\n", "  \n"))
 	ew.printf("\n| tier | score | version | parts | review | title |\n|---|---|---|---|---|---|\n")
 	for _, s := range r.Series {
@@ -414,7 +414,7 @@ func Markdown(w io.Writer, r *review.Report, _ Style) error {
 			ew.printf("- `%s`: %s\n", u.Source, mdEscape(u.Error))
 		}
 	}
-	return ew.err
+	return ew.done()
 }
 
 func indexSeries(r *review.Report) map[string]review.SeriesReport {
@@ -437,16 +437,27 @@ func joinInts(v []int) string {
 	return strings.Join(s, ",")
 }
 
-// errWriter keeps the first write error so renderers can print freely.
+// errWriter buffers a renderer's output and keeps the first write error,
+// so renderers can print freely and check once, at done.
 type errWriter struct {
-	w   io.Writer
+	w   *bufio.Writer
 	err error
 }
+
+func newErrWriter(w io.Writer) *errWriter { return &errWriter{w: bufio.NewWriterSize(w, 64<<10)} }
 
 func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// done flushes the buffer and returns the first error.
+func (e *errWriter) done() error {
+	if e.err == nil {
+		e.err = e.w.Flush()
+	}
+	return e.err
 }
 
 // findingText is one line: severity, rule, place, message.
@@ -494,11 +505,14 @@ func lookLine(rs []review.Responsible, n int) string {
 	return s
 }
 
-// JSON is the report as indented JSON (the documented contract).
+// JSON is the report as indented JSON (the documented contract), written
+// series by series ([review.Report.WriteJSON]) through a buffer.
 func JSON(w io.Writer, r *review.Report, _ Style) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := r.WriteJSON(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // Formats are the renderers of `ferrule review --format`.

@@ -12,7 +12,7 @@ import (
 // symbols Rust uses, how (bindings, helper) and from where; then the Rust
 // files that use them or that the maintainer's sections cover.
 func Wrappers(w io.Writer, wm *rustcheck.WrapperMap) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	var from []string
 	if wm.Maintainer != "" {
 		from = append(from, "what "+wm.Maintainer+" maintains")
@@ -45,7 +45,7 @@ func Wrappers(w io.Writer, wm *rustcheck.WrapperMap) error {
 			ew.printf("  %-36s %s\n", f.Path, strings.Join(f.Why, "; "))
 		}
 	}
-	return ew.err
+	return ew.done()
 }
 
 // WrappersJSON is the wrapper map as indented JSON.

@@ -1,0 +1,83 @@
+package review_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"ferrule/review"
+)
+
+// TestWriteJSONMatchesEncoder: the streamed document is byte for byte what
+// json.Encoder with SetIndent("", "  ") writes for the whole report, on
+// empty, nil and real reports (with hunks, interdiffs, and the <, >, & of
+// addresses and code that the encoder escapes).
+func TestWriteJSONMatchesEncoder(t *testing.T) {
+	res := ingestChecked(t, "testdata/ranking.mbox")
+	full := review.BuildReport(res, &review.ReportOptions{Interdiff: true})
+	if len(full.Series) < 2 {
+		t.Fatalf("ranking.mbox: %d series, want several", len(full.Series))
+	}
+	one := *full
+	one.Series = full.Series[:1]
+	for _, tc := range []struct {
+		name string
+		rep  *review.Report
+	}{
+		{"zero", &review.Report{}},
+		{"empty result", review.BuildReport(&review.Result{}, nil)},
+		{"one series", &one},
+		{"ranking.mbox", full},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(tc.rep); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := tc.rep.WriteJSON(&got); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				g, w := got.String(), want.String()
+				i := 0
+				for i < len(g) && i < len(w) && g[i] == w[i] {
+					i++
+				}
+				t.Errorf("WriteJSON differs from json.Encoder at byte %d of %d:\ngot  %q\nwant %q",
+					i, len(w), g[max(0, i-40):min(len(g), i+40)], w[max(0, i-40):min(len(w), i+40)])
+			}
+		})
+	}
+}
+
+// TestWriteJSONWriteError: the first write error is returned.
+func TestWriteJSONWriteError(t *testing.T) {
+	boom := errors.New("boom")
+	rep := review.BuildReport(ingestChecked(t, "testdata/ranking.mbox"), nil)
+	for _, after := range []int{0, 1, 100, 5000} {
+		w := &failAfter{n: after, err: boom}
+		if err := rep.WriteJSON(w); !errors.Is(err, boom) {
+			t.Errorf("failing after %d bytes: got %v, want %v", after, err, boom)
+		}
+	}
+}
+
+// failAfter accepts n bytes, then fails.
+type failAfter struct {
+	n   int
+	err error
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		n := f.n
+		f.n = 0
+		return n, f.err
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
