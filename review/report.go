@@ -348,10 +348,8 @@ func nonNilFindings(f []Finding) []Finding {
 // [Interdiff] needs.
 func keptHunks(s *Series) bool {
 	for _, pt := range s.Parts {
-		for _, f := range pt.Post.Files {
-			if f.Added+f.Deleted > 0 && len(f.Hunks) == 0 {
-				return false
-			}
+		if !keptPostHunks(pt.Post) {
+			return false
 		}
 	}
 	return true

@@ -44,9 +44,18 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	opts.Inspect.KeepHunks = true
-	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
+	// Hunks are read again for the series printed only, and recipients
+	// are not printed: neither is kept for the whole input.
+	opts.DropRecipients = true
+	again, err := inputs.Replayable(stdin, paths)
+	if err != nil {
+		return fail(exitRuntime, err)
+	}
+	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: again(),
 		DBPath: e.dbPath(*dbPath, cfg), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
+	if err == nil {
+		err = inputs.Hunks(ctx, paths, again(), e.dbPath(*dbPath, cfg), s)
+	}
 	if err != nil {
 		return fail(errCode(err), err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"ferrule/cmd/internal/render"
+	"os"
 	"strings"
 	"testing"
 )
@@ -16,6 +17,12 @@ func TestShow(t *testing.T) {
 	golden(t, "show-rust-pwm-demo-v1.txt.golden", out)
 	code, out, _ = runCmd(t, "", "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", example)
 	if code != exitOK {
+		t.Fatal(code)
+	}
+	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
+	// From stdin, read twice: the review, then the hunks of the series.
+	data, _ := os.ReadFile(example)
+	if code, out, _ = runCmd(t, string(data), "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", "-"); code != exitOK {
 		t.Fatal(code)
 	}
 	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
