@@ -78,9 +78,17 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 		}
 		RunSeriesCheckers(res, opts.Checkers)
 		if opts.Route != nil {
+			in := interner{}
 			for _, s := range res.Series {
-				s.Responsible = Route(s, opts.Route)
+				s.Responsible = in.responsible(Route(s, opts.Route))
 			}
+		}
+	}
+	// The revisions are linked: the changed-line hashes that linked
+	// them are not needed again (a's Finish does not run again).
+	for _, list := range [][]*Post{res.Posts, res.Duplicates} {
+		for _, p := range list {
+			p.Removed, p.Added = nil, nil
 		}
 	}
 	return res, err
@@ -141,8 +149,9 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var slab postSlab
 			for j := range jobs {
-				p := decode(j.raw, &o)
+				p := decode(j.raw, &o, &slab)
 				select {
 				case results <- done{j.seq, p}:
 				case <-ctx.Done():
@@ -185,7 +194,7 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 }
 
 // decode turns one raw message into a post; it never panics.
-func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
+func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post) {
 	defer func() {
 		if r := recover(); r != nil {
 			p = unparsed(raw, fmt.Errorf("%s: internal error: %v", raw.Position, r))
@@ -197,7 +206,8 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 	}
 	inspect := o.Inspect
 	inspect.KeepHunks = inspect.KeepHunks || len(o.Checkers) > 0 || o.Tree != nil
-	p = Inspect(m, &inspect)
+	p = slab.get()
+	inspectInto(p, m, &inspect)
 	if p.Error != "" {
 		p.Kind = KindUnparsed
 	}
@@ -217,6 +227,22 @@ func decode(raw *mail.Raw, o *IngestOptions) (p *Post) {
 	if o.DropRecipients {
 		p.To, p.Cc = nil, nil
 	}
+	return p
+}
+
+// postSlab hands out posts from chunks. Every post of an ingestion lives
+// to its end: allocated together, away from the garbage of decoding, they
+// neither fragment the heap nor round up to a size class.
+type postSlab []Post
+
+const postSlabSize = 128
+
+func (s *postSlab) get() *Post {
+	if len(*s) == 0 {
+		*s = make([]Post, postSlabSize)
+	}
+	p := &(*s)[0]
+	*s = (*s)[1:]
 	return p
 }
 
@@ -269,6 +295,21 @@ func (in interner) str(s string) string {
 
 func (in interner) addr(a *mail.Address) {
 	a.Name, a.Email = in.str(a.Name), in.str(a.Email)
+}
+
+// responsible keeps one copy of the roles and reasons that series
+// routed to the same sections repeat, in a list of its own length.
+func (in interner) responsible(rs []Responsible) []Responsible {
+	if len(rs) == 0 {
+		return rs
+	}
+	out := make([]Responsible, len(rs))
+	for i, r := range rs {
+		r.Name, r.Email = in.str(r.Name), in.str(r.Email)
+		r.Role, r.Section, r.Why = in.str(r.Role), in.str(r.Section), in.str(r.Why)
+		out[i] = r
+	}
+	return out
 }
 
 func (in interner) post(p *Post) {

@@ -44,16 +44,16 @@ type Post struct {
 	ReplyTo, To, Cc []mail.Address
 	Date            time.Time
 
-	Kind    Kind
-	Pull    bool   // a git pull request
-	PullURL string // where to pull from
-	Bot     string // set for robots (kernel test robot, patchwork-bot, …)
-
-	HasDiff  bool
-	Files    []diff.File // without hunks unless InspectOptions.KeepHunks
-	PatchID  string
-	DiffErr  string // go-gitdiff's complaint, for unparsed patches
+	Kind     Kind
+	Pull     bool   // a git pull request
+	HasDiff  bool   // (booleans together: a post is smaller)
 	Diffstat bool   // the body has a "N files changed" diffstat
+	PullURL  string // where to pull from
+	Bot      string // set for robots (kernel test robot, patchwork-bot, …)
+
+	Files   []diff.File // without hunks unless InspectOptions.KeepHunks
+	PatchID string
+	DiffErr string // go-gitdiff's complaint, for unparsed patches
 	// Removed and Added are hashes of changed lines (white space
 	// stripped, at most fingerprintLines each), compared when linking
 	// revisions whose subjects differ.
@@ -92,11 +92,18 @@ var (
 
 // Inspect extracts a Post from a decoded message.
 func Inspect(m *mail.Message, opts *InspectOptions) *Post {
+	p := new(Post)
+	inspectInto(p, m, opts)
+	return p
+}
+
+// inspectInto is Inspect filling a post the caller allocated.
+func inspectInto(p *Post, m *mail.Message, opts *InspectOptions) {
 	var o InspectOptions
 	if opts != nil {
 		o = *opts
 	}
-	p := &Post{
+	*p = Post{
 		Position:    m.Position,
 		MessageID:   m.MessageID,
 		SyntheticID: m.SyntheticID,
@@ -187,7 +194,6 @@ func Inspect(m *mail.Message, opts *InspectOptions) *Post {
 		}
 		p.Signals = ScanSignals(comment, p.Bot)
 	}
-	return p
 }
 
 // stamp records who gave the trailers and checks person trailers against
@@ -297,6 +303,10 @@ const fingerprintLines = 96
 // fingerprint hashes the added and removed lines of files, white space
 // stripped, skipping blank ones.
 func fingerprint(files []diff.File) (removed, added []uint64) {
+	// Gathered on the stack, kept at their size: every patch keeps
+	// them until its revisions are linked.
+	var rbuf, abuf [fingerprintLines]uint64
+	rem, add := rbuf[:0], abuf[:0]
 	for _, f := range files {
 		for _, h := range f.Hunks {
 			for _, l := range h.Lines {
@@ -307,15 +317,23 @@ func fingerprint(files []diff.File) (removed, added []uint64) {
 				if n < 3 {
 					continue
 				}
-				if l.Op == diff.Delete && len(removed) < fingerprintLines {
-					removed = append(removed, sum)
-				} else if l.Op == diff.Add && len(added) < fingerprintLines {
-					added = append(added, sum)
+				if l.Op == diff.Delete && len(rem) < fingerprintLines {
+					rem = append(rem, sum)
+				} else if l.Op == diff.Add && len(add) < fingerprintLines {
+					add = append(add, sum)
 				}
 			}
 		}
 	}
-	return removed, added
+	return exact(rem), exact(add)
+}
+
+// exact is a copy of v in an array of its length, or nil when v is empty.
+func exact(v []uint64) []uint64 {
+	if len(v) == 0 {
+		return nil
+	}
+	return append(make([]uint64, 0, len(v)), v...)
 }
 
 // lineHash is the FNV-1a hash of s without its white space

@@ -47,13 +47,17 @@ func Route(s *Series, o *RouteOptions) []Responsible {
 	have := map[string]bool{}
 	add := func(ms []maintainers.Match, why func(m maintainers.Match) string) {
 		for _, m := range ms {
+			reason := "" // one string for everyone the match reaches
 			for _, r := range maintainers.Recipients([]maintainers.Match{m}) {
 				key := strings.ToLower(r.Email)
 				if have[key] {
 					continue
 				}
 				have[key] = true
-				out = append(out, Responsible{Recipient: r, Why: why(m)})
+				if reason == "" {
+					reason = why(m)
+				}
+				out = append(out, Responsible{Recipient: r, Why: reason})
 			}
 		}
 	}

@@ -17,15 +17,15 @@ type Subject struct {
 	Resend bool
 	// Pull is set for [GIT PULL], [GIT] and [PULL] tags.
 	Pull bool
-	// Version is the series version, 1 when the subject does not say.
-	Version int
 	// VersionExplicit reports whether the subject gave a version.
 	VersionExplicit bool
+	// Counter is set when the subject numbers the mail: Number of Total.
+	Counter bool
+	// Version is the series version, 1 when the subject does not say.
+	Version int
 	// Point is the point release of a single-patch re-roll: v5.1 gives
 	// Version 5, Point 1.
-	Point int
-	// Counter is set when the subject numbers the mail: Number of Total.
-	Counter       bool
+	Point         int
 	Number, Total int
 	// Stable is a stable-tree tag such as "6.12.y" or "6.6": it looks like
 	// a version but names a tree.
