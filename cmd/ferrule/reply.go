@@ -72,14 +72,24 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	}
 	texts := draft.Texts(opts)
 	id := inputs.ParseID(args[0])
+	// Only the answered message's recipients are needed: read again
+	// below, unless the input is stdin (read once).
+	reread := inputs.Rereadable(args[1:])
+	opts.DropRecipients = reread
+	dbPath := e.dbPath(d.dbPath, settings)
 	s, _, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: args[1:], Stdin: e.stdin,
-		DBPath: e.dbPath(d.dbPath, settings), Options: opts, UseSaved: d.configPath == "" && d.tree == ""})
+		DBPath: dbPath, Options: opts, UseSaved: d.configPath == "" && d.tree == ""})
 	if err != nil {
 		return fail(errCode(err), err)
 	}
 	t, err := draft.NewTarget(s, id, pick, texts)
 	if err != nil {
 		return fail(exitUsage, err)
+	}
+	if reread {
+		if err := inputs.Recipients(ctx, args[1:], e.stdin, dbPath, t.Post); err != nil {
+			return fail(errCode(err), err)
+		}
 	}
 	set, err := templates.Load(cmp.Or(d.templatesDir, settings.Templates))
 	if err != nil {

@@ -44,17 +44,15 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	// Hunks are read again for the series printed only, and recipients
-	// are not printed: neither is kept for the whole input.
+	// Recipients are not printed, and hunks are read again for the
+	// series printed only (kept for all from stdin, read once).
 	opts.DropRecipients = true
-	again, err := inputs.Replayable(stdin, paths)
-	if err != nil {
-		return fail(exitRuntime, err)
-	}
-	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: again(),
+	reread := inputs.Rereadable(paths)
+	opts.Inspect.KeepHunks = !reread
+	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
 		DBPath: e.dbPath(*dbPath, cfg), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
-	if err == nil {
-		err = inputs.Hunks(ctx, paths, again(), e.dbPath(*dbPath, cfg), s)
+	if err == nil && reread {
+		err = inputs.Hunks(ctx, paths, stdin, e.dbPath(*dbPath, cfg), s)
 	}
 	if err != nil {
 		return fail(errCode(err), err)

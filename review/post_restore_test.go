@@ -91,3 +91,47 @@ func TestRestoreHunks(t *testing.T) {
 		t.Errorf("restored %d posts from another message's position", n)
 	}
 }
+
+// TestRestoreRecipients: a review that dropped the recipients gets back
+// those of the one post asked for, as a review that kept them has them.
+func TestRestoreRecipients(t *testing.T) {
+	path := filepath.Join(mailtest.SharedDir(t, "rust-series", "lore"), "clk-exclusive-v1-v4.mbox")
+	ingest := func(drop bool) *review.Result {
+		src, err := mail.Open([]string{path}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		res, err := review.Ingest(context.Background(), src, &review.IngestOptions{DropRecipients: drop})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	kept, dropped := ingest(false), ingest(true)
+	i := len(kept.Posts) / 2
+	want := kept.Posts[i]
+	if len(want.To)+len(want.Cc) == 0 {
+		t.Fatalf("%s has no recipients to restore", want.MessageID)
+	}
+	for _, p := range dropped.Posts {
+		if p.To != nil || p.Cc != nil {
+			t.Fatalf("%s kept its recipients under DropRecipients", p.MessageID)
+		}
+	}
+	p := dropped.Posts[i]
+	src, err := mail.Open([]string{path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if n, err := review.RestoreRecipients(context.Background(), src, []*review.Post{p}); n != 1 || err != nil {
+		t.Fatalf("RestoreRecipients = %d, %v; want 1 post", n, err)
+	}
+	if !reflect.DeepEqual(p.To, want.To) || !reflect.DeepEqual(p.Cc, want.Cc) {
+		t.Errorf("restored To %v Cc %v, want To %v Cc %v", p.To, p.Cc, want.To, want.Cc)
+	}
+	if other := dropped.Posts[i+1]; other.To != nil || other.Cc != nil {
+		t.Error("recipients restored for a post not asked for")
+	}
+}
