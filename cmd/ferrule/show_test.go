@@ -20,7 +20,7 @@ func TestShow(t *testing.T) {
 		t.Fatal(code)
 	}
 	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
-	// From stdin, read twice: the review, then the hunks of the series.
+	// From stdin, read once: the hunks are kept in the one pass.
 	data, _ := os.ReadFile(example)
 	if code, out, _ = runCmd(t, string(data), "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", "-"); code != exitOK {
 		t.Fatal(code)
