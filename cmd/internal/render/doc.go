@@ -5,6 +5,7 @@
 // progress line on a terminal ([ProgressLine]).
 //
 // Renderers take plain data (review reports) and a [Style] (colour, width)
-// and write to an io.Writer; they return the first write error. They read
+// and write to an io.Writer through a buffer of their own, the review's
+// JSON one series at a time; they return the first write error. They read
 // no files, environment or store: the command decides the style.
 package render
