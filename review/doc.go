@@ -16,11 +16,18 @@
 // [Route] names who must look from MAINTAINERS. [Rank] scores a series and
 // places it in a [Tier] from its findings, blast radius and review state
 // ([Weights]); [BuildReport] makes the JSON report, the queue of open
-// series first, filtered ([Filter]) and ordered by attention; [Digests]
-// sorts the reports into one digest per recipient who asked for it.
+// series first, filtered ([Filter]) and ordered by attention, and
+// [Report.WriteJSON] writes it one series at a time; [Digests] sorts the
+// reports into one digest per recipient who asked for it.
+//
+// A list-wide review keeps per message only what assembly and the report
+// need: hunks and recipients are dropped after inspection, and a command
+// that prints one series reads them back for its messages only
+// ([RestoreHunks], [RestoreRecipients]).
 //
 // The package is deterministic and does no I/O of its own: input arrives
-// through a [mail.Source] (see [Ingest]) and output is plain data. It must
+// through a [mail.Source] (see [Ingest]) and output is plain data or goes
+// to an io.Writer. It must
 // not import the store, templates or network packages (STYLE.md §2).
 // [IngestOptions.Visit] lets a caller see each decoded message (reply
 // drafts keep the text they quote with it).
