@@ -326,4 +326,14 @@ func (in interner) post(p *Post) {
 			in.addr(&list[i])
 		}
 	}
+	// The same trailers ("Signed-off-by: the maintainer") recur on
+	// thousands of posts.
+	for i := range p.Trailers {
+		t := &p.Trailers[i]
+		t.Name, t.Value, t.Extinfo = in.str(t.Name), in.str(t.Value), in.str(t.Extinfo)
+		t.ByMessageID = in.str(t.ByMessageID)
+		if t.Person != nil {
+			in.addr(t.Person)
+		}
+	}
 }
