@@ -15,6 +15,7 @@ package maintainers
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -54,6 +55,16 @@ type pattern struct {
 // File is a parsed MAINTAINERS file.
 type File struct {
 	Sections []*Section
+
+	// candidates indexes the sections by the directory part of each F:
+	// pattern's literal prefix (everything before its first wildcard, up
+	// to and including the last '/'): a pattern can only match a path
+	// that starts with that directory, so ForPaths tries the sections
+	// under the path's ancestors ("", "drivers/", "drivers/pwm/") and
+	// not the whole file. Sections with N: regexes sit under "". Built
+	// by Parse; nil for a File assembled by hand, which is searched
+	// whole.
+	candidates map[string][]int
 }
 
 // splitTag splits "X:<space>value" into {line, "X", "value"}, or
@@ -121,7 +132,60 @@ func Parse(text string) (*File, []error) {
 			}
 		}
 	}
+	f.index()
 	return f, errs
+}
+
+// index builds f.candidates.
+func (f *File) index() {
+	f.candidates = map[string][]int{}
+	add := func(dir string, i int) {
+		if l := f.candidates[dir]; len(l) == 0 || l[len(l)-1] != i {
+			f.candidates[dir] = append(l, i)
+		}
+	}
+	for i, s := range f.Sections {
+		for _, p := range s.files {
+			lit := p.raw
+			if j := strings.IndexAny(lit, "*?"); j >= 0 {
+				lit = lit[:j]
+			}
+			add(lit[:strings.LastIndexByte(lit, '/')+1], i)
+		}
+		if len(s.regexes) > 0 {
+			add("", i)
+		}
+	}
+}
+
+// sectionsFor returns the indexes of the sections that may cover file, in
+// file order.
+func (f *File) sectionsFor(file string) []int {
+	if f.candidates == nil {
+		all := make([]int, len(f.Sections))
+		for i := range all {
+			all[i] = i
+		}
+		return all
+	}
+	out := f.candidates[""]
+	owned := false
+	for i := 0; i < len(file); i++ {
+		if file[i] != '/' {
+			continue
+		}
+		if l := f.candidates[file[:i+1]]; len(l) > 0 {
+			if !owned {
+				out, owned = append([]int(nil), out...), true
+			}
+			out = append(out, l...)
+		}
+	}
+	if owned {
+		sort.Ints(out)
+		out = slices.Compact(out)
+	}
+	return out
 }
 
 // compileGlob turns an F:/X: value into get_maintainer.pl's regex:
@@ -196,7 +260,8 @@ func (f *File) ForPaths(paths []string, patchLines []string) []Match {
 	var order []*Section
 	for _, file := range paths {
 		file = strings.TrimPrefix(file, "./")
-		for _, s := range f.Sections {
+		for _, i := range f.sectionsFor(file) {
+			s := f.Sections[i]
 			if excluded(s, file) {
 				continue
 			}
