@@ -42,7 +42,7 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 	if !k.RustArch(file.Path) || strings.HasPrefix(file.Path, "tools/") || strings.HasPrefix(file.Path, "Documentation/") {
 		return
 	}
-	for _, ch := range changedCSymbols(file) {
+	for _, ch := range changedCSymbols(file, k.mayImpact) {
 		im := k.ImpactOf(ch.name)
 		if im == nil {
 			continue
@@ -91,12 +91,18 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 // changedCSymbols finds the C symbols a file's hunks change: defined
 // (macros, inline and other functions, types, enum constants, exports)
 // or, for functions, whose bodies the changed lines fall in. Include
-// guards, comment-only and blank lines change nothing.
-func changedCSymbols(file *diff.File) []cChange {
+// guards, comment-only and blank lines change nothing. A hunk none of
+// whose identifiers (nor its function-name line's) is relevant is skipped
+// unread: every symbol windowCSymbols names is one of them, and most C
+// hunks on a list touch nothing Rust uses.
+func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange {
 	var out []cChange
 	seen := map[string]int{}
 	for i := range file.Hunks {
 		h := &file.Hunks[i]
+		if !hunkMentions(h, relevant) {
+			continue
+		}
 		post, pre := hunkWindows(file, h)
 		for _, w := range []*window{post, pre} {
 			for _, ch := range windowCSymbols(w, h.Section) {
@@ -111,6 +117,43 @@ func changedCSymbols(file *diff.File) []cChange {
 		}
 	}
 	return out
+}
+
+// hunkMentions reports whether an identifier of h's lines or section
+// line is relevant.
+func hunkMentions(h *diff.Hunk, relevant func(string) bool) bool {
+	if identifierIn(h.Section, relevant) {
+		return true
+	}
+	for _, l := range h.Lines {
+		if identifierIn(l.Text, relevant) {
+			return true
+		}
+	}
+	return false
+}
+
+// identifierIn reports whether a C identifier of s is relevant.
+func identifierIn(s string, relevant func(string) bool) bool {
+	for i := 0; i < len(s); {
+		if !isIdentStart(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if relevant(s[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // windowCSymbols walks one side of a hunk, tracking the enclosing
