@@ -1,7 +1,6 @@
 package rustcheck
 
 import (
-	"regexp"
 	"strings"
 
 	"ferrule/review"
@@ -13,11 +12,11 @@ import (
 // symbol and the Rust files that use it.
 
 var (
-	cGuardRe      = regexp.MustCompile(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`)
-	cFuncMacroRe  = regexp.MustCompile(`^\s*#\s*define\s+\w+\(`)
-	cFuncDefRe    = regexp.MustCompile(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`)
-	exportNameRe  = regexp.MustCompile(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`)
-	cConfigElseRe = regexp.MustCompile(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`)
+	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#")
+	cFuncMacroRe  = guarded(`^\s*#\s*define\s+\w+\(`, "define")
+	cFuncDefRe    = guarded(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`, "(")
+	exportNameRe  = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
+	cConfigElseRe = guarded(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`, "#")
 )
 
 // cChange is one changed C symbol of a patch.
