@@ -65,6 +65,10 @@ type File struct {
 	// by Parse; nil for a File assembled by hand, which is searched
 	// whole.
 	candidates map[string][]int
+	// paths and lines remember what pathHits and lineKeywords found:
+	// a list's series touch the same files again and again.
+	paths memo[[]pathHit]
+	lines memo[[]keywordHit]
 }
 
 // splitTag splits "X:<space>value" into {line, "X", "value"}, or
@@ -260,42 +264,39 @@ func (f *File) ForPaths(paths []string, patchLines []string) []Match {
 	var order []*Section
 	for _, file := range paths {
 		file = strings.TrimPrefix(file, "./")
-		for _, i := range f.sectionsFor(file) {
-			s := f.Sections[i]
-			if excluded(s, file) {
-				continue
-			}
-			best, why := -2, ""
-			for _, p := range s.files {
-				if p.match(file) && p.depth > best {
-					best, why = p.depth, "F: "+p.raw
-				}
-			}
-			for i, re := range s.regexes {
-				if re.MatchString(file) && best < 0 {
-					best, why = 0, "N: "+s.Regexes[i]
-				}
-			}
-			if best == -2 {
-				continue
-			}
+		for _, h := range f.pathHits(file) {
+			s := f.Sections[h.section]
 			m := byTitle[s]
 			if m == nil {
-				m = &Match{Section: s, Depth: best, Why: why}
+				m = &Match{Section: s, Depth: h.depth, Why: h.why}
 				byTitle[s] = m
 				order = append(order, s)
-			} else if best > m.Depth {
-				m.Depth, m.Why = best, why
+			} else if h.depth > m.Depth {
+				m.Depth, m.Why = h.depth, h.why
 			}
 			m.Files = append(m.Files, file)
 		}
 	}
 	if len(patchLines) > 0 {
-		for _, s := range f.Sections {
-			if byTitle[s] != nil || len(s.keywords) == 0 {
+		// get_maintainer.pl: each section's first keyword (in K: order)
+		// on the first line that has one.
+		first := map[int]string{}
+		inDiff := false
+		for _, l := range patchLines {
+			if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
+				inDiff = true
+			}
+			if inDiff && !(strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) {
 				continue
 			}
-			if kw := keywordHit(s, patchLines); kw != "" {
+			for _, h := range f.lineKeywords(l) {
+				if _, ok := first[h.section]; !ok {
+					first[h.section] = h.keyword
+				}
+			}
+		}
+		for i, s := range f.Sections {
+			if kw, ok := first[i]; ok && byTitle[s] == nil {
 				byTitle[s] = &Match{Section: s, Depth: 0, Why: "K: " + kw}
 				order = append(order, s)
 			}
@@ -307,33 +308,6 @@ func (f *File) ForPaths(paths []string, patchLines []string) []Match {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Depth > out[j].Depth })
 	return out
-}
-
-func excluded(s *Section, file string) bool {
-	for _, p := range s.excludes {
-		if p.match(file) {
-			return true
-		}
-	}
-	return false
-}
-
-func keywordHit(s *Section, lines []string) string {
-	inDiff := false
-	for _, l := range lines {
-		if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
-			inDiff = true
-		}
-		if inDiff && !(strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) {
-			continue
-		}
-		for i, re := range s.keywords {
-			if re.MatchString(l) {
-				return s.Keywords[i]
-			}
-		}
-	}
-	return ""
 }
 
 // Recipient is one person or list to tell, with get_maintainer.pl's role.
