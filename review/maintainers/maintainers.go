@@ -37,6 +37,9 @@ type Section struct {
 	files, excludes []*pattern
 	regexes         []*regexp.Regexp
 	keywords        []*regexp.Regexp
+	// keywordNeeds holds, per K: regex, strings one of which every
+	// match contains (nil when unknown): a cheap test before the regex.
+	keywordNeeds [][]string
 }
 
 // pattern is a compiled F: or X: glob.
@@ -133,6 +136,7 @@ func Parse(text string) (*File, []error) {
 				cur.Regexes, cur.regexes = append(cur.Regexes, v), append(cur.regexes, re)
 			} else {
 				cur.Keywords, cur.keywords = append(cur.Keywords, v), append(cur.keywords, re)
+				cur.keywordNeeds = append(cur.keywordNeeds, needs(re))
 			}
 		}
 	}
