@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"ferrule/mail"
 )
@@ -78,12 +79,31 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 		}
 		RunSeriesCheckers(res, opts.Checkers)
 		if opts.Route != nil {
-			for _, s := range res.Series {
-				s.Responsible = Route(s, opts.Route)
-			}
+			routeAll(res.Series, opts.Route, opts.Workers)
 		}
 	}
 	return res, err
+}
+
+// routeAll sets every series' Responsible, on workers goroutines (the
+// number of CPUs when 0): routing a list's thousands of series through the
+// whole MAINTAINERS was the longest serial step after assembly.
+func routeAll(series []*Series, o *RouteOptions, workers int) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(series)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(series); i = int(next.Add(1)) - 1 {
+				series[i].Responsible = Route(series[i], o)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // ReadError is a failure of the source: the input ends there.
