@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/lore"
 	"ferrule/review/am"
@@ -14,7 +15,7 @@ import (
 
 // runAm is `ferrule am ID [INPUT…]`: b4 am's mbox of the newest revision.
 func runAm(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "am",
+	fs := cli.NewFlagSet(e.stderr, "am",
 		"usage: ferrule am [flags] ID [INPUT…]",
 		"Writes the newest revision of the series holding ID as an mbox ready for git am, with the",
 		"trailers given in replies added as b4 am adds them. Without INPUT the store is read, or the",
@@ -25,7 +26,7 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	unverified := fs.Bool("unverified", false, "also add trailers whose person is not the reply's sender (b4 --sloppy-trailers)")
 	inbox := inboxFlag(fs)
 	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
-	if code, ok := parseWithID(fs, args); !ok {
+	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
 	fail := func(code int, err error) int {
@@ -38,7 +39,7 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	}
 	again, err := inputs.Replayable(stdin, paths)
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(cli.ExitRuntime, err)
 	}
 	q := &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: again(), DBPath: e.dbPath(*dbPath, nil), UseSaved: true, Revisions: true}
 	found, _, err := inputs.FindSeries(ctx, q)
@@ -53,7 +54,7 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	var buf bytes.Buffer
 	r, err := am.Write(&buf, s, raw, &am.Options{AddLink: *link, Unverified: *unverified})
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(cli.ExitRuntime, err)
 	}
 	if *out == "-" {
 		_, err = e.stdout.Write(buf.Bytes())
@@ -61,10 +62,10 @@ func runAm(ctx context.Context, e *env, args []string) int {
 		err = os.WriteFile(*out, buf.Bytes(), 0o644)
 	}
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(cli.ExitRuntime, err)
 	}
 	_ = r.Summary(e.stderr)
-	return exitOK
+	return cli.ExitOK
 }
 
 // inboxFlag is --from-inbox, shared by review, show and am.

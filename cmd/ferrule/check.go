@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 	"ferrule/mail"
@@ -15,7 +16,7 @@ import (
 // runCheck is `ferrule check`: the review analysis on an author's own
 // patches before sending, failing on serious findings.
 func runCheck(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "check",
+	fs := cli.NewFlagSet(e.stderr, "check",
 		"usage: ferrule check [flags] PATCH… | ferrule check --git-range A..B",
 		"Runs the review analysis on git format-patch files and exits 1 on findings at or above --fail-on.",
 	)
@@ -25,7 +26,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	gitRange := fs.String("git-range", "", "check the commits A..B of the git checkout in the current directory (the tree at A is used)")
 	ignoreUncertain := fs.Bool("ignore-uncertain", false, "do not fail on needs-post-image or low-confidence findings")
 	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow)")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	fail := func(code int, format string, args ...any) int {
@@ -34,42 +35,42 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	}
 	threshold, ok := review.ParseSeverity(*failOn)
 	if !ok {
-		return fail(exitUsage, "unknown --fail-on %q", *failOn)
+		return fail(cli.ExitUsage, "unknown --fail-on %q", *failOn)
 	}
 	if (*gitRange == "") == (fs.NArg() == 0) {
-		return fail(exitUsage, "give patch files or --git-range A..B (not both)")
+		return fail(cli.ExitUsage, "give patch files or --git-range A..B (not both)")
 	}
 	if *format != "text" && *format != "json" {
-		return fail(exitUsage, "unknown --format %q (text, json)", *format)
+		return fail(cli.ExitUsage, "unknown --format %q (text, json)", *format)
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return fail(cli.ExitUsage, "%v", err)
 	}
 	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return fail(cli.ExitUsage, "%v", err)
 	}
 	var src mail.Source
 	if *gitRange != "" {
 		if src, err = analysis.GitRange(ctx, *gitRange, opts, *tree != "", cfg.LeafAllow); err != nil {
-			return fail(exitUsage, "%v", err)
+			return fail(cli.ExitUsage, "%v", err)
 		}
 	} else {
 		ms, err := inputs.Files(fs.Args(), e.stdin, mail.MboxRD)
 		if err != nil {
-			return fail(exitUsage, "%v", err)
+			return fail(cli.ExitUsage, "%v", err)
 		}
 		defer ms.Close()
 		src = ms
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
-		return fail(exitRuntime, "%v", err)
+		return fail(cli.ExitRuntime, "%v", err)
 	}
 	rep := review.BuildReport(res, nil)
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
-		return fail(exitUsage, "%s: nothing to check", msg) // a gate must not pass on no patch
+		return fail(cli.ExitUsage, "%s: nothing to check", msg) // a gate must not pass on no patch
 	}
 	failing := render.Failing(rep, threshold, *ignoreUncertain)
 	if *format == "json" {
@@ -80,10 +81,10 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		err = render.Check(e.stdout, rep, threshold, failing)
 	}
 	if err != nil {
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	if failing > 0 {
-		return exitFindings
+		return cli.ExitFindings
 	}
-	return exitOK
+	return cli.ExitOK
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/digest"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/review"
@@ -18,7 +19,7 @@ import (
 
 // runDigest is `ferrule digest`.
 func runDigest(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "digest",
+	fs := cli.NewFlagSet(e.stderr, "digest",
 		"usage: ferrule digest -c FILE [--dry-run] [--to ADDRESS] [INPUT…]",
 		"Mails the current series that need them to the people who asked: digest.subscriptions, --to, and the",
 		"MAINTAINERS-routed people digest.maintainers opts in (none by default).",
@@ -30,7 +31,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	tree := fs.String("tree", "", "kernel checkout for whole-file analysis and its MAINTAINERS (with INPUT)")
 	templatesDir := fs.String("templates", "", "directory of templates overriding the embedded ones")
 	only := fs.String("to", "", "send only this recipient's digest (the series MAINTAINERS routes to them, or their subscriptions)")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	fail := func(code int, err error) int {
@@ -38,18 +39,18 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if *configPath == "" && !*dryRun {
-		return fail(exitUsage, errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
+		return fail(cli.ExitUsage, errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	if !*dryRun && cfg.SMTP == nil {
-		return fail(exitUsage, fmt.Errorf("%s has no smtp section", *configPath))
+		return fail(cli.ExitUsage, fmt.Errorf("%s has no smtp section", *configPath))
 	}
 	set, err := templates.Load(cmp.Or(*templatesDir, cfg.Templates))
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 
 	path := e.dbPath(*dbPath, cfg)
@@ -58,24 +59,24 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	if fs.NArg() > 0 {
 		opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 		if err != nil {
-			return fail(exitUsage, err)
+			return fail(cli.ExitUsage, err)
 		}
 		if reports, err = inputs.Review(ctx, fs.Args(), e.stdin, opts, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}); err != nil {
-			return fail(exitRuntime, err)
+			return fail(cli.ExitRuntime, err)
 		}
 		if !*dryRun || *dbPath != "" {
 			if db, err = store.Open(ctx, path); err != nil {
-				return fail(exitRuntime, err)
+				return fail(cli.ExitRuntime, err)
 			}
 			defer db.Close()
 		}
 	} else {
 		if db, err = inputs.OpenStore(ctx, path); err != nil {
-			return fail(exitUsage, err)
+			return fail(cli.ExitUsage, err)
 		}
 		defer db.Close()
 		if reports, err = db.Reports(ctx); err != nil {
-			return fail(exitRuntime, err)
+			return fail(cli.ExitRuntime, err)
 		}
 	}
 
@@ -91,7 +92,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule digest: recipients: %s\n", strings.Join(sent, ", "))
 	}
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(cli.ExitRuntime, err)
 	}
-	return exitOK
+	return cli.ExitOK
 }

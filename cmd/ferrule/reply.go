@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/draft"
 	"ferrule/cmd/internal/inputs"
 	fmail "ferrule/mail"
@@ -36,14 +37,14 @@ func (d *draftFlags) register(fs *flag.FlagSet) {
 
 // runReply is `ferrule reply ID [INPUT…]`.
 func runReply(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "reply",
+	fs := cli.NewFlagSet(e.stderr, "reply",
 		"usage: ferrule reply [flags] ID [INPUT…]",
 		"Drafts a review reply to a patch or cover letter: each finding's hunk quoted with the reviewer prompt under it.",
 		"ID as in `ferrule show`. Without INPUT the store is read. Without an output flag the draft goes to stdout.",
 	)
 	var d draftFlags
 	d.register(fs)
-	if code, ok := parseWithID(fs, args); !ok {
+	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
 	return runDraft(ctx, e, "reply", &d, fs.Args(), draft.PickMessage, func(t *draft.Target, me fmail.Address) (string, any, error) {
@@ -61,14 +62,14 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	}
 	settings, err := loadConfig(d.configPath, d.tree)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	if d.configPath != "" {
 		d.out.Config = settings // for --imap-drafts
 	}
 	opts, err := analysis.Options(settings.KernelTree, settings.LeafAllow)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	texts := draft.Texts(opts)
 	id := inputs.ParseID(args[0])
@@ -79,15 +80,15 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	}
 	t, err := draft.NewTarget(s, id, pick, texts)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	set, err := templates.Load(cmp.Or(d.templatesDir, settings.Templates))
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	me, err := draft.Identity(ctx, d.from, settings)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	tmpl, values, err := data(t, me)
 	if err != nil {
@@ -96,12 +97,12 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 	now := e.clock()
 	msg, err := draft.Compose(set, tmpl, values, t.Post, me, now)
 	if err != nil {
-		return fail(exitRuntime, err)
+		return fail(cli.ExitRuntime, err)
 	}
 	if err := draft.Write(ctx, &d.out, msg, me.Email, now, e.stdout, e.stderr); err != nil {
-		return fail(exitRuntime, err)
+		return fail(cli.ExitRuntime, err)
 	}
-	return exitOK
+	return cli.ExitOK
 }
 
 // errCode is the exit code of an input error: a runtime failure to read
@@ -109,7 +110,7 @@ func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []st
 func errCode(err error) int {
 	var re *inputs.RuntimeError
 	if errors.As(err, &re) {
-		return exitRuntime
+		return cli.ExitRuntime
 	}
-	return exitUsage
+	return cli.ExitUsage
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
@@ -19,7 +18,7 @@ import (
 )
 
 func runReview(ctx context.Context, e *env, args []string) (code int) {
-	fs := newFlagSet(e, "review",
+	fs := cli.NewFlagSet(e.stderr, "review",
 		"usage: ferrule review [flags] PATH…",
 		"Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)",
 		"and prints the patch series they hold.",
@@ -31,23 +30,23 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
 	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow, ranking)")
-	var paths multiFlag
+	var paths cli.Multi
 	fs.Var(&paths, "path", "keep series touching a file matching this lei dfn:-style glob (repeatable)")
 	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
 	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD, RFC 3339, yesterday, 2.weeks.ago, 3 days ago)")
 	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
-	var states multiFlag
+	var states cli.Multi
 	fs.Var(&states, "state", "keep series in this state: new, reviewed, changes-requested, applied, rejected, superseded, stale (repeatable; queue = the first three)")
 	all := fs.Bool("all", false, "text: list every series, not only the queue's must-look and should-look ones (on inputs of more than 20 series)")
 	verbose := fs.Bool("verbose", false, "text: print every reason, not the first five")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	usageErr := func(format string, args ...any) int {
 		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	fetched, stdin, fetchErr := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
 	if fetchErr != nil {
@@ -111,7 +110,7 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	runtimeErr := func(msg string, err error) int {
 		log.Error(msg, "err", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	var src mail.Source
 	var progress render.Sizer
@@ -175,16 +174,10 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) int {
 	if err := renderer(e.stdout, rep, st); err != nil {
 		log.Error("write output", "err", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
 		fmt.Fprintf(e.stderr, "ferrule review: %s\n", msg)
 	}
-	return exitOK
+	return cli.ExitOK
 }
-
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -6,13 +6,14 @@ import (
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 )
 
 // runShow is `ferrule show ID [INPUT…]`.
 func runShow(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "show",
+	fs := cli.NewFlagSet(e.stderr, "show",
 		"usage: ferrule show [flags] ID [INPUT…]",
 		"ID is a series id, the Message-ID of any of its messages (with or without <>), or a lore URL.",
 		"Shows every version, trailers, files, findings with their hunks, and the interdiff from the previous version.",
@@ -22,7 +23,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	configPath := fs.String("c", "", "config file")
 	inbox := inboxFlag(fs)
 	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
-	if code, ok := parseWithID(fs, args); !ok {
+	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
 	fail := func(code int, err error) int {
@@ -30,7 +31,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if *format != "text" && *format != "json" {
-		return fail(exitUsage, fmt.Errorf("unknown --format %q (text, json)", *format))
+		return fail(cli.ExitUsage, fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
 	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
@@ -38,11 +39,11 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(cli.ExitUsage, err)
 	}
 	opts.Inspect.KeepHunks = true
 	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
@@ -64,7 +65,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		err = render.ShowText(e.stdout, rep, e.style())
 	}
 	if err != nil {
-		return exitRuntime
+		return cli.ExitRuntime
 	}
-	return exitOK
+	return cli.ExitOK
 }

@@ -5,12 +5,13 @@ import (
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 )
 
 // runSnapshot is `ferrule kernel-snapshot`: regenerate the embedded kernel
 // knowledge (review/rustcheck/snapshot) from any kernel tree.
 func runSnapshot(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "kernel-snapshot",
+	fs := cli.NewFlagSet(e.stderr, "kernel-snapshot",
 		"usage: ferrule kernel-snapshot [--out DIR] TREE | --data DIR",
 		"Writes the embedded kernel knowledge from a kernel tree: the bindings_helper includes, the",
 		"rust/helpers and rust/kernel file lists, the whole MAINTAINERS, the C symbols Rust uses",
@@ -19,25 +20,25 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	)
 	out := fs.String("out", "review/rustcheck/snapshot", "directory to write the snapshot files to")
 	data := fs.String("data", "", "import this directory of snapshot files instead of reading a tree")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	if *data != "" && fs.NArg() == 0 {
 		if err := analysis.ImportSnapshot(*data, *out); err != nil {
 			fmt.Fprintf(e.stderr, "ferrule kernel-snapshot: %v\n", err)
-			return exitRuntime
+			return cli.ExitRuntime
 		}
 		fmt.Fprintf(e.stdout, "wrote %s\n", *out)
-		return exitOK
+		return cli.ExitOK
 	}
 	if fs.NArg() != 1 || *data != "" {
 		fs.Usage()
-		return exitUsage
+		return cli.ExitUsage
 	}
 	if err := analysis.WriteSnapshot(fs.Arg(0), *out); err != nil {
 		fmt.Fprintf(e.stderr, "ferrule kernel-snapshot: %v\n", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
-	return exitOK
+	return cli.ExitOK
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"ferrule/cmd/internal/applied"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/draft"
 	"ferrule/cmd/internal/inputs"
 	fmail "ferrule/mail"
@@ -13,7 +14,7 @@ import (
 
 // runThanks is `ferrule thanks ID [INPUT…]`: b4 ty's "applied" reply.
 func runThanks(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "thanks",
+	fs := cli.NewFlagSet(e.stderr, "thanks",
 		"usage: ferrule thanks [flags] ID [INPUT…]",
 		"Drafts a b4-ty-style \"Applied, thanks!\" reply to the series' cover letter (or first patch).",
 		"A thanks template may use b4's ${fromname}, ${subject}, ${quote}, ${summary}, … variables.",
@@ -24,7 +25,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 	fs.Lookup("tree").Usage = "the git tree the series was applied to: ${summary} gets b4 ty's commit: lines (found by patch-id)"
 	branch := fs.String("branch", "", "the branch the series was applied to (${branch})")
 	treeName := fs.String("treename", "", `the tree's name (${treename}, default "local tree")`)
-	if code, ok := parseWithID(fs, args); !ok {
+	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
 	tree := d.tree
@@ -33,7 +34,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:])
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	e.stdin = stdin()
 	return runDraft(ctx, e, "thanks", &d, fs.Args(), draft.PickCover, func(t *draft.Target, me fmail.Address) (string, any, error) {

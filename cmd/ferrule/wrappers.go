@@ -5,13 +5,14 @@ import (
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/render"
 )
 
 // runWrappers is `ferrule wrappers`: which of a C maintainer's symbols
 // the Rust layer uses, and from where.
 func runWrappers(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "wrappers",
+	fs := cli.NewFlagSet(e.stderr, "wrappers",
 		"usage: ferrule wrappers [--maintainer EMAIL] [--tree DIR] [--format text|json] [PATH…]",
 		"Lists, for the C files and headers EMAIL maintains (MAINTAINERS F:) or the PATHs given, which of",
 		"their symbols the Rust layer uses, from which Rust files, through bindings or helpers, and which",
@@ -20,28 +21,28 @@ func runWrappers(ctx context.Context, e *env, args []string) int {
 	maintainer := fs.String("maintainer", "", "the C maintainer's address")
 	tree := fs.String("tree", "", "kernel checkout: its MAINTAINERS, its Rust sources, and the files that define each symbol")
 	format := fs.String("format", "text", "output format: text or json")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	if *maintainer == "" && fs.NArg() == 0 {
 		fs.Usage()
-		return exitUsage
+		return cli.ExitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(e.stderr, "ferrule wrappers: unknown --format %q (text, json)\n", *format)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	wm, err := analysis.Wrappers(*tree, *maintainer, fs.Args())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ferrule wrappers: %v\n", err)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	out := render.Wrappers
 	if *format == "json" {
 		out = render.WrappersJSON
 	}
 	if err := out(e.stdout, wm); err != nil {
-		return exitRuntime
+		return cli.ExitRuntime
 	}
-	return exitOK
+	return cli.ExitOK
 }
