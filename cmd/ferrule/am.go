@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"os"
 
 	"ferrule/cmd/internal/cli"
@@ -29,32 +28,28 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintf(e.stderr, "ferrule am: %v\n", err)
-		return code
-	}
 	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("am", err)
 	}
 	again, err := inputs.Replayable(stdin, paths)
 	if err != nil {
-		return fail(cli.ExitRuntime, err)
+		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	q := &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: again(), DBPath: e.dbPath(*dbPath, nil), UseSaved: true, Revisions: true}
 	found, _, err := inputs.FindSeries(ctx, q)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("am", err)
 	}
 	s := am.Latest(found)
 	raw, err := inputs.Raw(ctx, paths, again(), q.DBPath, s)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("am", err)
 	}
 	var buf bytes.Buffer
 	r, err := am.Write(&buf, s, raw, &am.Options{AddLink: *link, Unverified: *unverified})
 	if err != nil {
-		return fail(cli.ExitRuntime, err)
+		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	if *out == "-" {
 		_, err = e.stdout.Write(buf.Bytes())
@@ -62,7 +57,7 @@ func runAm(ctx context.Context, e *env, args []string) int {
 		err = os.WriteFile(*out, buf.Bytes(), 0o644)
 	}
 	if err != nil {
-		return fail(cli.ExitRuntime, err)
+		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	_ = r.Summary(e.stderr)
 	return cli.ExitOK

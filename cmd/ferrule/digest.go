@@ -34,23 +34,19 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintf(e.stderr, "ferrule digest: %v\n", err)
-		return code
-	}
 	if *configPath == "" && !*dryRun {
-		return fail(cli.ExitUsage, errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
+		return e.fail("digest", errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(cli.ExitUsage, err)
+		return e.fail("digest", err)
 	}
 	if !*dryRun && cfg.SMTP == nil {
-		return fail(cli.ExitUsage, fmt.Errorf("%s has no smtp section", *configPath))
+		return e.fail("digest", fmt.Errorf("%s has no smtp section", *configPath))
 	}
 	set, err := templates.Load(cmp.Or(*templatesDir, cfg.Templates))
 	if err != nil {
-		return fail(cli.ExitUsage, err)
+		return e.fail("digest", err)
 	}
 
 	path := e.dbPath(*dbPath, cfg)
@@ -59,24 +55,24 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	if fs.NArg() > 0 {
 		opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 		if err != nil {
-			return fail(cli.ExitUsage, err)
+			return e.fail("digest", err)
 		}
 		if reports, err = inputs.Review(ctx, fs.Args(), e.stdin, opts, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}); err != nil {
-			return fail(cli.ExitRuntime, err)
+			return e.fail("digest", &cli.RuntimeError{Err: err})
 		}
 		if !*dryRun || *dbPath != "" {
 			if db, err = store.Open(ctx, path); err != nil {
-				return fail(cli.ExitRuntime, err)
+				return e.fail("digest", &cli.RuntimeError{Err: err})
 			}
 			defer db.Close()
 		}
 	} else {
 		if db, err = inputs.OpenStore(ctx, path); err != nil {
-			return fail(cli.ExitUsage, err)
+			return e.fail("digest", err)
 		}
 		defer db.Close()
 		if reports, err = db.Reports(ctx); err != nil {
-			return fail(cli.ExitRuntime, err)
+			return e.fail("digest", &cli.RuntimeError{Err: err})
 		}
 	}
 
@@ -92,7 +88,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule digest: recipients: %s\n", strings.Join(sent, ", "))
 	}
 	if err != nil {
-		return fail(cli.ExitRuntime, err)
+		return e.fail("digest", &cli.RuntimeError{Err: err})
 	}
 	return cli.ExitOK
 }

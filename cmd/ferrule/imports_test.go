@@ -53,9 +53,9 @@ var importRules = map[string]importRule{
 	// Saved results and the input policy: the store and mail; threads
 	// from a public-inbox server only through lore.
 	"ferrule/cmd/internal/results": {internal: with(reviewPkgs, "ferrule/store"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
-	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/store", "ferrule/cmd/internal/results", "ferrule/review/am", "ferrule/cmd/internal/lore"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
+	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/cmd/internal/cli", "ferrule/store", "ferrule/cmd/internal/results", "ferrule/review/am", "ferrule/cmd/internal/lore"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
 	// Drafts are written, never sent; digests are sent, never drafted.
-	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
+	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
 	// Command-line conventions (flags anywhere, dates, version): pure.
 	"ferrule/cmd/internal/cli": {noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},

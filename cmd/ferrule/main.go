@@ -174,6 +174,15 @@ func (e *env) style() render.Style {
 	return render.Style{Color: e.isTTY && e.getenv("NO_COLOR") == "", Width: e.width}
 }
 
+// fail reports a command's error and returns its exit code (cli.Code):
+// ExitOK, and nothing printed, for nil.
+func (e *env) fail(command string, err error) int {
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule %s: %v\n", command, err)
+	}
+	return cli.Code(err)
+}
+
 // clock returns the current time (fixed in tests).
 func (e *env) clock() time.Time {
 	if e.now == nil {

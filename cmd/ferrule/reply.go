@@ -3,9 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
@@ -52,65 +50,29 @@ func runReply(ctx context.Context, e *env, args []string) int {
 	})
 }
 
-// runDraft finds the message to answer, renders the draft and writes it
-// where the flags say.
+// runDraft finds the series, then drafts the reply data gives and writes
+// it where the flags say.
 func runDraft(ctx context.Context, e *env, name string, d *draftFlags, args []string,
 	pick func(*review.Series, string) (*review.Post, error), data func(*draft.Target, fmail.Address) (string, any, error)) int {
-	fail := func(code int, err error) int {
-		fmt.Fprintf(e.stderr, "ferrule %s: %v\n", name, err)
-		return code
-	}
 	settings, err := loadConfig(d.configPath, d.tree)
 	if err != nil {
-		return fail(cli.ExitUsage, err)
+		return e.fail(name, err)
 	}
 	if d.configPath != "" {
 		d.out.Config = settings // for --imap-drafts
 	}
 	opts, err := analysis.Options(settings.KernelTree, settings.LeafAllow)
 	if err != nil {
-		return fail(cli.ExitUsage, err)
+		return e.fail(name, err)
 	}
-	texts := draft.Texts(opts)
+	texts := draft.Texts(opts) // before the review: it keeps the texts as they pass
 	id := inputs.ParseID(args[0])
 	s, _, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: args[1:], Stdin: e.stdin,
 		DBPath: e.dbPath(d.dbPath, settings), Options: opts, UseSaved: d.configPath == "" && d.tree == ""})
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail(name, err)
 	}
-	t, err := draft.NewTarget(s, id, pick, texts)
-	if err != nil {
-		return fail(cli.ExitUsage, err)
-	}
-	set, err := templates.Load(cmp.Or(d.templatesDir, settings.Templates))
-	if err != nil {
-		return fail(cli.ExitUsage, err)
-	}
-	me, err := draft.Identity(ctx, d.from, settings)
-	if err != nil {
-		return fail(cli.ExitUsage, err)
-	}
-	tmpl, values, err := data(t, me)
-	if err != nil {
-		return fail(errCode(err), err)
-	}
-	now := e.clock()
-	msg, err := draft.Compose(set, tmpl, values, t.Post, me, now)
-	if err != nil {
-		return fail(cli.ExitRuntime, err)
-	}
-	if err := draft.Write(ctx, &d.out, msg, me.Email, now, e.stdout, e.stderr); err != nil {
-		return fail(cli.ExitRuntime, err)
-	}
-	return cli.ExitOK
-}
-
-// errCode is the exit code of an input error: a runtime failure to read
-// or review (3), else a usage error (2).
-func errCode(err error) int {
-	var re *inputs.RuntimeError
-	if errors.As(err, &re) {
-		return cli.ExitRuntime
-	}
-	return cli.ExitUsage
+	job := &draft.Job{Series: s, ID: id, Pick: pick, Texts: texts, Templates: cmp.Or(d.templatesDir, settings.Templates),
+		From: d.from, Config: settings, Out: &d.out, Now: e.clock(), Data: data}
+	return e.fail(name, job.Run(ctx, e.stdout, e.stderr))
 }

@@ -51,7 +51,7 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	fetched, stdin, fetchErr := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
 	if fetchErr != nil {
 		fmt.Fprintf(e.stderr, "ferrule review: %v\n", fetchErr)
-		return errCode(fetchErr)
+		return cli.Code(fetchErr)
 	}
 	e.stdin = stdin
 	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now

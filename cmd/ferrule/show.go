@@ -35,7 +35,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	}
 	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
-		return fail(errCode(err), err)
+		return fail(cli.Code(err), err)
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
@@ -49,7 +49,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
 		DBPath: e.dbPath(*dbPath, cfg), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
 	if err != nil {
-		return fail(errCode(err), err)
+		return fail(cli.Code(err), err)
 	}
 	var rep *render.ShowReport
 	if saved != nil {

@@ -83,3 +83,23 @@ func Usage(w io.Writer, cmds []Command) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'ferrule help COMMAND' for a command's flags.")
 }
+
+// RuntimeError is a failure to do the work (read, review, write), as
+// opposed to a bad argument, a bad configuration or a missing input.
+type RuntimeError struct{ Err error }
+
+func (e *RuntimeError) Error() string { return e.Err.Error() }
+func (e *RuntimeError) Unwrap() error { return e.Err }
+
+// Code is the exit code of a command's error: ExitOK for nil,
+// ExitRuntime for a RuntimeError anywhere in its chain, else ExitUsage.
+func Code(err error) int {
+	var re *RuntimeError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &re):
+		return ExitRuntime
+	}
+	return ExitUsage
+}

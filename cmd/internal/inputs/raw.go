@@ -22,7 +22,7 @@ func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s 
 		defer ms.Close()
 		raw, err := am.Collect(ctx, ms, ids)
 		if err != nil {
-			return nil, &RuntimeError{err}
+			return nil, &RuntimeError{Err: err}
 		}
 		return raw, nil
 	}
@@ -33,11 +33,11 @@ func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s 
 	defer db.Close()
 	src, err := db.MessagesByID(ctx, ids)
 	if err != nil {
-		return nil, &RuntimeError{err}
+		return nil, &RuntimeError{Err: err}
 	}
 	raw, err := am.Collect(ctx, src, ids)
 	if err != nil {
-		return nil, &RuntimeError{err}
+		return nil, &RuntimeError{Err: err}
 	}
 	return raw, nil
 }
