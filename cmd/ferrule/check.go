@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
@@ -72,14 +71,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
 		return fail(cli.ExitUsage, "%s: nothing to check", msg) // a gate must not pass on no patch
 	}
-	failing := render.Failing(rep, threshold, *ignoreUncertain)
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	} else {
-		err = render.Check(e.stdout, rep, threshold, failing)
-	}
+	failing, err := render.CheckOutput(e.stdout, rep, *format, threshold, *ignoreUncertain)
 	if err != nil {
 		return cli.ExitRuntime
 	}
