@@ -200,7 +200,7 @@ func windowCSymbols(w *window, section string) []cChange {
 		case comment || trim == "":
 		case cInlineRe.MatchString(t):
 			fn, fnInline, typ = cInlineRe.FindStringSubmatch(t)[2], true, ""
-		case cSectionRe.MatchString(t) && col0:
+		case col0 && cSectionRe.MatchString(t):
 			typ, fn = cSectionRe.FindStringSubmatch(t)[3], ""
 		case col0 && cFuncDefRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#"):
 			fn, fnInline, typ = cFuncDefRe.FindStringSubmatch(t)[1], false, ""
@@ -226,7 +226,7 @@ func windowCSymbols(w *window, section string) []cChange {
 				add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
 			case strings.HasPrefix(trim, "#"):
 				// other preprocessor lines (#if, #include …) change no symbol
-			case cEnumConstRe.MatchString(t) && typ != "":
+			case typ != "" && cEnumConstRe.MatchString(t):
 				add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
 			case fn != "":
 				how := "body"
