@@ -94,25 +94,34 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 // whose identifiers (nor its function-name line's) is relevant is skipped
 // unread: every symbol windowCSymbols names is one of them, and most C
 // hunks on a list touch nothing Rust uses.
+//
+// Only relevant symbols are returned. The windows of a hunk that yields
+// none are reused for the next one: on a list, most C hunks that pass
+// hunkMentions still change nothing Rust uses.
 func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange {
 	var out []cChange
 	seen := map[string]int{}
+	post, pre := new(window), new(window)
 	for i := range file.Hunks {
 		h := &file.Hunks[i]
 		if !hunkMentions(h, relevant) {
 			continue
 		}
-		post, pre := hunkWindows(file, h)
+		fillHunkWindows(file, h, post, pre)
+		used := false // a change of out points into post or pre
 		for _, w := range []*window{post, pre} {
-			for _, ch := range windowCSymbols(w, h.Section) {
+			for _, ch := range windowCSymbols(w, h.Section, relevant) {
 				// one change per symbol; a definition outweighs a body
 				if at, ok := seen[ch.name]; !ok {
 					seen[ch.name] = len(out)
-					out = append(out, ch)
+					out, used = append(out, ch), true
 				} else if out[at].how == "body" && ch.how == "definition" {
-					out[at] = ch
+					out[at], used = ch, true
 				}
 			}
+		}
+		if used {
+			post, pre = new(window), new(window)
 		}
 	}
 	return out
@@ -157,10 +166,10 @@ func isIdentStart(c byte) bool {
 
 // windowCSymbols walks one side of a hunk, tracking the enclosing
 // function, type and preprocessor branch.
-func windowCSymbols(w *window, section string) []cChange {
+func windowCSymbols(w *window, section string, relevant func(string) bool) []cChange {
 	var out []cChange
 	add := func(name, how string, inline, stub bool, row int) {
-		if name == "" || cKeywords[name] || cStmtWords[name] {
+		if name == "" || cKeywords[name] || cStmtWords[name] || !relevant(name) {
 			return
 		}
 		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row, w: w})
