@@ -20,16 +20,16 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		"A thanks template may use b4's ${fromname}, ${subject}, ${quote}, ${summary}, … variables.",
 		"With --tree, ${summary} has b4 ty's \"commit:\" lines: each patch found in that git tree by patch-id.",
 	)
-	var d draftFlags
-	d.register(fs)
+	var d draft.Flags
+	d.Register(fs)
 	fs.Lookup("tree").Usage = "the git tree the series was applied to: ${summary} gets b4 ty's commit: lines (found by patch-id)"
 	branch := fs.String("branch", "", "the branch the series was applied to (${branch})")
 	treeName := fs.String("treename", "", `the tree's name (${treename}, default "local tree")`)
 	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
-	tree := d.tree
-	d.tree = "" // not an analysis tree: thanks shows no findings
+	tree := d.Tree
+	d.Tree = "" // not an analysis tree: thanks shows no findings
 	// With --tree the input is read twice (the series, then its patches).
 	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:])
 	if err != nil {
@@ -42,7 +42,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		if tree == "" {
 			return templates.Thanks, data, nil
 		}
-		raw, err := inputs.Raw(ctx, fs.Args()[1:], stdin(), e.dbPath(d.dbPath, nil), t.Series)
+		raw, err := inputs.Raw(ctx, fs.Args()[1:], stdin(), e.dbPath(d.DB, nil), t.Series)
 		if err != nil {
 			return "", nil, err
 		}
