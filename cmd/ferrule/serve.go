@@ -7,6 +7,7 @@ import (
 
 	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/inputs"
+	"ferrule/cmd/internal/results"
 	"ferrule/cmd/internal/web"
 )
 
@@ -43,7 +44,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	o := web.Options{Source: db, Logger: log}
+	o := web.Options{Source: results.View{DB: db}, Logger: log}
 	if cfg != nil && cfg.Digest != nil {
 		o.LinkTemplate = cfg.Digest.LinkTemplate
 	}

@@ -30,8 +30,8 @@ const maxFamily = 64
 
 // Revisions finds the saved series that id names (its id, a short id, or
 // the Message-ID of any of its messages) and its revisions, from the
-// saved reports alone: only the patch messages of the series and of its
-// previous version are decoded (for the interdiff), and those of a
+// saved reports alone: only the changed patches of the series and of its
+// previous version are decoded (for the interdiff), and the messages of a
 // version that is a cover letter without patches (for its cover
 // trailers). ok is false when the saved review does not know id or lacks
 // one of the revisions it links; the caller then reviews the messages.
@@ -79,7 +79,7 @@ func Revisions(ctx context.Context, db *store.DB, id string) (f *Family, ok bool
 		return nil, false, err
 	}
 	if f.Current > 0 {
-		if f.Interdiff, ok, err = Interdiff(ctx, db, &f.Versions[f.Current-1], cur); err != nil || !ok {
+		if f.Interdiff, _, ok, err = Interdiff(ctx, db, &f.Versions[f.Current-1], cur, 0); err != nil || !ok {
 			return nil, false, err
 		}
 	}

@@ -95,3 +95,45 @@ func TestMergeOrdered(t *testing.T) {
 		}
 	}
 }
+
+// With a line limit, Interdiff stops comparing once the diffs given reach
+// it; the changed patches after that have no diff.
+func TestInterdiffLimit(t *testing.T) {
+	db, res := reviewed(t)
+	ctx := context.Background()
+	var v2 *review.Series
+	for _, s := range res.Series {
+		if s.Previous != nil {
+			v2 = s
+		}
+	}
+	older, err := db.Series(ctx, v2.Previous.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer, err := db.Series(ctx, v2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The changed patch twice over: two changed pairs.
+	double := func(r *review.SeriesReport) {
+		p := r.Patches[len(r.Patches)-1]
+		p.Number++
+		r.Patches = append(r.Patches, p)
+	}
+	double(older)
+	double(newer)
+	all, n, ok, err := Interdiff(ctx, db, older, newer, 0)
+	if err != nil || !ok || n != len(all) || len(all) != 3 || all[1].Diff == "" || all[2].Diff != all[1].Diff {
+		t.Fatalf("Interdiff without a limit = %+v, %d, %v, %v", all, n, ok, err)
+	}
+	some, n, ok, err := Interdiff(ctx, db, older, newer, 1)
+	if err != nil || !ok || n != 2 || some[1].Diff != all[1].Diff || some[2].Diff != "" || some[2].Status != "changed" {
+		t.Errorf("Interdiff with a limit = %+v, %d, %v, %v", some, n, ok, err)
+	}
+	newer.Patches[0].MessageID = "gone@example.org"
+	newer.Patches[0].PatchID = "other"
+	if _, _, ok, err := Interdiff(ctx, db, older, newer, 0); ok || err != nil {
+		t.Errorf("Interdiff with a message missing from the store = %v, %v", ok, err)
+	}
+}
