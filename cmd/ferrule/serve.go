@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/results"
@@ -47,6 +48,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	o := web.Options{Source: results.View{DB: db}, Logger: log}
 	if cfg != nil && cfg.Digest != nil {
 		o.LinkTemplate = cfg.Digest.LinkTemplate
+	}
+	if cfg != nil && cfg.KernelTree != "" {
+		if o.Knowledge, o.Maintainers, err = analysis.LoadTree(cfg.KernelTree); err != nil {
+			fmt.Fprintf(e.stderr, "ferrule serve: %v\n", err)
+			return exitUsage
+		}
 	}
 	if err := web.ListenAndServe(ctx, *listen, web.New(o), log); err != nil {
 		log.Error("serve", "err", err)
