@@ -101,6 +101,10 @@ func TestInterdiffFallbackAndCap(t *testing.T) {
 					t.Errorf("page has %q", u)
 				}
 			}
+			_, api := get(t, newTestServer(t, c.src).URL+"/api/s/"+url.PathEscape(demoV2))
+			if cut := strings.Contains(api, `"truncated": true`); cut != (c.name == "cut" || c.name == "not compared") {
+				t.Errorf("the JSON says truncated %v", cut)
+			}
 			if c.name == "cut" {
 				if n := strings.Count(body, `<span class="add">+line`); n != maxInterdiffLines {
 					t.Errorf("%d diff lines shown, want %d", n, maxInterdiffLines)
