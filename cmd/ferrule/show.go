@@ -9,6 +9,7 @@ import (
 	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
+	"ferrule/cmd/internal/results"
 )
 
 // runShow is `ferrule show ID [INPUT…]`.
@@ -46,18 +47,49 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		return fail(cli.ExitUsage, err)
 	}
 	opts.Inspect.KeepHunks = true
+	var rep *render.ShowReport
+	if len(paths) == 0 && *configPath == "" && *tree == "" {
+		if rep, err = savedShow(ctx, e.dbPath(*dbPath, cfg), id); err != nil {
+			return fail(cli.Code(err), err)
+		}
+	}
+	if rep != nil {
+		return writeShow(e, rep, *format)
+	}
 	s, saved, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: stdin,
 		DBPath: e.dbPath(*dbPath, cfg), Options: opts, UseSaved: *configPath == "" && *tree == "", Revisions: true})
 	if err != nil {
 		return fail(cli.Code(err), err)
 	}
-	var rep *render.ShowReport
 	if saved != nil {
 		rep = render.BuildShowFrom(s, *saved)
 	} else {
 		rep = render.BuildShow(s, cfg.Weights, e.clock())
 	}
-	if *format == "json" {
+	return writeShow(e, rep, *format)
+}
+
+// savedShow is the show report from a store's saved review, nil when it
+// does not know id (results.Revisions).
+func savedShow(ctx context.Context, path, id string) (*render.ShowReport, error) {
+	db, err := inputs.OpenStore(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	f, ok, err := results.Revisions(ctx, db, id)
+	if err != nil {
+		return nil, &inputs.RuntimeError{Err: err}
+	}
+	if !ok {
+		return nil, nil
+	}
+	return render.BuildShowSaved(f.Versions, f.Cover, f.Current, f.Interdiff), nil
+}
+
+func writeShow(e *env, rep *render.ShowReport, format string) int {
+	var err error
+	if format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(rep)
