@@ -103,3 +103,11 @@ func Code(err error) int {
 	}
 	return ExitUsage
 }
+
+// Runtime marks err, when not nil, as a RuntimeError.
+func Runtime(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &RuntimeError{Err: err}
+}

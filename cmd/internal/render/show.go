@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -190,4 +191,15 @@ func ShowText(w io.Writer, rep *ShowReport, st Style) error {
 		ew.printf("\ninterdiff: no previous version in the input\n")
 	}
 	return ew.err
+}
+
+// ShowOutput is `ferrule show`'s output: the report as indented JSON, or
+// as ShowText's text.
+func ShowOutput(w io.Writer, rep *ShowReport, format string, st Style) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return ShowText(w, rep, st)
 }
