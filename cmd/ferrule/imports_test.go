@@ -48,7 +48,7 @@ var importRules = map[string]importRule{
 	// no store and no connection.
 	"ferrule/cmd/internal/config": {internal: with(configPkgs[1:]), noDirect: []string{"ferrule/store", "ferrule/templates", "net/http", "database/sql"}},
 	// Analysis wiring and renderers are pure: no store, no network.
-	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
+	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
 	"ferrule/cmd/internal/render":   {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
 	// Saved results and the input policy: the store and mail; threads
 	// from a public-inbox server only through lore.
@@ -67,7 +67,7 @@ var importRules = map[string]importRule{
 	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
 	"ferrule/cmd/internal/lore":    {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "os/exec", "database/sql"}},
 	// The daemon wires the rest; nothing imports it but cmd/ferrule.
-	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
+	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
 		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results", "ferrule/cmd/internal/web")},
 }
 

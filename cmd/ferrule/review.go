@@ -30,13 +30,8 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
 	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow, ranking)")
-	var paths cli.Multi
-	fs.Var(&paths, "path", "keep series touching a file matching this lei dfn:-style glob (repeatable)")
-	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
-	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD, RFC 3339, yesterday, 2.weeks.ago, 3 days ago)")
-	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
-	var states cli.Multi
-	fs.Var(&states, "state", "keep series in this state: new, reviewed, changes-requested, applied, rejected, superseded, stale (repeatable; queue = the first three)")
+	var which analysis.FilterFlags
+	which.Register(fs)
 	all := fs.Bool("all", false, "text: list every series, not only the queue's must-look and should-look ones (on inputs of more than 20 series)")
 	verbose := fs.Bool("verbose", false, "text: print every reason, not the first five")
 	limit := fs.Int("limit", 0, "show at most this many series")
@@ -62,33 +57,13 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	if !ok {
 		return usageErr("unknown --format %q (text, json, markdown)", *format)
 	}
-	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
-	var err error
-	if filter.States, err = review.ParseStates(states); err != nil {
-		return usageErr("--state: %v", err)
+	filter, err := which.Filter(e.clock())
+	if err != nil {
+		return usageErr("%v", err)
 	}
-	switch filter.Tier {
-	case "", review.MustLook, review.ShouldLook, review.FYI:
-	case "superseded": // the table prints it in the tier column
-		filter.Tier, filter.States = "", append(filter.States, review.StateSuperseded)
-	default:
-		return usageErr("unknown --tier %q (must-look, should-look, fyi, superseded)", *tier)
-	}
-	if *since != "" {
-		t, err := cli.ParseDate(*since, e.clock())
-		if err != nil {
-			return usageErr("--since: %v", err)
-		}
-		filter.Since = t
-	}
-	var format2 mail.MboxFormat
-	switch *mboxFormat {
-	case "mboxrd":
-		format2 = mail.MboxRD
-	case "mboxo":
-		format2 = mail.MboxO
-	default:
-		return usageErr("unknown --mbox-format %q (mboxrd, mboxo)", *mboxFormat)
+	var quoting mail.MboxFormat
+	if err := quoting.Set(*mboxFormat); err != nil {
+		return usageErr("--mbox-format: %v", err)
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
@@ -102,8 +77,8 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	// Series routed to you weigh more: your `me:` addresses, and the one
 	// --maintainer asks about.
 	me := append([]string{}, cfg.Me...)
-	if *maintainer != "" {
-		me = append(me, *maintainer)
+	if which.Maintainer != "" {
+		me = append(me, which.Maintainer)
 	}
 	st := e.style()
 	st.All, st.Verbose = *all || len(filter.States) > 0 || filter.Tier != "", *verbose
@@ -115,7 +90,7 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	var src mail.Source
 	var progress render.Sizer
 	if fs.NArg() > 0 {
-		ms, err := inputs.Files(fs.Args(), e.stdin, format2)
+		ms, err := inputs.Files(fs.Args(), e.stdin, quoting)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -131,7 +106,7 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 			return runtimeErr("store", err)
 		}
 		defer db.Close()
-		if src == nil && *configPath == "" && *tree == "" && *rust && *since == "" {
+		if src == nil && *configPath == "" && *tree == "" && *rust && which.Since == "" {
 			rep, ok, err := results.Stored(ctx, db, filter, *limit)
 			if err != nil {
 				return runtimeErr("read saved review", err)
