@@ -13,7 +13,6 @@ import (
 	"ferrule/cmd/internal/digest"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/review"
-	"ferrule/store"
 	"ferrule/templates"
 )
 
@@ -49,33 +48,20 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 		return e.fail("digest", err)
 	}
 
-	path := e.dbPath(*dbPath, cfg)
-	var db *store.DB
-	var reports []review.SeriesReport
+	var opts *review.IngestOptions // inputs are reviewed as review would
 	if fs.NArg() > 0 {
-		opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
-		if err != nil {
+		if opts, err = analysis.Options(cfg.KernelTree, cfg.LeafAllow); err != nil {
 			return e.fail("digest", err)
-		}
-		if reports, err = inputs.Review(ctx, fs.Args(), e.stdin, opts, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}); err != nil {
-			return e.fail("digest", &cli.RuntimeError{Err: err})
-		}
-		if !*dryRun || *dbPath != "" {
-			if db, err = store.Open(ctx, path); err != nil {
-				return e.fail("digest", &cli.RuntimeError{Err: err})
-			}
-			defer db.Close()
-		}
-	} else {
-		if db, err = inputs.OpenStore(ctx, path); err != nil {
-			return e.fail("digest", err)
-		}
-		defer db.Close()
-		if reports, err = db.Reports(ctx); err != nil {
-			return e.fail("digest", &cli.RuntimeError{Err: err})
 		}
 	}
-
+	reports, db, err := inputs.Reports(ctx, &inputs.ReportsQuery{Paths: fs.Args(), Stdin: e.stdin, Options: opts,
+		Report: &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}, DBPath: e.dbPath(*dbPath, cfg), KeepStore: !*dryRun || *dbPath != ""})
+	if err != nil {
+		return e.fail("digest", err)
+	}
+	if db != nil {
+		defer db.Close()
+	}
 	g := digest.New(cfg, set, db, e.clock, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	verb := "sent"
 	if *dryRun {
