@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
@@ -28,48 +29,44 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
-	fail := func(code int, format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "ferrule check: "+format+"\n", args...)
-		return code
-	}
 	threshold, ok := review.ParseSeverity(*failOn)
 	if !ok {
-		return fail(cli.ExitUsage, "unknown --fail-on %q", *failOn)
+		return e.fail("check", fmt.Errorf("unknown --fail-on %q", *failOn))
 	}
 	if (*gitRange == "") == (fs.NArg() == 0) {
-		return fail(cli.ExitUsage, "give patch files or --git-range A..B (not both)")
+		return e.fail("check", errors.New("give patch files or --git-range A..B (not both)"))
 	}
 	if *format != "text" && *format != "json" {
-		return fail(cli.ExitUsage, "unknown --format %q (text, json)", *format)
+		return e.fail("check", fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(cli.ExitUsage, "%v", err)
+		return e.fail("check", err)
 	}
 	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 	if err != nil {
-		return fail(cli.ExitUsage, "%v", err)
+		return e.fail("check", err)
 	}
 	var src mail.Source
 	if *gitRange != "" {
 		if src, err = analysis.GitRange(ctx, *gitRange, opts, *tree != "", cfg.LeafAllow); err != nil {
-			return fail(cli.ExitUsage, "%v", err)
+			return e.fail("check", err)
 		}
 	} else {
 		ms, err := inputs.Files(fs.Args(), e.stdin, mail.MboxRD)
 		if err != nil {
-			return fail(cli.ExitUsage, "%v", err)
+			return e.fail("check", err)
 		}
 		defer ms.Close()
 		src = ms
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
-		return fail(cli.ExitRuntime, "%v", err)
+		return e.fail("check", cli.Runtime(err))
 	}
 	rep := review.BuildReport(res, nil)
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
-		return fail(cli.ExitUsage, "%s: nothing to check", msg) // a gate must not pass on no patch
+		return e.fail("check", fmt.Errorf("%s: nothing to check", msg)) // a gate must not pass on no patch
 	}
 	failing, err := render.CheckOutput(e.stdout, rep, *format, threshold, *ignoreUncertain)
 	if err != nil {

@@ -31,8 +31,7 @@ func runConfig(ctx context.Context, e *env, args []string) int {
 	}
 	c, err := config.Load(*path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule config: %v\n", err)
-		return cli.ExitUsage
+		return e.fail("config", err)
 	}
 	for _, w := range c.Warnings {
 		fmt.Fprintf(e.stdout, "%s: warning: %s\n", *path, w)

@@ -35,14 +35,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if *configPath != "" {
 		var err error
 		if cfg, err = config.Load(*configPath); err != nil {
-			fmt.Fprintf(e.stderr, "ferrule serve: %v\n", err)
-			return cli.ExitUsage
+			return e.fail("serve", err)
 		}
 	}
 	db, err := inputs.OpenStore(ctx, e.dbPath(*dbPath, cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule serve: %v (fill one with ferrule review --db or ferrule watch)\n", err)
-		return cli.ExitUsage
+		return e.fail("serve", fmt.Errorf("%w (fill one with ferrule review --db or ferrule watch)", err))
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))

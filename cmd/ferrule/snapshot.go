@@ -25,8 +25,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	}
 	if *data != "" && fs.NArg() == 0 {
 		if err := analysis.ImportSnapshot(*data, *out); err != nil {
-			fmt.Fprintf(e.stderr, "ferrule kernel-snapshot: %v\n", err)
-			return cli.ExitRuntime
+			return e.fail("kernel-snapshot", cli.Runtime(err))
 		}
 		fmt.Fprintf(e.stdout, "wrote %s\n", *out)
 		return cli.ExitOK
@@ -36,8 +35,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 		return cli.ExitUsage
 	}
 	if err := analysis.WriteSnapshot(fs.Arg(0), *out); err != nil {
-		fmt.Fprintf(e.stderr, "ferrule kernel-snapshot: %v\n", err)
-		return cli.ExitRuntime
+		return e.fail("kernel-snapshot", cli.Runtime(err))
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
 	return cli.ExitOK

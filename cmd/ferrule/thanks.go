@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"ferrule/cmd/internal/applied"
 	"ferrule/cmd/internal/cli"
@@ -33,8 +32,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 	// With --tree the input is read twice (the series, then its patches).
 	stdin, err := inputs.Replayable(e.stdin, fs.Args()[1:])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule thanks: %v\n", err)
-		return cli.ExitRuntime
+		return e.fail("thanks", cli.Runtime(err))
 	}
 	e.stdin = stdin()
 	return runDraft(ctx, e, "thanks", &d, fs.Args(), draft.PickCover, func(t *draft.Target, me fmail.Address) (string, any, error) {

@@ -31,12 +31,10 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	}
 	cfg, err := config.Load(*configPath)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
-		return cli.ExitUsage
+		return e.fail("watch", err)
 	}
 	if len(cfg.Mailboxes) == 0 {
-		fmt.Fprintf(e.stderr, "ferrule watch: %s: no mailboxes to follow\n", *configPath)
-		return cli.ExitUsage
+		return e.fail("watch", fmt.Errorf("%s: no mailboxes to follow", *configPath))
 	}
 	// The store outlives the first phase of shutdown: it gets its own
 	// context.
@@ -46,14 +44,12 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	// and mail everyone twice.
 	lock, err := store.Acquire(e.dbPath("", cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
-		return cli.ExitRuntime
+		return e.fail("watch", cli.Runtime(err))
 	}
 	defer lock.Close()
 	db, err := store.Open(hard, e.dbPath("", cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
-		return cli.ExitRuntime
+		return e.fail("watch", cli.Runtime(err))
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))

@@ -29,13 +29,11 @@ func runWrappers(ctx context.Context, e *env, args []string) int {
 		return cli.ExitUsage
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(e.stderr, "ferrule wrappers: unknown --format %q (text, json)\n", *format)
-		return cli.ExitUsage
+		return e.fail("wrappers", fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
 	wm, err := analysis.Wrappers(*tree, *maintainer, fs.Args())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule wrappers: %v\n", err)
-		return cli.ExitUsage
+		return e.fail("wrappers", err)
 	}
 	out := render.Wrappers
 	if *format == "json" {
