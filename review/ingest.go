@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"ferrule/mail"
 )
@@ -78,10 +79,7 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 		}
 		RunSeriesCheckers(res, opts.Checkers)
 		if opts.Route != nil {
-			in := interner{}
-			for _, s := range res.Series {
-				s.Responsible = in.responsible(Route(s, opts.Route))
-			}
+			routeAll(res.Series, opts.Route, opts.Workers)
 		}
 	}
 	// The revisions are linked: the changed-line hashes that linked
@@ -92,6 +90,28 @@ func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result,
 		}
 	}
 	return res, err
+}
+
+// routeAll sets every series' Responsible, on workers goroutines (the
+// number of CPUs when 0): routing a list's thousands of series through the
+// whole MAINTAINERS was the longest serial step after assembly.
+func routeAll(series []*Series, o *RouteOptions, workers int) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(series)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := interner{} // routing strings kept once (per worker)
+			for i := int(next.Add(1)) - 1; i < len(series); i = int(next.Add(1)) - 1 {
+				series[i].Responsible = in.responsible(Route(series[i], o))
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // ReadError is a failure of the source: the input ends there.

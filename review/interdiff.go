@@ -81,10 +81,19 @@ func patchText(p *Post) []string {
 	return out
 }
 
+// maxEdits bounds the edit script lineDiff searches for: beyond it two
+// patches are too different to compare line by line (the search costs
+// time in the product of the lengths and memory in the square of the
+// edits), and the diff of diffs says so instead.
+const maxEdits = 2000
+
 // lineDiff is a unified-style diff of two line lists (Myers' algorithm),
 // with three lines of context around changes.
 func lineDiff(a, b []string) string {
-	ops := myers(a, b)
+	ops, ok := myers(a, b, maxEdits)
+	if !ok {
+		return fmt.Sprintf("… more than %d lines differ (%d lines before, %d after): too many to compare\n", maxEdits, len(a), len(b))
+	}
 	const ctx = 3
 	var out strings.Builder
 	// Emit runs of changes with context.
@@ -126,31 +135,46 @@ type edit struct {
 	text string
 }
 
-// myers computes a shortest edit script from a to b.
-func myers(a, b []string) []edit {
+// myers computes a shortest edit script from a to b; ok is false when it
+// needs more than limit edits. Each step keeps only the diagonals it can
+// reach, so memory grows with the square of the edits, not with the
+// lengths.
+func myers(a, b []string, limit int) (script []edit, ok bool) {
 	n, m := len(a), len(b)
-	max := n + m
-	if max == 0 {
-		return nil
+	if n+m == 0 {
+		return nil, true
 	}
-	v := make([]int, 2*max+2)
+	// Diagonal k is v[off+k]; v grows with the edits, not the lengths.
+	off := min(n+m, limit, 32) + 1
+	v := make([]int, 2*off+1)
+	// trace[d] is diagonals -d-1 … d+1 of v before step d: what step d
+	// reads.
 	var trace [][]int
 	found := false
-	for d := 0; d <= max && !found; d++ {
-		trace = append(trace, append([]int(nil), v...))
+	for d := 0; d <= n+m && !found; d++ {
+		if d > limit {
+			return nil, false
+		}
+		if d+1 > off {
+			grown := min(max(2*off, d+1), n+m+1)
+			w := make([]int, 2*grown+1)
+			copy(w[grown-off:], v)
+			v, off = w, grown
+		}
+		trace = append(trace, append([]int(nil), v[off-d-1:off+d+2]...))
 		for k := -d; k <= d; k += 2 {
 			var x int
-			if k == -d || k != d && v[max+k-1] < v[max+k+1] {
-				x = v[max+k+1]
+			if k == -d || k != d && v[off+k-1] < v[off+k+1] {
+				x = v[off+k+1]
 			} else {
-				x = v[max+k-1] + 1
+				x = v[off+k-1] + 1
 			}
 			y := x - k
 			for x < n && y < m && a[x] == b[y] {
 				x++
 				y++
 			}
-			v[max+k] = x
+			v[off+k] = x
 			if x >= n && y >= m {
 				found = true
 				break
@@ -161,15 +185,15 @@ func myers(a, b []string) []edit {
 	var rev []edit
 	x, y := n, m
 	for d := len(trace) - 1; d >= 0; d-- {
-		v := trace[d]
+		at := func(k int) int { return trace[d][k+d+1] }
 		k := x - y
 		var prevK int
-		if k == -d || k != d && v[max+k-1] < v[max+k+1] {
+		if k == -d || k != d && at(k-1) < at(k+1) {
 			prevK = k + 1
 		} else {
 			prevK = k - 1
 		}
-		prevX := v[max+prevK]
+		prevX := at(prevK)
 		prevY := prevX - prevK
 		for x > prevX && y > prevY {
 			rev = append(rev, edit{diff.Context, a[x-1]})
@@ -188,5 +212,5 @@ func myers(a, b []string) []edit {
 	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
 		rev[i], rev[j] = rev[j], rev[i]
 	}
-	return rev
+	return rev, true
 }

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"os"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/lore"
 	"ferrule/review/am"
@@ -14,7 +14,7 @@ import (
 
 // runAm is `ferrule am ID [INPUT…]`: b4 am's mbox of the newest revision.
 func runAm(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "am",
+	fs := cli.NewFlagSet(e.stderr, "am",
 		"usage: ferrule am [flags] ID [INPUT…]",
 		"Writes the newest revision of the series holding ID as an mbox ready for git am, with the",
 		"trailers given in replies added as b4 am adds them. Without INPUT the store is read, or the",
@@ -25,35 +25,31 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	unverified := fs.Bool("unverified", false, "also add trailers whose person is not the reply's sender (b4 --sloppy-trailers)")
 	inbox := inboxFlag(fs)
 	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
-	if code, ok := parseWithID(fs, args); !ok {
-		return code
-	}
-	fail := func(code int, err error) int {
-		fmt.Fprintf(e.stderr, "ferrule am: %v\n", err)
+	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
 	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("am", err)
 	}
 	again, err := inputs.Replayable(stdin, paths)
 	if err != nil {
-		return fail(exitRuntime, err)
+		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	q := &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: again(), DBPath: e.dbPath(*dbPath, nil), UseSaved: true, Revisions: true}
 	found, _, err := inputs.FindSeries(ctx, q)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("am", err)
 	}
 	s := am.Latest(found)
 	raw, err := inputs.Raw(ctx, paths, again(), q.DBPath, s)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("am", err)
 	}
 	var buf bytes.Buffer
 	r, err := am.Write(&buf, s, raw, &am.Options{AddLink: *link, Unverified: *unverified})
 	if err != nil {
-		return fail(exitRuntime, err)
+		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	if *out == "-" {
 		_, err = e.stdout.Write(buf.Bytes())
@@ -61,10 +57,10 @@ func runAm(ctx context.Context, e *env, args []string) int {
 		err = os.WriteFile(*out, buf.Bytes(), 0o644)
 	}
 	if err != nil {
-		return fail(exitRuntime, err)
+		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	_ = r.Summary(e.stderr)
-	return exitOK
+	return cli.ExitOK
 }
 
 // inboxFlag is --from-inbox, shared by review, show and am.

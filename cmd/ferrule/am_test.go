@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ferrule/cmd/internal/cli"
 )
 
 const amID = "20261001-pwm-demo-v1-1-aaaa@example.org" // v1: am takes the newest revision
@@ -28,7 +30,7 @@ func runCmdEnv(t *testing.T, vars map[string]string, stdin string, args ...strin
 // every patch; the same from the store, from stdin and into a file.
 func TestAm(t *testing.T) {
 	code, out, stderr := runCmd(t, "", "am", amID, example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("am: exit %d: %s", code, stderr)
 	}
 	golden(t, "am-rust-pwm-demo.golden", out)
@@ -40,7 +42,7 @@ func TestAm(t *testing.T) {
 	}
 
 	db := filepath.Join(t.TempDir(), "f.db")
-	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != cli.ExitOK {
 		t.Fatalf("review --db: exit %d: %s", code, stderr)
 	}
 	file := filepath.Join(t.TempDir(), "series.mbox")
@@ -50,14 +52,14 @@ func TestAm(t *testing.T) {
 	} {
 		os.Remove(file)
 		stdin, _ := os.ReadFile(example)
-		if code, _, stderr := runCmd(t, string(stdin), args...); code != exitOK {
+		if code, _, stderr := runCmd(t, string(stdin), args...); code != cli.ExitOK {
 			t.Fatalf("%s: exit %d: %s", name, code, stderr)
 		}
 		if got, _ := os.ReadFile(file); string(got) != out {
 			t.Errorf("%s: the mbox differs from the one read from the file:\n%s", name, got)
 		}
 	}
-	if code, _, stderr := runCmd(t, "", "am", "nope@x", example); code != exitUsage || !strings.Contains(stderr, "nope@x") {
+	if code, _, stderr := runCmd(t, "", "am", "nope@x", example); code != cli.ExitUsage || !strings.Contains(stderr, "nope@x") {
 		t.Errorf("am of an unknown ID: exit %d, %q", code, stderr)
 	}
 }
@@ -93,14 +95,14 @@ func TestFromInbox(t *testing.T) {
 	} {
 		_, want, _ := runCmd(t, "", c.file...)
 		code, got, stderr := runCmdEnv(t, vars, "", c.inbox...)
-		if code != exitOK || got != want || want == "" {
+		if code != cli.ExitOK || got != want || want == "" {
 			t.Errorf("%q: exit %d, stderr %q; same output as from the file: %v", c.inbox, code, stderr, got == want)
 		}
 	}
 	if hits != 1 {
 		t.Errorf("%d downloads, want 1 (then the cache)", hits)
 	}
-	if code, _, stderr := runCmdEnv(t, nil, "", "show", "missing@x", "--from-inbox", base); code != exitRuntime || !strings.Contains(stderr, "no such message") {
+	if code, _, stderr := runCmdEnv(t, nil, "", "show", "missing@x", "--from-inbox", base); code != cli.ExitRuntime || !strings.Contains(stderr, "no such message") {
 		t.Errorf("unknown message: exit %d, %q", code, stderr)
 	}
 }
@@ -144,7 +146,7 @@ Reviewed-by: Rita Reviewer <rita@example.net>
 		t.Fatal(err)
 	}
 	code, amOut, stderr := runCmd(t, "", "am", "note-1@example.org", mbox)
-	if code != exitOK || !strings.Contains(amOut, "Reviewed-by: Rita Reviewer <rita@example.net>") {
+	if code != cli.ExitOK || !strings.Contains(amOut, "Reviewed-by: Rita Reviewer <rita@example.net>") {
 		t.Fatalf("am: exit %d: %s\n%s", code, stderr, amOut)
 	}
 	tree := filepath.Join(dir, "tree")
@@ -167,11 +169,11 @@ Reviewed-by: Rita Reviewer <rita@example.net>
 		t.Errorf("git am lost the trailer")
 	}
 	code, out, stderr := runCmd(t, "", "thanks", "--from", "Mo Maintainer <mo@example.com>", "--tree", tree, "note-1@example.org", mbox)
-	if code != exitOK || !strings.Contains(out, "commit: "+head[:12]) {
+	if code != cli.ExitOK || !strings.Contains(out, "commit: "+head[:12]) {
 		t.Errorf("thanks --tree: exit %d, %s; want commit: %s in\n%s", code, stderr, head[:12], out)
 	}
 	code, out, stderr = runCmd(t, series, "thanks", "--from", "Mo Maintainer <mo@example.com>", "--tree", tree, "note-1@example.org", "-")
-	if code != exitOK || !strings.Contains(out, "commit: "+head[:12]) {
+	if code != cli.ExitOK || !strings.Contains(out, "commit: "+head[:12]) {
 		t.Errorf("thanks --tree from stdin: exit %d, %s; want commit: %s in\n%s", code, stderr, head[:12], out)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/mail"
 	"ferrule/mail/mailtest"
 	"ferrule/review"
@@ -32,7 +33,7 @@ func BenchmarkViewsOnArchive(b *testing.B) {
 		b.Fatal(err)
 	}
 	stop()
-	if code, _, stderr := runCmdB(b, "review", "--db", db); code != exitOK {
+	if code, _, stderr := runCmdB(b, "review", "--db", db); code != cli.ExitOK {
 		b.Fatalf("review --db: exit %d: %s", code, stderr)
 	}
 	// A patch of a revised series: show follows its revisions.
@@ -77,7 +78,7 @@ func BenchmarkViewsOnArchive(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if code, _, stderr := runCmdB(b, c.args...); code != exitOK {
+				if code, _, stderr := runCmdB(b, c.args...); code != cli.ExitOK {
 					b.Fatalf("%v: exit %d: %s", c.args, code, stderr)
 				}
 			}

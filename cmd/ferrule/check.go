@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 	"ferrule/mail"
@@ -15,7 +16,7 @@ import (
 // runCheck is `ferrule check`: the review analysis on an author's own
 // patches before sending, failing on serious findings.
 func runCheck(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "check",
+	fs := cli.NewFlagSet(e.stderr, "check",
 		"usage: ferrule check [flags] PATCH… | ferrule check --git-range A..B",
 		"Runs the review analysis on git format-patch files and exits 1 on findings at or above --fail-on.",
 	)
@@ -25,65 +26,54 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	gitRange := fs.String("git-range", "", "check the commits A..B of the git checkout in the current directory (the tree at A is used)")
 	ignoreUncertain := fs.Bool("ignore-uncertain", false, "do not fail on needs-post-image or low-confidence findings")
 	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	fail := func(code int, format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "ferrule check: "+format+"\n", args...)
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	threshold, ok := review.ParseSeverity(*failOn)
 	if !ok {
-		return fail(exitUsage, "unknown --fail-on %q", *failOn)
+		return e.fail("check", fmt.Errorf("unknown --fail-on %q", *failOn))
 	}
 	if (*gitRange == "") == (fs.NArg() == 0) {
-		return fail(exitUsage, "give patch files or --git-range A..B (not both)")
+		return e.fail("check", errors.New("give patch files or --git-range A..B (not both)"))
 	}
 	if *format != "text" && *format != "json" {
-		return fail(exitUsage, "unknown --format %q (text, json)", *format)
+		return e.fail("check", fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return e.fail("check", err)
 	}
 	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return e.fail("check", err)
 	}
 	var src mail.Source
 	if *gitRange != "" {
 		if src, err = analysis.GitRange(ctx, *gitRange, opts, *tree != "", cfg.LeafAllow); err != nil {
-			return fail(exitUsage, "%v", err)
+			return e.fail("check", err)
 		}
 	} else {
 		ms, err := inputs.Files(fs.Args(), e.stdin, mail.MboxRD)
 		if err != nil {
-			return fail(exitUsage, "%v", err)
+			return e.fail("check", err)
 		}
 		defer ms.Close()
 		src = ms
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
-		return fail(exitRuntime, "%v", err)
+		return e.fail("check", cli.Runtime(err))
 	}
 	rep := review.BuildReport(res, nil)
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
-		return fail(exitUsage, "%s: nothing to check", msg) // a gate must not pass on no patch
+		return e.fail("check", fmt.Errorf("%s: nothing to check", msg)) // a gate must not pass on no patch
 	}
-	failing := render.Failing(rep, threshold, *ignoreUncertain)
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	} else {
-		err = render.Check(e.stdout, rep, threshold, failing)
-	}
+	failing, err := render.CheckOutput(e.stdout, rep, *format, threshold, *ignoreUncertain)
 	if err != nil {
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	if failing > 0 {
-		return exitFindings
+		return cli.ExitFindings
 	}
-	return exitOK
+	return cli.ExitOK
 }

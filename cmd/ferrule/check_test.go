@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ferrule/cmd/internal/cli"
 )
 
 func TestCheckExitCodes(t *testing.T) {
@@ -17,14 +19,14 @@ func TestCheckExitCodes(t *testing.T) {
 		}
 		return out
 	}
-	out := check(exitFindings, kernelPatches)
+	out := check(cli.ExitFindings, kernelPatches)
 	if !strings.Contains(out, "safety-comment-missing rust/kernel/clk.rs:35") || !strings.Contains(out, "| +        unsafe { bindings::clk_unprepare(self.0) }") {
 		t.Errorf("check output lacks the finding or its excerpt:\n%s", out)
 	}
-	check(exitOK, "--fail-on", "critical", kernelPatches)
-	check(exitFindings, "--fail-on", "critical", "--tree", kernelTreeDir, kernelPatches)
-	check(exitOK, "--fail-on", "critical", "--ignore-uncertain", example)
-	check(exitUsage, "--fail-on", "severe", kernelPatches)
+	check(cli.ExitOK, "--fail-on", "critical", kernelPatches)
+	check(cli.ExitFindings, "--fail-on", "critical", "--tree", kernelTreeDir, kernelPatches)
+	check(cli.ExitOK, "--fail-on", "critical", "--ignore-uncertain", example)
+	check(cli.ExitUsage, "--fail-on", "severe", kernelPatches)
 	// The example's v2, as git format-patch wrote it: a changed
 	// abstraction with its SAFETY comment and a driver that uses it is
 	// something to look at, not a violation.
@@ -32,8 +34,8 @@ func TestCheckExitCodes(t *testing.T) {
 	if len(v2) != 2 {
 		t.Fatalf("examples/v2-patches: %v", v2)
 	}
-	check(exitOK, v2...)
-	check(exitUsage)
+	check(cli.ExitOK, v2...)
+	check(cli.ExitUsage)
 }
 
 // TestCheckGitRange commits the test patches in a scratch repository made
@@ -68,7 +70,7 @@ func TestCheckGitRange(t *testing.T) {
 	git("am", "-q", patches)
 	t.Chdir(dir)
 	code, out, stderr := runCmd(t, "", "check", "--git-range", "base..HEAD")
-	if code != exitFindings {
+	if code != cli.ExitFindings {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	if strings.Contains(out, "needs-post-image") {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/config"
 )
 
 // runConfig is `ferrule config check -c FILE`.
 func runConfig(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "config check",
+	fs := cli.NewFlagSet(e.stderr, "config check",
 		"usage: ferrule config check -c FILE",
 		"Validates a configuration file (see config.example.yaml) without connecting anywhere:",
 		"unknown keys, mailboxes, secrets' file modes, SMTP, digests, templates and ranking.",
@@ -19,25 +20,24 @@ func runConfig(ctx context.Context, e *env, args []string) int {
 		args = args[1:]
 	} else if len(args) == 0 || (args[0] != "-h" && args[0] != "--help") {
 		fs.Usage()
-		return exitUsage
+		return cli.ExitUsage
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	if *path == "" {
 		fmt.Fprintln(e.stderr, "usage: ferrule config check -c FILE")
-		return exitUsage
+		return cli.ExitUsage
 	}
 	c, err := config.Load(*path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule config: %v\n", err)
-		return exitUsage
+		return e.fail("config", err)
 	}
 	for _, w := range c.Warnings {
 		fmt.Fprintf(e.stdout, "%s: warning: %s\n", *path, w)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d mailboxes, smtp %v, digest %v)\n", *path, len(c.Mailboxes), c.SMTP != nil, c.Digest != nil)
-	return exitOK
+	return cli.ExitOK
 }
 
 // loadConfig is the -c file, or the defaults without one; with a tree

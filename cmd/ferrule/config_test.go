@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ferrule/cmd/internal/cli"
 )
 
 // The config file through the commands; its parsing and validation are
@@ -20,7 +22,7 @@ func TestConfigCommands(t *testing.T) {
 	}
 	// -c kernel_tree works like --tree.
 	code, out, stderr := runCmd(t, "", "review", "-c", write("tree.yaml", "kernel_tree: "+kernelTreeDir+"\n"), kernelPatches)
-	if code != exitOK || !strings.Contains(out, "clk_get_rate changed: used by rust/kernel/clk.rs:23") {
+	if code != cli.ExitOK || !strings.Contains(out, "clk_get_rate changed: used by rust/kernel/clk.rs:23") {
 		t.Errorf("review -c: exit %d, stderr %q; tree-mode finding missing", code, stderr)
 	}
 	good := `mailboxes:
@@ -28,11 +30,11 @@ func TestConfigCommands(t *testing.T) {
     imap: {address: 127.0.0.1:10143, tls: none, username: u, password_cmd: echo secret}
     poll_interval: 30s
 `
-	if code, out, _ := runCmd(t, "", "config", "check", "-c", write("ok.yaml", good)); code != exitOK || !strings.Contains(out, "ok (1 mailboxes") {
+	if code, out, _ := runCmd(t, "", "config", "check", "-c", write("ok.yaml", good)); code != cli.ExitOK || !strings.Contains(out, "ok (1 mailboxes") {
 		t.Errorf("config check: exit %d, %q", code, out)
 	}
 	bad := "mailboxes:\n  - name: pwm\n    imap: {address: 127.0.0.1:1, tls: none, username: u, password_cmd: x}\n  - name: pwm\n    imap: {address: 127.0.0.1:1, tls: none, username: u, password_cmd: x}\n"
-	if code, _, stderr := runCmd(t, "", "config", "check", "-c", write("bad.yaml", bad)); code != exitUsage || !strings.Contains(stderr, "used twice") {
+	if code, _, stderr := runCmd(t, "", "config", "check", "-c", write("bad.yaml", bad)); code != cli.ExitUsage || !strings.Contains(stderr, "used twice") {
 		t.Errorf("config check bad: exit %d, %q", code, stderr)
 	}
 	// The shipped example, installed 0600 (it names password files),
@@ -41,11 +43,11 @@ func TestConfigCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, out, stderr := runCmd(t, "", "config", "check", "-c", write("example.yaml", string(example))); code != exitOK {
+	if code, out, stderr := runCmd(t, "", "config", "check", "-c", write("example.yaml", string(example))); code != cli.ExitOK {
 		t.Errorf("config check config.example.yaml: exit %d, %q %q", code, out, stderr)
 	}
 	code, _, stderr = runCmd(t, "", "config", "check", "-c", write("typo.yaml", "store:\n  pth: /x.db\n"))
-	if code != exitUsage || !strings.Contains(stderr, "unknown key store.pth (did you mean path?)") || strings.Contains(stderr, "struct") {
+	if code != cli.ExitUsage || !strings.Contains(stderr, "unknown key store.pth (did you mean path?)") || strings.Contains(stderr, "struct") {
 		t.Errorf("config check typo: exit %d, %q", code, stderr)
 	}
 }

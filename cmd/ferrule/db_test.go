@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/review"
 	"ferrule/store"
 )
@@ -19,7 +20,7 @@ func TestReviewFromStore(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ferrule.db")
 	_, fromFiles, _ := runCmd(t, "", "review", "--format", "json", example, kernelPatches)
 	code, ingested, stderr := runCmd(t, "", "review", "--format", "json", "--db", db, example, kernelPatches)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	_, fromStore, _ := runCmd(t, "", "review", "--format", "json", "--db", db)
@@ -44,10 +45,10 @@ func TestReviewFromStore(t *testing.T) {
 		t.Errorf("re-ingesting changed the store: %d -> %d messages", before, count())
 	}
 	code, out, stderr := runCmd(t, "", "show", "--db", db, "rita-1@example.net")
-	if code != exitOK || !strings.Contains(out, "interdiff: no previous version") || !strings.Contains(out, "v1 pwm: demo") {
+	if code != cli.ExitOK || !strings.Contains(out, "interdiff: no previous version") || !strings.Contains(out, "v1 pwm: demo") {
 		t.Errorf("show from store: exit %d, stderr %q\n%s", code, stderr, out)
 	}
-	if code, _, stderr := runCmd(t, "", "show", "--db", filepath.Join(t.TempDir(), "none.db"), "x@y"); code != exitUsage || !strings.Contains(stderr, "no store") {
+	if code, _, stderr := runCmd(t, "", "show", "--db", filepath.Join(t.TempDir(), "none.db"), "x@y"); code != cli.ExitUsage || !strings.Contains(stderr, "no store") {
 		t.Errorf("show without a store: exit %d, %q", code, stderr)
 	}
 }
@@ -68,7 +69,7 @@ func firstDiffLine(a, b string) string {
 // messages alone.
 func TestViewsFromSavedReview(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ferrule.db")
-	if code, _, stderr := runCmd(t, "", "review", "--db", db, example, kernelPatches); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example, kernelPatches); code != cli.ExitOK {
 		t.Fatalf("review --db: exit %d: %s", code, stderr)
 	}
 	for _, args := range [][]string{
@@ -77,7 +78,7 @@ func TestViewsFromSavedReview(t *testing.T) {
 	} {
 		_, fromFiles, _ := runCmd(t, "", append(append([]string{"review"}, args...), example, kernelPatches)...)
 		code, saved, stderr := runCmd(t, "", append(append([]string{"review"}, args...), "--db", db)...)
-		if code != exitOK || saved != fromFiles {
+		if code != cli.ExitOK || saved != fromFiles {
 			t.Errorf("review %v --db: exit %d %s\n%s", args, code, stderr, firstDiffLine(fromFiles, saved))
 		}
 	}
@@ -93,7 +94,7 @@ func TestViewsFromSavedReview(t *testing.T) {
 				ids++
 				_, fromFile, _ := runCmd(t, "", "show", "--format", format, p.MessageID, example, kernelPatches)
 				code, fromStore, stderr := runCmd(t, "", "show", "--format", format, "--db", db, p.MessageID)
-				if code != exitOK || fromStore != fromFile {
+				if code != cli.ExitOK || fromStore != fromFile {
 					t.Errorf("show %s --format %s --db: exit %d %s\n%s", p.MessageID, format, code, stderr, firstDiffLine(fromFile, fromStore))
 				}
 			}
@@ -108,7 +109,7 @@ func TestViewsFromSavedReview(t *testing.T) {
 			for _, cmd := range []string{"reply", "thanks"} {
 				_, fromFile, _ := runCmd(t, "", cmd, "--from", me, p.MessageID, example, kernelPatches)
 				code, fromStore, stderr := runCmd(t, "", cmd, "--from", me, "--db", db, p.MessageID)
-				if code != exitOK || maskIDs(fromStore) != maskIDs(fromFile) {
+				if code != cli.ExitOK || maskIDs(fromStore) != maskIDs(fromFile) {
 					t.Errorf("%s %s --db: exit %d %s\n%s", cmd, p.MessageID, code, stderr, firstDiffLine(maskIDs(fromFile), maskIDs(fromStore)))
 				}
 			}
@@ -123,11 +124,11 @@ func TestReviewCorruptStore(t *testing.T) {
 	if err := os.WriteFile(db, bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != exitRuntime {
-		t.Errorf("review on a corrupt store: exit %d, want %d: %s", code, exitRuntime, stderr)
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != cli.ExitRuntime {
+		t.Errorf("review on a corrupt store: exit %d, want %d: %s", code, cli.ExitRuntime, stderr)
 	}
-	if code, _, stderr := runCmd(t, "", "review", "--db", db); code != exitRuntime {
-		t.Errorf("review --db on a corrupt store: exit %d, want %d: %s", code, exitRuntime, stderr)
+	if code, _, stderr := runCmd(t, "", "review", "--db", db); code != cli.ExitRuntime {
+		t.Errorf("review --db on a corrupt store: exit %d, want %d: %s", code, cli.ExitRuntime, stderr)
 	}
 }
 
@@ -135,7 +136,7 @@ func TestReviewCorruptStore(t *testing.T) {
 func TestShowReplyUseConfigStore(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "cfg.db")
-	if code, _, stderr := runCmd(t, "", "review", "--db", dbPath, example); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "review", "--db", dbPath, example); code != cli.ExitOK {
 		t.Fatalf("review --db: exit %d %s", code, stderr)
 	}
 	cfg := filepath.Join(dir, "ferrule.yaml")
@@ -146,7 +147,7 @@ func TestShowReplyUseConfigStore(t *testing.T) {
 	const id = "20261010-pwm-demo-v2-0-bbbb@example.org"
 	for _, cmd := range []string{"show", "reply"} {
 		code, out, stderr := runCmd(t, "", cmd, "-c", cfg, id)
-		if code != exitOK || !strings.Contains(out, "demo") {
+		if code != cli.ExitOK || !strings.Contains(out, "demo") {
 			t.Errorf("%s -c (store.path): exit %d, stderr %q", cmd, code, stderr)
 		}
 	}

@@ -9,16 +9,16 @@ import (
 	"strings"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/digest"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/review"
-	"ferrule/store"
 	"ferrule/templates"
 )
 
 // runDigest is `ferrule digest`.
 func runDigest(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "digest",
+	fs := cli.NewFlagSet(e.stderr, "digest",
 		"usage: ferrule digest -c FILE [--dry-run] [--to ADDRESS] [INPUT…]",
 		"Mails the current series that need them to the people who asked: digest.subscriptions, --to, and the",
 		"MAINTAINERS-routed people digest.maintainers opts in (none by default).",
@@ -30,55 +30,38 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	tree := fs.String("tree", "", "kernel checkout for whole-file analysis and its MAINTAINERS (with INPUT)")
 	templatesDir := fs.String("templates", "", "directory of templates overriding the embedded ones")
 	only := fs.String("to", "", "send only this recipient's digest (the series MAINTAINERS routes to them, or their subscriptions)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	fail := func(code int, err error) int {
-		fmt.Fprintf(e.stderr, "ferrule digest: %v\n", err)
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	if *configPath == "" && !*dryRun {
-		return fail(exitUsage, errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
+		return e.fail("digest", errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(exitUsage, err)
+		return e.fail("digest", err)
 	}
 	if !*dryRun && cfg.SMTP == nil {
-		return fail(exitUsage, fmt.Errorf("%s has no smtp section", *configPath))
+		return e.fail("digest", fmt.Errorf("%s has no smtp section", *configPath))
 	}
 	set, err := templates.Load(cmp.Or(*templatesDir, cfg.Templates))
 	if err != nil {
-		return fail(exitUsage, err)
+		return e.fail("digest", err)
 	}
 
-	path := e.dbPath(*dbPath, cfg)
-	var db *store.DB
-	var reports []review.SeriesReport
+	var opts *review.IngestOptions // inputs are reviewed as review would
 	if fs.NArg() > 0 {
-		opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
-		if err != nil {
-			return fail(exitUsage, err)
-		}
-		if reports, err = inputs.Review(ctx, fs.Args(), e.stdin, opts, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}); err != nil {
-			return fail(exitRuntime, err)
-		}
-		if !*dryRun || *dbPath != "" {
-			if db, err = store.Open(ctx, path); err != nil {
-				return fail(exitRuntime, err)
-			}
-			defer db.Close()
-		}
-	} else {
-		if db, err = inputs.OpenStore(ctx, path); err != nil {
-			return fail(exitUsage, err)
-		}
-		defer db.Close()
-		if reports, err = db.Reports(ctx); err != nil {
-			return fail(exitRuntime, err)
+		if opts, err = analysis.Options(cfg.KernelTree, cfg.LeafAllow); err != nil {
+			return e.fail("digest", err)
 		}
 	}
-
+	reports, db, err := inputs.Reports(ctx, &inputs.ReportsQuery{Paths: fs.Args(), Stdin: e.stdin, Options: opts,
+		Report: &review.ReportOptions{Weights: cfg.Weights, Now: e.clock()}, DBPath: e.dbPath(*dbPath, cfg), KeepStore: !*dryRun || *dbPath != ""})
+	if err != nil {
+		return e.fail("digest", err)
+	}
+	if db != nil {
+		defer db.Close()
+	}
 	g := digest.New(cfg, set, db, e.clock, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	verb := "sent"
 	if *dryRun {
@@ -91,7 +74,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "ferrule digest: recipients: %s\n", strings.Join(sent, ", "))
 	}
 	if err != nil {
-		return fail(exitRuntime, err)
+		return e.fail("digest", &cli.RuntimeError{Err: err})
 	}
-	return exitOK
+	return cli.ExitOK
 }

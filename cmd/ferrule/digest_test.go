@@ -15,6 +15,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/mail"
 	"ferrule/mail/mailtest"
 )
@@ -104,7 +105,7 @@ func digestParts(t *testing.T, raw []byte) (to, subject, text, html string) {
 func TestDigestDryRun(t *testing.T) {
 	cfg, _ := digestConfig(t, "127.0.0.1:1", "")
 	code, out, stderr := runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--to", "sub@example.org", "testdata/hostile.mbox", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	golden(t, "digest-dry-run.golden", maskMIME(out))
@@ -160,7 +161,7 @@ func TestDigestRecipientsOptIn(t *testing.T) {
 	cfg := filepath.Join(dir, "ferrule.yaml")
 	os.WriteFile(cfg, []byte("digest:\n  subscriptions:\n    - email: me@example.org\n      paths: [\"**\"]\n"), 0o600)
 	code, out, stderr := runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	msgs := mboxMessages(t, out)
@@ -172,7 +173,7 @@ func TestDigestRecipientsOptIn(t *testing.T) {
 	}
 	// --to names someone MAINTAINERS routes to: that person only.
 	code, out, stderr = runCmd(t, "", "digest", "-c", cfg, "--dry-run", "--to", "pwm@example.org", "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if msgs := mboxMessages(t, out); code != exitOK || len(msgs) != 1 || !strings.Contains(stderr, "recipients: pwm@example.org\n") {
+	if msgs := mboxMessages(t, out); code != cli.ExitOK || len(msgs) != 1 || !strings.Contains(stderr, "recipients: pwm@example.org\n") {
 		t.Errorf("--to: exit %d, %d digests, stderr %q", code, len(msgs), stderr)
 	}
 }
@@ -185,7 +186,7 @@ func TestDigestSend(t *testing.T) {
 	// A 4xx and a 5xx: neither digest is recorded as sent.
 	srv.FailNext(errors.New("mailbox busy"), &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "rejected for policy reasons"})
 	code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if code != exitRuntime || !strings.Contains(stderr, "mailbox busy") || !strings.Contains(stderr, "policy reasons") {
+	if code != cli.ExitRuntime || !strings.Contains(stderr, "mailbox busy") || !strings.Contains(stderr, "policy reasons") {
 		t.Fatalf("first run: exit %d, stderr %q; want a failure", code, stderr)
 	}
 	first := srv.Received()
@@ -196,7 +197,7 @@ func TestDigestSend(t *testing.T) {
 		t.Errorf("password_cmd ran %d times for %d deliveries, want once", n, len(first)+2)
 	}
 	code, _, stderr = runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("second run: exit %d: %s", code, stderr)
 	}
 	second := srv.Received()[len(first):]
@@ -222,7 +223,7 @@ func TestDigestSend(t *testing.T) {
 		t.Errorf("recipients %v lack the subscriber or the PWM maintainer", recipients)
 	}
 	code, _, stderr = runCmd(t, "", "digest", "-c", cfg, "--tree", "testdata/kernel", "testdata/hostile.mbox", example)
-	if code != exitOK || len(srv.Received()) != len(first)+2 || !strings.Contains(stderr, "sent 0 digest(s)") {
+	if code != cli.ExitOK || len(srv.Received()) != len(first)+2 || !strings.Contains(stderr, "sent 0 digest(s)") {
 		t.Errorf("third run: exit %d, %d delivered in all, stderr %q; want nothing new", code, len(srv.Received()), stderr)
 	}
 }
@@ -233,17 +234,17 @@ func TestDigestSend(t *testing.T) {
 func TestDigestFromStoreToSMTPSink(t *testing.T) {
 	gone := mailtest.StartSMTPSink(t, "-q", "data")
 	cfg, db := digestConfig(t, gone.Addr, "")
-	if code, _, stderr := runCmd(t, "", "review", "--db", db, "testdata/hostile.mbox"); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, "testdata/hostile.mbox"); code != cli.ExitOK {
 		t.Fatalf("review --db: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--to", "sub@example.org"); code != exitRuntime {
+	if code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--to", "sub@example.org"); code != cli.ExitRuntime {
 		t.Fatalf("digest to a sink that disconnects: exit %d: %s", code, stderr)
 	}
 	sink := mailtest.StartSMTPSink(t)
 	b, _ := os.ReadFile(cfg)
 	os.WriteFile(cfg, []byte(strings.Replace(string(b), gone.Addr, sink.Addr, 1)), 0o600)
 	code, _, stderr := runCmd(t, "", "digest", "-c", cfg, "--to", "sub@example.org")
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("digest: exit %d: %s", code, stderr)
 	}
 	msgs := sink.Messages(t)

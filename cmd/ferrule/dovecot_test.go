@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
@@ -128,7 +129,7 @@ func TestReplyIMAPDrafts(t *testing.T) {
   imap: {address: %q, tls: none, username: %s, password_file: %s}
 `, d.Addr, d.User, pw)), 0o600)
 	code, out, stderr := runCmd(t, "", "reply", "-c", cfg, "--imap-drafts", "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org", example)
-	if code != exitOK || out != "" {
+	if code != cli.ExitOK || out != "" {
 		t.Fatalf("exit %d, stdout %q: %s", code, out, stderr)
 	}
 	c, err := imapclient.DialInsecure(d.Addr, nil)

@@ -48,14 +48,14 @@ var importRules = map[string]importRule{
 	// no store and no connection.
 	"ferrule/cmd/internal/config": {internal: with(configPkgs[1:]), noDirect: []string{"ferrule/store", "ferrule/templates", "net/http", "database/sql"}},
 	// Analysis wiring and renderers are pure: no store, no network.
-	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
+	"ferrule/cmd/internal/analysis": {internal: with(reviewPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http"}},
 	"ferrule/cmd/internal/render":   {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
 	// Saved results and the input policy: the store and mail; threads
 	// from a public-inbox server only through lore.
 	"ferrule/cmd/internal/results": {internal: with(reviewPkgs, "ferrule/store"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
-	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/store", "ferrule/cmd/internal/results", "ferrule/review/am", "ferrule/cmd/internal/lore"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
+	"ferrule/cmd/internal/inputs":  {internal: with(reviewPkgs, "ferrule/cmd/internal/cli", "ferrule/store", "ferrule/cmd/internal/results", "ferrule/review/am", "ferrule/cmd/internal/lore"), noDirect: []string{"ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "net", "net/http"}},
 	// Drafts are written, never sent; digests are sent, never drafted.
-	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
+	"ferrule/cmd/internal/draft":  {internal: with(configPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck", "ferrule/templates"), noDirect: []string{"ferrule/store", "ferrule/mail/smtpsend", "net/http"}},
 	"ferrule/cmd/internal/digest": {internal: with(configPkgs, "ferrule/store", "ferrule/templates"), noDirect: []string{"ferrule/mail/imappoll", "net/http"}},
 	// Command-line conventions (flags anywhere, dates, version): pure.
 	"ferrule/cmd/internal/cli": {noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
@@ -67,7 +67,7 @@ var importRules = map[string]importRule{
 	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},
 	"ferrule/cmd/internal/lore":    {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "os/exec", "database/sql"}},
 	// The daemon wires the rest; nothing imports it but cmd/ferrule.
-	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
+	"ferrule/cmd/internal/daemon": {internal: with(configPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck", "ferrule/store", "ferrule/templates",
 		"ferrule/cmd/internal/analysis", "ferrule/cmd/internal/digest", "ferrule/cmd/internal/results", "ferrule/cmd/internal/web")},
 }
 

@@ -34,8 +34,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -47,14 +45,6 @@ import (
 
 	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/render"
-)
-
-// Exit codes (PRODUCT.md "Who uses it").
-const (
-	exitOK       = 0
-	exitFindings = 1
-	exitUsage    = 2
-	exitRuntime  = 3
 )
 
 // env is what a command may touch of the outside world; tests replace it.
@@ -69,11 +59,10 @@ type env struct {
 	hup            <-chan os.Signal // SIGHUP: reload (watch)
 }
 
+// command is a subcommand: its name and help, and what runs it.
 type command struct {
-	name  string
-	usage string // arguments, after the name
-	help  string // one line
-	run   func(ctx context.Context, e *env, args []string) int
+	cli.Command
+	run func(ctx context.Context, e *env, args []string) int
 }
 
 var commands []command
@@ -82,20 +71,20 @@ func init() {
 	// A table rather than registration from other files' init functions,
 	// so the full command set is visible in one place.
 	commands = []command{
-		{"review", "[flags] PATH… (mbox, mbox.gz, Maildir, or - for stdin)", "assemble patch series with revisions, trailers, diffs and Rust findings", runReview},
-		{"check", "[flags] PATCH… | --git-range A..B", "check your own patches before sending; exit 1 on serious findings", runCheck},
-		{"show", "[flags] ID INPUT…", "one series in full: versions, trailers, findings with hunks, interdiff", runShow},
-		{"wrappers", "[--maintainer EMAIL] [PATH…]", "which of a C maintainer's symbols Rust uses, from where, through bindings or helpers", runWrappers},
-		{"serve", "[--db FILE] [--listen ADDR]", "serve the saved review as a read-only web page (queue, series, maintainers)", runServe},
-		{"reply", "[flags] ID [INPUT…]", "draft a review reply with the flagged hunks quoted and a prompt under each", runReply},
-		{"thanks", "[flags] ID [INPUT…]", "draft a b4-ty-style \"applied, thanks\" reply to a series", runThanks},
-		{"am", "[flags] ID [INPUT…]", "the newest revision as an mbox for git am, with the trailers from replies (b4 am)", runAm},
-		{"digest", "-c FILE [--dry-run] [INPUT…]", "mail digests of the series that need them to the people who asked", runDigest},
-		{"watch", "-c FILE", "follow the configured IMAP mailboxes into the store and keep the review current", runWatch},
-		{"config", "check -c FILE", "validate a configuration file without running anything", runConfig},
-		{"kernel-snapshot", "[--out DIR] TREE", "regenerate the embedded kernel knowledge from a kernel tree", runSnapshot},
-		{"version", "", "print ferrule's version", runVersion},
-		{"help", "[COMMAND]", "show the commands, or one command's usage and flags", runHelp},
+		{cli.Command{Name: "review", Help: "assemble patch series with revisions, trailers, diffs and Rust findings"}, runReview},
+		{cli.Command{Name: "check", Help: "check your own patches before sending; exit 1 on serious findings"}, runCheck},
+		{cli.Command{Name: "show", Help: "one series in full: versions, trailers, findings with hunks, interdiff"}, runShow},
+		{cli.Command{Name: "wrappers", Help: "which of a C maintainer's symbols Rust uses, from where, through bindings or helpers"}, runWrappers},
+		{cli.Command{Name: "serve", Help: "serve the saved review as a read-only web page (queue, series, maintainers)"}, runServe},
+		{cli.Command{Name: "reply", Help: "draft a review reply with the flagged hunks quoted and a prompt under each"}, runReply},
+		{cli.Command{Name: "thanks", Help: "draft a b4-ty-style \"applied, thanks\" reply to a series"}, runThanks},
+		{cli.Command{Name: "am", Help: "the newest revision as an mbox for git am, with the trailers from replies (b4 am)"}, runAm},
+		{cli.Command{Name: "digest", Help: "mail digests of the series that need them to the people who asked"}, runDigest},
+		{cli.Command{Name: "watch", Help: "follow the configured IMAP mailboxes into the store and keep the review current"}, runWatch},
+		{cli.Command{Name: "config", Help: "validate a configuration file without running anything"}, runConfig},
+		{cli.Command{Name: "kernel-snapshot", Help: "regenerate the embedded kernel knowledge from a kernel tree"}, runSnapshot},
+		{cli.Command{Name: "version", Help: "print ferrule's version"}, runVersion},
+		{cli.Command{Name: "help", Help: "show the commands, or one command's usage and flags"}, runHelp},
 	}
 }
 
@@ -117,33 +106,31 @@ func main() {
 func run(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 {
 		usage(e.stderr)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
+		if c.Name == args[0] {
 			return c.run(ctx, e, args[1:])
 		}
 	}
 	switch args[0] {
 	case "-h", "--help":
 		usage(e.stdout)
-		return exitOK
+		return cli.ExitOK
 	case "--version", "-version":
 		return runVersion(ctx, e, nil)
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
 	usage(e.stderr)
-	return exitUsage
+	return cli.ExitUsage
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: ferrule COMMAND [flags] [args]")
-	fmt.Fprintln(w)
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.help)
+	cmds := make([]cli.Command, len(commands))
+	for i, c := range commands {
+		cmds[i] = c.Command
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'ferrule help COMMAND' for a command's flags.")
+	cli.Usage(w, cmds)
 }
 
 // runHelp prints the general usage, or a command's page (its -h, on
@@ -151,84 +138,49 @@ func usage(w io.Writer) {
 func runHelp(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 {
 		usage(e.stdout)
-		return exitOK
+		return cli.ExitOK
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
 		fmt.Fprintln(e.stdout, "usage: ferrule help [COMMAND]")
 		fmt.Fprintln(e.stdout, "Prints the list of commands, or a command's usage and flags.")
-		return exitOK
+		return cli.ExitOK
 	case "version":
 		fmt.Fprintln(e.stdout, "usage: ferrule version (or ferrule --version)")
 		fmt.Fprintln(e.stdout, "Prints the version and VCS revision ferrule was built from, and the Go version.")
-		return exitOK
+		return cli.ExitOK
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
+		if c.Name == args[0] {
 			page := *e
 			page.stderr = e.stdout
 			c.run(ctx, &page, []string{"-h"})
-			return exitOK
+			return cli.ExitOK
 		}
 	}
 	fmt.Fprintf(e.stderr, "ferrule: unknown command %q\n", args[0])
-	return exitUsage
+	return cli.ExitUsage
 }
 
 // runVersion is `ferrule version` and `ferrule --version`.
 func runVersion(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintln(e.stdout, "ferrule", cli.Version())
-	return exitOK
-}
-
-// newFlagSet is a command's flag set: errors and help go to stderr, help
-// being the given lines and then the flags.
-func newFlagSet(e *env, name string, help ...string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		for _, l := range help {
-			fmt.Fprintln(e.stderr, l)
-		}
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseWithID is parseFlags for commands whose first argument is an ID.
-func parseWithID(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if code, ok := parseFlags(fs, args); !ok {
-		return code, false
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage, false
-	}
-	return 0, true
-}
-
-// parseFlags parses a subcommand's flags; ok is false when the command
-// must return code (help was asked for, or the flags were wrong). Flags
-// may come anywhere among the arguments, as git and b4 take them ("--"
-// ends them); fs.Args() is then every positional argument.
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	pos, err := cli.Parse(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
-		return exitUsage, false
-	}
-	return 0, true
+	return cli.ExitOK
 }
 
 // style is how text output may look: colour only on a terminal without
 // NO_COLOR, titles cut to the terminal's width.
 func (e *env) style() render.Style {
 	return render.Style{Color: e.isTTY && e.getenv("NO_COLOR") == "", Width: e.width}
+}
+
+// fail reports a command's error and returns its exit code (cli.Code):
+// ExitOK, and nothing printed, for nil.
+func (e *env) fail(command string, err error) int {
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ferrule %s: %v\n", command, err)
+	}
+	return cli.Code(err)
 }
 
 // clock returns the current time (fixed in tests).

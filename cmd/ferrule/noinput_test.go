@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ferrule/cmd/internal/cli"
 )
 
 // TestNoPatchInput: input with no patch is said on stderr by review and
@@ -36,11 +38,11 @@ func TestNoPatchInput(t *testing.T) {
 		{write("long", append(bytes.Repeat([]byte("x"), 3<<20), '\n')), "no patches in the input: 1 message, 1 other"},
 	} {
 		code, _, stderr := runCmd(t, "", "review", c.path)
-		if code != exitOK || !strings.Contains(stderr, c.want) {
+		if code != cli.ExitOK || !strings.Contains(stderr, c.want) {
 			t.Errorf("review %s: exit %d, stderr %q, want %q", filepath.Base(c.path), code, stderr, c.want)
 		}
 		code, out, stderr := runCmd(t, "", "check", c.path)
-		if code != exitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "nothing to check") {
+		if code != cli.ExitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "nothing to check") {
 			t.Errorf("check %s: exit %d, stdout %q, stderr %q", filepath.Base(c.path), code, out, stderr)
 		}
 	}
@@ -52,7 +54,7 @@ func TestNoPatchInput(t *testing.T) {
 	zw.Close()
 	cut := write("cut.mbox.gz", gz.Bytes()[:gz.Len()*3/4])
 	code, out, stderr := runCmd(t, "", "review", "--format", "json", cut)
-	if code != exitRuntime || !strings.Contains(out, `"patches"`) || strings.Contains(out, `"patches": 0,`) {
+	if code != cli.ExitRuntime || !strings.Contains(out, `"patches"`) || strings.Contains(out, `"patches": 0,`) {
 		t.Errorf("review of a cut .gz: exit %d, no messages before the cut in\n%s", code, out)
 	}
 	if strings.Count(stderr, "cut.mbox.gz:") != 1 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/review"
 )
 
@@ -15,7 +16,7 @@ const ranking = "../../review/testdata/ranking.mbox"
 func reportOf(t *testing.T, args ...string) *review.Report {
 	t.Helper()
 	code, out, stderr := runCmd(t, "", append([]string{"review", "--format", "json"}, args...)...)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("review %q: exit %d: %s", args, code, stderr)
 	}
 	var rep review.Report
@@ -65,7 +66,7 @@ func TestReviewTTYStyle(t *testing.T) {
 				}
 				return ""
 			}}
-		if code := run(context.Background(), e, []string{"review", ranking}); code != exitOK {
+		if code := run(context.Background(), e, []string{"review", ranking}); code != cli.ExitOK {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 		return out.String()

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"ferrule/cmd/internal/cli"
+
 	gomail "github.com/emersion/go-message/mail"
 )
 
@@ -52,7 +54,7 @@ func TestReplyGolden(t *testing.T) {
 			"<20261001-pwm-demo-v1-0-aaaa@example.org> <20261010-pwm-demo-v2-0-bbbb@example.org>"},
 	} {
 		code, out, stderr := runCmd(t, "", "reply", "--from", me, c.id, example)
-		if code != exitOK {
+		if code != cli.ExitOK {
 			t.Fatalf("reply %s: exit %d: %s", c.id, code, stderr)
 		}
 		golden(t, c.golden, maskIDs(out))
@@ -79,7 +81,7 @@ func TestReplyGolden(t *testing.T) {
 // subject and RFC 2047 names survive the round trip.
 func TestReplyAddressing(t *testing.T) {
 	code, out, stderr := runCmd(t, "", "reply", "--from", "Zoë <zoe@example.org>", "evil\"", "testdata/hostile.mbox")
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	m := parseDraft(t, out)
@@ -103,7 +105,7 @@ func TestReplyOutputs(t *testing.T) {
 	for range 2 {
 		code, out, stderr := runCmd(t, "", "reply", "--from", me, "--out", eml, "--mbox", mbox, "--maildir", md,
 			"20261001-pwm-demo-v1-2-aaaa@example.org", example)
-		if code != exitOK || out != "" {
+		if code != cli.ExitOK || out != "" {
 			t.Fatalf("exit %d, stdout %q: %s", code, out, stderr)
 		}
 	}
@@ -126,7 +128,7 @@ func TestReplyOutputs(t *testing.T) {
 	// The mbox holds both drafts, and ferrule reads it back as two
 	// replies in the thread.
 	code, out, _ := runCmd(t, "", "review", "--format", "json", example, mbox)
-	if code != exitOK || !strings.Contains(out, `"replies": 6`) {
+	if code != cli.ExitOK || !strings.Contains(out, `"replies": 6`) {
 		t.Errorf("review of example + drafts: exit %d\n%.400s", code, out)
 	}
 }
@@ -134,11 +136,11 @@ func TestReplyOutputs(t *testing.T) {
 // Without inputs, reply reads the store.
 func TestReplyFromStore(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ferrule.db")
-	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, example); code != cli.ExitOK {
 		t.Fatalf("review --db: %d %s", code, stderr)
 	}
 	code, out, stderr := runCmd(t, "", "reply", "--db", db, "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org")
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	_, fromFile, _ := runCmd(t, "", "reply", "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org", example)
@@ -158,7 +160,7 @@ func TestReplyErrors(t *testing.T) {
 		{[]string{"reply", "--imap-drafts", "--from", me, "20261001-pwm-demo-v1-2-aaaa@example.org", example}, "needs -c"},
 	} {
 		code, _, stderr := runCmd(t, "", c.args...)
-		if code == exitOK || !strings.Contains(stderr, c.want) {
+		if code == cli.ExitOK || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
 		}
 	}
@@ -167,7 +169,7 @@ func TestReplyErrors(t *testing.T) {
 func TestThanks(t *testing.T) {
 	code, out, stderr := runCmd(t, "", "thanks", "--from", "Mo Maintainer <mo@example.com>", "--branch", "pwm/for-next",
 		"20261010-pwm-demo-v2-2-bbbb@example.org", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	golden(t, "thanks-v2.golden", maskIDs(out))
@@ -185,7 +187,7 @@ func TestThanks(t *testing.T) {
 	}
 	code, out, stderr = runCmd(t, "", "thanks", "--templates", dir, "--from", "Mo Maintainer <mo@example.com>", "--branch", "pwm/for-next",
 		"20261010-pwm-demo-v2-0-bbbb@example.org", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("b4 template: exit %d: %s", code, stderr)
 	}
 	golden(t, "thanks-b4.golden", maskIDs(out))

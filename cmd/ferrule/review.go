@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
@@ -19,7 +18,7 @@ import (
 )
 
 func runReview(ctx context.Context, e *env, args []string) (code int) {
-	fs := newFlagSet(e, "review",
+	fs := cli.NewFlagSet(e.stderr, "review",
 		"usage: ferrule review [flags] PATH…",
 		"Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)",
 		"and prints the patch series they hold.",
@@ -31,28 +30,23 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	tree := fs.String("tree", "", "kernel checkout: analyse whole files and read its MAINTAINERS, bindings and helpers")
 	rust := fs.Bool("rust", true, "run the Rust analysis (-rust=false: assembly only, e.g. as a benchmark baseline)")
 	configPath := fs.String("c", "", "config file (kernel_tree, rust.leaf_allow, ranking)")
-	var paths multiFlag
-	fs.Var(&paths, "path", "keep series touching a file matching this lei dfn:-style glob (repeatable)")
-	maintainer := fs.String("maintainer", "", "keep series that MAINTAINERS routes to this address")
-	since := fs.String("since", "", "keep series with messages on or after this date (YYYY-MM-DD, RFC 3339, yesterday, 2.weeks.ago, 3 days ago)")
-	tier := fs.String("tier", "", "keep series of this tier: must-look, should-look or fyi")
-	var states multiFlag
-	fs.Var(&states, "state", "keep series in this state: new, reviewed, changes-requested, applied, rejected, superseded, stale (repeatable; queue = the first three)")
+	var which analysis.FilterFlags
+	which.Register(fs)
 	all := fs.Bool("all", false, "text: list every series, not only the queue's must-look and should-look ones (on inputs of more than 20 series)")
 	verbose := fs.Bool("verbose", false, "text: print every reason, not the first five")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	usageErr := func(format string, args ...any) int {
 		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	fetched, stdin, fetchErr := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
 	if fetchErr != nil {
 		fmt.Fprintf(e.stderr, "ferrule review: %v\n", fetchErr)
-		return errCode(fetchErr)
+		return cli.Code(fetchErr)
 	}
 	e.stdin = stdin
 	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
@@ -63,33 +57,13 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	if !ok {
 		return usageErr("unknown --format %q (text, json, markdown)", *format)
 	}
-	filter := &review.Filter{Paths: paths, Maintainer: *maintainer, Tier: review.Tier(*tier)}
-	var err error
-	if filter.States, err = review.ParseStates(states); err != nil {
-		return usageErr("--state: %v", err)
+	filter, err := which.Filter(e.clock())
+	if err != nil {
+		return usageErr("%v", err)
 	}
-	switch filter.Tier {
-	case "", review.MustLook, review.ShouldLook, review.FYI:
-	case "superseded": // the table prints it in the tier column
-		filter.Tier, filter.States = "", append(filter.States, review.StateSuperseded)
-	default:
-		return usageErr("unknown --tier %q (must-look, should-look, fyi, superseded)", *tier)
-	}
-	if *since != "" {
-		t, err := cli.ParseDate(*since, e.clock())
-		if err != nil {
-			return usageErr("--since: %v", err)
-		}
-		filter.Since = t
-	}
-	var format2 mail.MboxFormat
-	switch *mboxFormat {
-	case "mboxrd":
-		format2 = mail.MboxRD
-	case "mboxo":
-		format2 = mail.MboxO
-	default:
-		return usageErr("unknown --mbox-format %q (mboxrd, mboxo)", *mboxFormat)
+	var quoting mail.MboxFormat
+	if err := quoting.Set(*mboxFormat); err != nil {
+		return usageErr("--mbox-format: %v", err)
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
@@ -103,20 +77,20 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	// Series routed to you weigh more: your `me:` addresses, and the one
 	// --maintainer asks about.
 	me := append([]string{}, cfg.Me...)
-	if *maintainer != "" {
-		me = append(me, *maintainer)
+	if which.Maintainer != "" {
+		me = append(me, which.Maintainer)
 	}
 	st := e.style()
 	st.All, st.Verbose = *all || len(filter.States) > 0 || filter.Tier != "", *verbose
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	runtimeErr := func(msg string, err error) int {
 		log.Error(msg, "err", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	var src mail.Source
 	var progress render.Sizer
 	if fs.NArg() > 0 {
-		ms, err := inputs.Files(fs.Args(), e.stdin, format2)
+		ms, err := inputs.Files(fs.Args(), e.stdin, quoting)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -132,7 +106,7 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 			return runtimeErr("store", err)
 		}
 		defer db.Close()
-		if src == nil && *configPath == "" && *tree == "" && *rust && *since == "" {
+		if src == nil && *configPath == "" && *tree == "" && *rust && which.Since == "" {
 			rep, ok, err := results.Stored(ctx, db, filter, *limit)
 			if err != nil {
 				return runtimeErr("read saved review", err)
@@ -175,16 +149,10 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) int {
 	if err := renderer(e.stdout, rep, st); err != nil {
 		log.Error("write output", "err", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
 		fmt.Fprintf(e.stderr, "ferrule review: %s\n", msg)
 	}
-	return exitOK
+	return cli.ExitOK
 }
-
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/mail/mailtest"
 	"ferrule/review"
 )
@@ -43,7 +44,7 @@ func TestReviewGolden(t *testing.T) {
 		{"json", "rust-pwm-demo.json.golden"},
 	} {
 		code, out, stderr := runCmd(t, "", "review", "--format", f.format, example)
-		if code != exitOK {
+		if code != cli.ExitOK {
 			t.Fatalf("review --format %s: exit %d, stderr %q", f.format, code, stderr)
 		}
 		golden(t, f.file, out)
@@ -85,7 +86,7 @@ func TestReviewStdinEqualsFile(t *testing.T) {
 	}
 	_, fromFile, _ := runCmd(t, "", "review", "--format", "json", example)
 	code, fromStdin, stderr := runCmd(t, string(b), "review", "--format", "json", "-")
-	if code != exitOK || fromStdin != fromFile {
+	if code != cli.ExitOK || fromStdin != fromFile {
 		t.Errorf("stdin: exit %d, stderr %q, same output: %v", code, stderr, fromStdin == fromFile)
 	}
 }
@@ -98,10 +99,10 @@ func TestReviewErrors(t *testing.T) {
 			t.Errorf("ferrule %q: exit %d, stderr %q; want exit %d mentioning %q", args, code, stderr, wantCode, wantErr)
 		}
 	}
-	check(exitUsage, "usage")
-	check(exitUsage, "unknown command", "frobnicate")
-	check(exitUsage, "no input", "review")
-	check(exitUsage, "unknown --format", "review", "--format", "yaml", example)
-	check(exitUsage, "no-such.mbox", "review", "testdata/no-such.mbox")
-	check(exitOK, "", "review", "-h")
+	check(cli.ExitUsage, "usage")
+	check(cli.ExitUsage, "unknown command", "frobnicate")
+	check(cli.ExitUsage, "no input", "review")
+	check(cli.ExitUsage, "unknown --format", "review", "--format", "yaml", example)
+	check(cli.ExitUsage, "no-such.mbox", "review", "testdata/no-such.mbox")
+	check(cli.ExitOK, "", "review", "-h")
 }

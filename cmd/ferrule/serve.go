@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"log/slog"
 
+	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/inputs"
+	"ferrule/cmd/internal/results"
 	"ferrule/cmd/internal/web"
 )
 
 // runServe is `ferrule serve`: the read-only web view of a store's saved
 // review, for a store the daemon does not serve (filled by review --db).
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "serve",
+	fs := cli.NewFlagSet(e.stderr, "serve",
 		"usage: ferrule serve [--db FILE] [--listen ADDR] [-c FILE]",
 		"Serves the queue, each series and each maintainer's view of a store's saved review, read-only,",
 		"on "+web.DefaultListen+" unless --listen says otherwise.",
@@ -21,35 +24,38 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	dbPath := fs.String("db", "", "sqlite store (default $XDG_DATA_HOME/ferrule/ferrule.db)")
 	listen := fs.String("listen", web.DefaultListen, "address to listen on (loopback unless you say otherwise)")
 	configPath := fs.String("c", "", "config file (store.path, digest.link_template)")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()
-		return exitUsage
+		return cli.ExitUsage
 	}
 	var cfg *config.Config
 	if *configPath != "" {
 		var err error
 		if cfg, err = config.Load(*configPath); err != nil {
-			fmt.Fprintf(e.stderr, "ferrule serve: %v\n", err)
-			return exitUsage
+			return e.fail("serve", err)
 		}
 	}
 	db, err := inputs.OpenStore(ctx, e.dbPath(*dbPath, cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule serve: %v (fill one with ferrule review --db or ferrule watch)\n", err)
-		return exitUsage
+		return e.fail("serve", fmt.Errorf("%w (fill one with ferrule review --db or ferrule watch)", err))
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	o := web.Options{Source: db, Logger: log}
+	o := web.Options{Source: results.View{DB: db}, Logger: log}
 	if cfg != nil && cfg.Digest != nil {
 		o.LinkTemplate = cfg.Digest.LinkTemplate
 	}
+	if cfg != nil && cfg.KernelTree != "" {
+		if o.Knowledge, o.Maintainers, err = analysis.LoadTree(cfg.KernelTree); err != nil {
+			return e.fail("serve", err)
+		}
+	}
 	if err := web.ListenAndServe(ctx, *listen, web.New(o), log); err != nil {
 		log.Error("serve", "err", err)
-		return exitRuntime
+		return cli.ExitRuntime
 	}
-	return exitOK
+	return cli.ExitOK
 }

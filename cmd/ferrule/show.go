@@ -2,17 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 )
 
 // runShow is `ferrule show ID [INPUT…]`.
 func runShow(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "show",
+	fs := cli.NewFlagSet(e.stderr, "show",
 		"usage: ferrule show [flags] ID [INPUT…]",
 		"ID is a series id, the Message-ID of any of its messages (with or without <>), or a lore URL.",
 		"Shows every version, trailers, files, findings with their hunks, and the interdiff from the previous version.",
@@ -22,27 +22,33 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	configPath := fs.String("c", "", "config file")
 	inbox := inboxFlag(fs)
 	dbPath := fs.String("db", "", "sqlite store to read when no input is given (default $XDG_DATA_HOME/ferrule/ferrule.db)")
-	if code, ok := parseWithID(fs, args); !ok {
-		return code
-	}
-	fail := func(code int, err error) int {
-		fmt.Fprintf(e.stderr, "ferrule show: %v\n", err)
+	if code, ok := cli.ParseWithID(fs, args); !ok {
 		return code
 	}
 	if *format != "text" && *format != "json" {
-		return fail(exitUsage, fmt.Errorf("unknown --format %q (text, json)", *format))
+		return e.fail("show", fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
 	id, paths, stdin, err := e.inbox(*inbox).Resolve(ctx, fs.Arg(0), fs.Args()[1:], e.stdin)
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("show", err)
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return fail(exitUsage, err)
+		return e.fail("show", err)
 	}
 	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 	if err != nil {
-		return fail(exitUsage, err)
+		return e.fail("show", err)
+	}
+	if len(paths) == 0 && *configPath == "" && *tree == "" {
+		f, ok, err := inputs.SavedRevisions(ctx, e.dbPath(*dbPath, cfg), id)
+		if err != nil {
+			return e.fail("show", err)
+		}
+		if ok {
+			rep := render.BuildShowSaved(f.Versions, f.Cover, f.Current, f.Interdiff)
+			return e.fail("show", cli.Runtime(render.ShowOutput(e.stdout, rep, *format, e.style())))
+		}
 	}
 	// Recipients are not printed, and hunks are read again for the
 	// series printed only (kept for all from stdin, read once).
@@ -55,7 +61,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 		err = inputs.Hunks(ctx, paths, stdin, e.dbPath(*dbPath, cfg), s)
 	}
 	if err != nil {
-		return fail(errCode(err), err)
+		return e.fail("show", err)
 	}
 	var rep *render.ShowReport
 	if saved != nil {
@@ -63,15 +69,5 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	} else {
 		rep = render.BuildShow(s, cfg.Weights, e.clock())
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	} else {
-		err = render.ShowText(e.stdout, rep, e.style())
-	}
-	if err != nil {
-		return exitRuntime
-	}
-	return exitOK
+	return e.fail("show", cli.Runtime(render.ShowOutput(e.stdout, rep, *format, e.style())))
 }

@@ -2,34 +2,36 @@ package main
 
 import (
 	"encoding/json"
-	"ferrule/cmd/internal/render"
 	"os"
 	"strings"
 	"testing"
+
+	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/render"
 )
 
 func TestShow(t *testing.T) {
 	// Any message of the series selects it: here v1's review reply.
 	code, out, stderr := runCmd(t, "", "show", "https://lore.kernel.org/r/rita-1@example.net", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	golden(t, "show-rust-pwm-demo-v1.txt.golden", out)
 	code, out, _ = runCmd(t, "", "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", example)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatal(code)
 	}
 	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
 	// From stdin, read once: the hunks are kept in the one pass.
 	data, _ := os.ReadFile(example)
-	if code, out, _ = runCmd(t, string(data), "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", "-"); code != exitOK {
+	if code, out, _ = runCmd(t, string(data), "show", "<20261010-pwm-demo-v2-2-bbbb@example.org>", "-"); code != cli.ExitOK {
 		t.Fatal(code)
 	}
 	golden(t, "show-rust-pwm-demo-v2.txt.golden", out)
 
 	code, out, _ = runCmd(t, "", "show", "--format", "json", "20261010-pwm-demo-v2-0-bbbb@example.org", example)
 	var rep render.ShowReport
-	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil {
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &rep) != nil {
 		t.Fatalf("json: exit %d", code)
 	}
 	if len(rep.Versions) != 2 || rep.Interdiff == nil || rep.Interdiff.FromVersion != 1 {
@@ -50,6 +52,6 @@ func TestShow(t *testing.T) {
 			t.Errorf("show %q: exit %d, stderr %q; want %d mentioning %q", args, code, stderr, want, msg)
 		}
 	}
-	check(exitUsage, "no series", "nobody@example.org", example)
-	check(exitUsage, "store", "20261010-pwm-demo-v2-0-bbbb@example.org")
+	check(cli.ExitUsage, "no series", "nobody@example.org", example)
+	check(cli.ExitUsage, "store", "20261010-pwm-demo-v2-0-bbbb@example.org")
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ferrule/cmd/internal/analysis"
+	"ferrule/cmd/internal/cli"
 	"ferrule/mail/mailtest"
 	"ferrule/review"
 	"ferrule/review/rustcheck"
@@ -23,7 +24,7 @@ const (
 func findingsOf(t *testing.T, args ...string) (map[string]bool, *review.Report) {
 	t.Helper()
 	code, out, stderr := runCmd(t, "", append([]string{"review", "--format", "json"}, args...)...)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var rep review.Report
@@ -121,7 +122,7 @@ func keys(m map[string]bool) []string {
 // and reads it back the way the embedded snapshot is read.
 func TestKernelSnapshot(t *testing.T) {
 	out := t.TempDir()
-	if code, _, stderr := runCmd(t, "", "kernel-snapshot", "--out", out, kernelTreeDir); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "kernel-snapshot", "--out", out, kernelTreeDir); code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	k := rustcheck.SnapshotFS(os.DirFS(out))
@@ -149,7 +150,7 @@ func TestKernelSnapshot(t *testing.T) {
 func TestKernelSnapshotData(t *testing.T) {
 	data := mailtest.SharedDataDir(t, "kernel")
 	out := t.TempDir()
-	if code, _, stderr := runCmd(t, "", "kernel-snapshot", "--data", data, "--out", out); code != exitOK {
+	if code, _, stderr := runCmd(t, "", "kernel-snapshot", "--data", data, "--out", out); code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, name := range analysis.SnapshotFiles {
@@ -165,7 +166,7 @@ func TestKernelSnapshotData(t *testing.T) {
 // knowledge, and a clk map with exact homes from the test tree.
 func TestWrappersCommand(t *testing.T) {
 	code, out, stderr := runCmd(t, "", "wrappers", "--maintainer", "ukleinek@kernel.org")
-	if code != exitOK || !strings.Contains(out, "from what ukleinek@kernel.org maintains (PWM SUBSYSTEM)") ||
+	if code != cli.ExitOK || !strings.Contains(out, "from what ukleinek@kernel.org maintains (PWM SUBSYSTEM)") ||
 		!strings.Contains(out, "include/linux/pwm.h\n") || !strings.Contains(out, "pwmchip_release ") ||
 		!strings.Contains(out, "rust/kernel/pwm.rs                   uses ") {
 		t.Errorf("wrappers --maintainer: exit %d, stderr %q\n%s", code, stderr, out)
@@ -178,7 +179,7 @@ func TestWrappersCommand(t *testing.T) {
 			Users        []string
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &wm); code != exitOK || err != nil || wm.ByName {
+	if err := json.Unmarshal([]byte(out), &wm); code != cli.ExitOK || err != nil || wm.ByName {
 		t.Fatalf("wrappers --tree: exit %d, %v, stderr %q\n%s", code, err, stderr, out)
 	}
 	homes := map[string]string{}
@@ -188,7 +189,7 @@ func TestWrappersCommand(t *testing.T) {
 	if homes["clk_get_rate"] != "include/linux/clk.h" {
 		t.Errorf("tree homes %v: want clk_get_rate defined in include/linux/clk.h", homes)
 	}
-	if code, _, _ := runCmd(t, "", "wrappers", "--maintainer", "nobody@example.org"); code != exitUsage {
-		t.Errorf("an address MAINTAINERS does not name: exit %d, want %d", code, exitUsage)
+	if code, _, _ := runCmd(t, "", "wrappers", "--maintainer", "nobody@example.org"); code != cli.ExitUsage {
+		t.Errorf("an address MAINTAINERS does not name: exit %d, want %d", code, cli.ExitUsage)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/daemon"
 	"ferrule/store"
@@ -13,7 +14,7 @@ import (
 // runWatch is `ferrule watch -c FILE`: follow the configured mailboxes
 // into the store and keep the review current.
 func runWatch(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "watch",
+	fs := cli.NewFlagSet(e.stderr, "watch",
 		"usage: ferrule watch -c FILE",
 		"The daemon: follows the IMAP mailboxes of the config file (mailboxes:) into the store",
 		"(store.path), reviews each arrival and saves the results, sends digests on digest.schedule,",
@@ -21,21 +22,19 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	)
 	configPath := fs.String("c", "", "config file (required)")
 	trace := fs.Bool("trace-imap", false, "write the IMAP protocol trace to stderr (LOGIN and AUTHENTICATE credentials redacted; message contents are not)")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
 	if *configPath == "" {
 		fmt.Fprintln(e.stderr, "usage: ferrule watch -c FILE")
-		return exitUsage
+		return cli.ExitUsage
 	}
 	cfg, err := config.Load(*configPath)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
-		return exitUsage
+		return e.fail("watch", err)
 	}
 	if len(cfg.Mailboxes) == 0 {
-		fmt.Fprintf(e.stderr, "ferrule watch: %s: no mailboxes to follow\n", *configPath)
-		return exitUsage
+		return e.fail("watch", fmt.Errorf("%s: no mailboxes to follow", *configPath))
 	}
 	// The store outlives the first phase of shutdown: it gets its own
 	// context.
@@ -45,14 +44,12 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	// and mail everyone twice.
 	lock, err := store.Acquire(e.dbPath("", cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
-		return exitRuntime
+		return e.fail("watch", cli.Runtime(err))
 	}
 	defer lock.Close()
 	db, err := store.Open(hard, e.dbPath("", cfg))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ferrule watch: %v\n", err)
-		return exitRuntime
+		return e.fail("watch", cli.Runtime(err))
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
@@ -63,8 +60,8 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	d, err := daemon.New(cfg, o)
 	if err != nil {
 		log.Error("analysis", "err", err)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	d.Run(ctx, hard, cancelHard)
-	return exitOK
+	return cli.ExitOK
 }

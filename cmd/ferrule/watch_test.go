@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/mail/mailtest"
 	"ferrule/store"
 )
@@ -27,7 +28,7 @@ mailboxes:
     imap: {address: "127.0.0.1:1", tls: none, username: user, password_cmd: echo pass}
 `, filepath.Join(dir, "f.db"), dir)), 0o600)
 	code, _, stderr := runCmd(t, "", "watch", "-c", cfgPath)
-	if code != exitUsage || !strings.Contains(stderr, "digest.txt:3") {
+	if code != cli.ExitUsage || !strings.Contains(stderr, "digest.txt:3") {
 		t.Errorf("exit %d, stderr %q; want a usage error naming digest.txt:3", code, stderr)
 	}
 }
@@ -88,7 +89,7 @@ func TestWatchStoreLock(t *testing.T) {
 	}
 	defer lock.Close()
 	code, _, stderr := runCmd(t, "", "watch", "-c", cfg)
-	if code != exitRuntime || !strings.Contains(stderr, "lock") {
+	if code != cli.ExitRuntime || !strings.Contains(stderr, "lock") {
 		t.Errorf("watch on a locked store: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -97,7 +98,7 @@ func TestWatchStoreLock(t *testing.T) {
 // than serving an empty one.
 func TestServeNeedsAStore(t *testing.T) {
 	code, _, stderr := runCmd(t, "", "serve", "--db", filepath.Join(t.TempDir(), "none.db"))
-	if code != exitUsage || !strings.Contains(stderr, "review --db") {
+	if code != cli.ExitUsage || !strings.Contains(stderr, "review --db") {
 		t.Errorf("serve on a missing store: exit %d, stderr %q", code, stderr)
 	}
 }

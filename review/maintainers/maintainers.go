@@ -15,6 +15,7 @@ package maintainers
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,9 @@ type Section struct {
 	files, excludes []*pattern
 	regexes         []*regexp.Regexp
 	keywords        []*regexp.Regexp
+	// keywordNeeds holds, per K: regex, strings one of which every
+	// match contains (nil when unknown): a cheap test before the regex.
+	keywordNeeds [][]string
 }
 
 // pattern is a compiled F: or X: glob.
@@ -54,6 +58,20 @@ type pattern struct {
 // File is a parsed MAINTAINERS file.
 type File struct {
 	Sections []*Section
+
+	// candidates indexes the sections by the directory part of each F:
+	// pattern's literal prefix (everything before its first wildcard, up
+	// to and including the last '/'): a pattern can only match a path
+	// that starts with that directory, so ForPaths tries the sections
+	// under the path's ancestors ("", "drivers/", "drivers/pwm/") and
+	// not the whole file. Sections with N: regexes sit under "". Built
+	// by Parse; nil for a File assembled by hand, which is searched
+	// whole.
+	candidates map[string][]int
+	// paths and lines remember what pathHits and lineKeywords found:
+	// a list's series touch the same files again and again.
+	paths memo[[]pathHit]
+	lines memo[[]keywordHit]
 }
 
 // splitTag splits "X:<space>value" into {line, "X", "value"}, or
@@ -118,10 +136,64 @@ func Parse(text string) (*File, []error) {
 				cur.Regexes, cur.regexes = append(cur.Regexes, v), append(cur.regexes, re)
 			} else {
 				cur.Keywords, cur.keywords = append(cur.Keywords, v), append(cur.keywords, re)
+				cur.keywordNeeds = append(cur.keywordNeeds, needs(re))
 			}
 		}
 	}
+	f.index()
 	return f, errs
+}
+
+// index builds f.candidates.
+func (f *File) index() {
+	f.candidates = map[string][]int{}
+	add := func(dir string, i int) {
+		if l := f.candidates[dir]; len(l) == 0 || l[len(l)-1] != i {
+			f.candidates[dir] = append(l, i)
+		}
+	}
+	for i, s := range f.Sections {
+		for _, p := range s.files {
+			lit := p.raw
+			if j := strings.IndexAny(lit, "*?"); j >= 0 {
+				lit = lit[:j]
+			}
+			add(lit[:strings.LastIndexByte(lit, '/')+1], i)
+		}
+		if len(s.regexes) > 0 {
+			add("", i)
+		}
+	}
+}
+
+// sectionsFor returns the indexes of the sections that may cover file, in
+// file order.
+func (f *File) sectionsFor(file string) []int {
+	if f.candidates == nil {
+		all := make([]int, len(f.Sections))
+		for i := range all {
+			all[i] = i
+		}
+		return all
+	}
+	out := f.candidates[""]
+	owned := false
+	for i := 0; i < len(file); i++ {
+		if file[i] != '/' {
+			continue
+		}
+		if l := f.candidates[file[:i+1]]; len(l) > 0 {
+			if !owned {
+				out, owned = append([]int(nil), out...), true
+			}
+			out = append(out, l...)
+		}
+	}
+	if owned {
+		sort.Ints(out)
+		out = slices.Compact(out)
+	}
+	return out
 }
 
 // compileGlob turns an F:/X: value into get_maintainer.pl's regex:
@@ -196,41 +268,39 @@ func (f *File) ForPaths(paths []string, patchLines []string) []Match {
 	var order []*Section
 	for _, file := range paths {
 		file = strings.TrimPrefix(file, "./")
-		for _, s := range f.Sections {
-			if excluded(s, file) {
-				continue
-			}
-			best, why := -2, ""
-			for _, p := range s.files {
-				if p.match(file) && p.depth > best {
-					best, why = p.depth, "F: "+p.raw
-				}
-			}
-			for i, re := range s.regexes {
-				if re.MatchString(file) && best < 0 {
-					best, why = 0, "N: "+s.Regexes[i]
-				}
-			}
-			if best == -2 {
-				continue
-			}
+		for _, h := range f.pathHits(file) {
+			s := f.Sections[h.section]
 			m := byTitle[s]
 			if m == nil {
-				m = &Match{Section: s, Depth: best, Why: why}
+				m = &Match{Section: s, Depth: h.depth, Why: h.why}
 				byTitle[s] = m
 				order = append(order, s)
-			} else if best > m.Depth {
-				m.Depth, m.Why = best, why
+			} else if h.depth > m.Depth {
+				m.Depth, m.Why = h.depth, h.why
 			}
 			m.Files = append(m.Files, file)
 		}
 	}
 	if len(patchLines) > 0 {
-		for _, s := range f.Sections {
-			if byTitle[s] != nil || len(s.keywords) == 0 {
+		// get_maintainer.pl: each section's first keyword (in K: order)
+		// on the first line that has one.
+		first := map[int]string{}
+		inDiff := false
+		for _, l := range patchLines {
+			if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
+				inDiff = true
+			}
+			if inDiff && !(strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) {
 				continue
 			}
-			if kw := keywordHit(s, patchLines); kw != "" {
+			for _, h := range f.lineKeywords(l) {
+				if _, ok := first[h.section]; !ok {
+					first[h.section] = h.keyword
+				}
+			}
+		}
+		for i, s := range f.Sections {
+			if kw, ok := first[i]; ok && byTitle[s] == nil {
 				byTitle[s] = &Match{Section: s, Depth: 0, Why: "K: " + kw}
 				order = append(order, s)
 			}
@@ -242,33 +312,6 @@ func (f *File) ForPaths(paths []string, patchLines []string) []Match {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Depth > out[j].Depth })
 	return out
-}
-
-func excluded(s *Section, file string) bool {
-	for _, p := range s.excludes {
-		if p.match(file) {
-			return true
-		}
-	}
-	return false
-}
-
-func keywordHit(s *Section, lines []string) string {
-	inDiff := false
-	for _, l := range lines {
-		if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
-			inDiff = true
-		}
-		if inDiff && !(strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) {
-			continue
-		}
-		for i, re := range s.keywords {
-			if re.MatchString(l) {
-				return s.Keywords[i]
-			}
-		}
-	}
-	return ""
 }
 
 // Recipient is one person or list to tell, with get_maintainer.pl's role.

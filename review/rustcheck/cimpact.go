@@ -1,7 +1,6 @@
 package rustcheck
 
 import (
-	"regexp"
 	"strings"
 
 	"ferrule/review"
@@ -13,11 +12,11 @@ import (
 // symbol and the Rust files that use it.
 
 var (
-	cGuardRe      = regexp.MustCompile(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`)
-	cFuncMacroRe  = regexp.MustCompile(`^\s*#\s*define\s+\w+\(`)
-	cFuncDefRe    = regexp.MustCompile(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`)
-	exportNameRe  = regexp.MustCompile(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`)
-	cConfigElseRe = regexp.MustCompile(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`)
+	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#")
+	cFuncMacroRe  = guarded(`^\s*#\s*define\s+\w+\(`, "define")
+	cFuncDefRe    = guarded(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`, "(")
+	exportNameRe  = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
+	cConfigElseRe = guarded(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`, "#")
 )
 
 // cChange is one changed C symbol of a patch.
@@ -42,7 +41,7 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 	if !k.RustArch(file.Path) || strings.HasPrefix(file.Path, "tools/") || strings.HasPrefix(file.Path, "Documentation/") {
 		return
 	}
-	for _, ch := range changedCSymbols(file) {
+	for _, ch := range changedCSymbols(file, k.mayImpact) {
 		im := k.ImpactOf(ch.name)
 		if im == nil {
 			continue
@@ -91,34 +90,86 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 // changedCSymbols finds the C symbols a file's hunks change: defined
 // (macros, inline and other functions, types, enum constants, exports)
 // or, for functions, whose bodies the changed lines fall in. Include
-// guards, comment-only and blank lines change nothing.
-func changedCSymbols(file *diff.File) []cChange {
+// guards, comment-only and blank lines change nothing. A hunk none of
+// whose identifiers (nor its function-name line's) is relevant is skipped
+// unread: every symbol windowCSymbols names is one of them, and most C
+// hunks on a list touch nothing Rust uses.
+//
+// Only relevant symbols are returned. The windows of a hunk that yields
+// none are reused for the next one: on a list, most C hunks that pass
+// hunkMentions still change nothing Rust uses.
+func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange {
 	var out []cChange
 	seen := map[string]int{}
+	post, pre := new(window), new(window)
 	for i := range file.Hunks {
 		h := &file.Hunks[i]
-		post, pre := hunkWindows(file, h)
+		if !hunkMentions(h, relevant) {
+			continue
+		}
+		fillHunkWindows(file, h, post, pre)
+		used := false // a change of out points into post or pre
 		for _, w := range []*window{post, pre} {
-			for _, ch := range windowCSymbols(w, h.Section) {
+			for _, ch := range windowCSymbols(w, h.Section, relevant) {
 				// one change per symbol; a definition outweighs a body
 				if at, ok := seen[ch.name]; !ok {
 					seen[ch.name] = len(out)
-					out = append(out, ch)
+					out, used = append(out, ch), true
 				} else if out[at].how == "body" && ch.how == "definition" {
-					out[at] = ch
+					out[at], used = ch, true
 				}
 			}
+		}
+		if used {
+			post, pre = new(window), new(window)
 		}
 	}
 	return out
 }
 
+// hunkMentions reports whether an identifier of h's lines or section
+// line is relevant.
+func hunkMentions(h *diff.Hunk, relevant func(string) bool) bool {
+	if identifierIn(h.Section, relevant) {
+		return true
+	}
+	for _, l := range h.Lines {
+		if identifierIn(l.Text, relevant) {
+			return true
+		}
+	}
+	return false
+}
+
+// identifierIn reports whether a C identifier of s is relevant.
+func identifierIn(s string, relevant func(string) bool) bool {
+	for i := 0; i < len(s); {
+		if !isIdentStart(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if relevant(s[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
 // windowCSymbols walks one side of a hunk, tracking the enclosing
 // function, type and preprocessor branch.
-func windowCSymbols(w *window, section string) []cChange {
+func windowCSymbols(w *window, section string, relevant func(string) bool) []cChange {
 	var out []cChange
 	add := func(name, how string, inline, stub bool, row int) {
-		if name == "" || cKeywords[name] || cStmtWords[name] {
+		if name == "" || cKeywords[name] || cStmtWords[name] || !relevant(name) {
 			return
 		}
 		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row, w: w})
@@ -158,7 +209,7 @@ func windowCSymbols(w *window, section string) []cChange {
 		case comment || trim == "":
 		case cInlineRe.MatchString(t):
 			fn, fnInline, typ = cInlineRe.FindStringSubmatch(t)[2], true, ""
-		case cSectionRe.MatchString(t) && col0:
+		case col0 && cSectionRe.MatchString(t):
 			typ, fn = cSectionRe.FindStringSubmatch(t)[3], ""
 		case col0 && cFuncDefRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#"):
 			fn, fnInline, typ = cFuncDefRe.FindStringSubmatch(t)[1], false, ""
@@ -184,7 +235,7 @@ func windowCSymbols(w *window, section string) []cChange {
 				add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
 			case strings.HasPrefix(trim, "#"):
 				// other preprocessor lines (#if, #include …) change no symbol
-			case cEnumConstRe.MatchString(t) && typ != "":
+			case typ != "" && cEnumConstRe.MatchString(t):
 				add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
 			case fn != "":
 				how := "body"

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // How Rust reaches a C symbol (the KIND column of rust-c-symbols.tsv).
@@ -216,6 +217,23 @@ func (k *Knowledge) ImpactOf(name string) *Impact {
 
 // enumKeys lists the indexed names bindgen would build for an enum
 // constant (<enum>_<CONSTANT>), from an index made once.
+// mayImpact reports whether ImpactOf(name) is non-nil, without building
+// the Impact.
+func (k *Knowledge) mayImpact(name string) bool {
+	if len(k.RustUses[name]) > 0 {
+		return true
+	}
+	if len(name) <= 3 || strings.HasSuffix(name, "_H") || strings.IndexFunc(name, unicode.IsLower) >= 0 {
+		return false
+	}
+	for _, key := range k.enumKeys(name) {
+		if len(k.RustUses[key]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (k *Knowledge) enumKeys(constant string) []string {
 	k.enumsOnce.Do(func() {
 		k.enums = map[string][]string{}

@@ -1,6 +1,8 @@
-// Package cli holds the command line's small conventions that are not
-// wiring: flags anywhere among the arguments (Parse, as git and b4 take
-// them), git's approximate dates (ParseDate) and the program's version
+// Package cli holds the command line's conventions that are not wiring:
+// the exit codes, flag sets whose help goes to stderr (NewFlagSet), flags
+// anywhere among the arguments (Parse, ParseFlags, ParseWithID, as git
+// and b4 take them), repeatable flags (Multi), the usage page (Usage),
+// git's approximate dates (ParseDate) and the program's version
 // (Version). It reads no environment, no file and no network.
 package cli
 

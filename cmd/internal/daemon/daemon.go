@@ -23,6 +23,7 @@ import (
 	"ferrule/cmd/internal/web"
 	"ferrule/mail/imappoll"
 	"ferrule/review"
+	"ferrule/review/rustcheck"
 	"ferrule/store"
 	"ferrule/templates"
 )
@@ -65,8 +66,6 @@ type Daemon struct {
 	// reviewedNote is signalled after every review (digestLoop).
 	reviewedNote chan struct{}
 	digests      atomic.Int64 // digests sent
-	// web is the read-only web view of the saved review.
-	web http.Handler
 }
 
 // setup is what a configuration load yields besides the config: built
@@ -75,6 +74,9 @@ type Daemon struct {
 type setup struct {
 	opts     *review.IngestOptions // checkers and routing
 	digester *digest.Digester
+	// web is the read-only web view of the saved review, with the same
+	// MAINTAINERS and kernel knowledge as the review.
+	web http.Handler
 }
 
 type runningPoller struct {
@@ -96,18 +98,14 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.cfg, d.setup = cfg, s
-	wo := web.Options{Source: o.DB, Logger: o.Log, Now: o.Now}
-	if cfg.Digest != nil {
-		wo.LinkTemplate = cfg.Digest.LinkTemplate
-	}
-	d.web = web.New(wo)
 	return d, nil
 }
 
-// prepare checks the templates and wires the checkers and routing for a
-// configuration: the kernel tree's knowledge and MAINTAINERS when
-// kernel_tree is set. The daemon does not re-apply every series to the
-// tree on each arrival; `ferrule review --tree` does that on demand.
+// prepare checks the templates and wires the checkers, routing and web
+// view for a configuration: the kernel tree's knowledge and MAINTAINERS
+// when kernel_tree is set, else the embedded ones. The daemon does not
+// re-apply every series to the tree on each arrival; `ferrule review
+// --tree` does that on demand.
 func (d *Daemon) prepare(cfg *config.Config) (*setup, error) {
 	// Templates are checked at start-up and on reload, not first when a
 	// digest is due.
@@ -115,12 +113,19 @@ func (d *Daemon) prepare(cfg *config.Config) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
-	if err != nil {
-		return nil, err
+	k, m := rustcheck.Snapshot(), analysis.DefaultMaintainers()
+	if cfg.KernelTree != "" {
+		if k, m, err = analysis.LoadTree(cfg.KernelTree); err != nil {
+			return nil, err
+		}
 	}
-	opts.Tree = nil
-	return &setup{opts: opts, digester: digest.New(cfg, set, d.db, d.o.Now, d.log)}, nil
+	opts := &review.IngestOptions{}
+	opts.Checkers, opts.Route = analysis.Checkers(k, m, cfg.LeafAllow)
+	wo := web.Options{Source: results.View{DB: d.db}, Maintainers: m, Knowledge: k, Logger: d.log, Now: d.o.Now}
+	if cfg.Digest != nil {
+		wo.LinkTemplate = cfg.Digest.LinkTemplate
+	}
+	return &setup{opts: opts, digester: digest.New(cfg, set, d.db, d.o.Now, d.log), web: web.New(wo)}, nil
 }
 
 // Run runs until ctx is cancelled; hard, cancelled by cancelHard, is the
@@ -397,8 +402,12 @@ func (d *Daemon) Handler() http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	// Everything else is the read-only web view of the saved review.
-	mux.Handle("/", d.web)
+	// Everything else is the read-only web view of the saved review, as
+	// the running configuration builds it.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		_, s := d.current()
+		s.web.ServeHTTP(w, r)
+	})
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		n, _ := d.db.CountMessages(r.Context())

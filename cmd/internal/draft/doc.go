@@ -9,5 +9,7 @@
 // ([ReplyTo]: Reply-To or sender, the other recipients in Cc, "Re: ",
 // In-Reply-To and References). [Write] puts it where asked: an .eml file,
 // an mbox, a Maildir, the IMAP Drafts folder, or the given writer.
+// A [Job] does all of it for one series, and tells a failure to compose
+// or write (a cli.RuntimeError) from the user's mistakes.
 // Nothing is sent.
 package draft

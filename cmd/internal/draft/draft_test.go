@@ -1,14 +1,21 @@
 package draft
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/config"
 	fmail "ferrule/mail"
 	"ferrule/review"
+	"ferrule/templates"
 )
 
 // A reply goes to Reply-To (else the sender), copies the other
@@ -55,5 +62,56 @@ func TestQuoteHead(t *testing.T) {
 	got := quoteHead("\n\none\ntwo\n\nthree\nfour\nfive\nsix\n")
 	if got != "> one\n> two\n>\n> three\n> four\n> [...]" {
 		t.Errorf("quoteHead = %q", got)
+	}
+}
+
+// A Job drafts the reply to stdout; a failure to write is a runtime
+// error, an ID the series lacks and a bad template directory are not.
+func TestJobRun(t *testing.T) {
+	f, err := os.Open("../../../examples/rust-pwm-demo.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := review.Ingest(context.Background(), fmail.NewMboxReader(f, "demo.mbox", nil), nil)
+	if err != nil || len(res.Series) == 0 {
+		t.Fatalf("ingest: %v, %d series", err, len(res.Series))
+	}
+	s := res.Series[0]
+	id := s.Posts()[0].MessageID
+	job := func(mod func(*Job)) *Job {
+		j := &Job{Series: s, ID: id, Pick: PickMessage, Texts: func(string) string { return "" }, From: "Me <me@example.org>",
+			Out: &Outputs{}, Now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC),
+			Data: func(t *Target, me fmail.Address) (string, any, error) { return templates.Reply, ReplyData(t, me), nil }}
+		if mod != nil {
+			mod(j)
+		}
+		return j
+	}
+	broken := t.TempDir()
+	if err := os.WriteFile(filepath.Join(broken, templates.Reply), []byte("{{ .Nope"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := job(nil).Run(context.Background(), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "In-Reply-To: <"+id+">") || !strings.Contains(out.String(), `From: "Me" <me@example.org>`) {
+		t.Errorf("draft lacks its threading or sender:\n%s", out.String())
+	}
+	for _, tc := range []struct {
+		name    string
+		mod     func(*Job)
+		runtime bool
+	}{
+		{"unknown ID", func(j *Job) { j.ID = "nobody@example.org" }, false},
+		{"broken template", func(j *Job) { j.Templates = broken }, false},
+		{"unwritable output", func(j *Job) { j.Out.File = "/nonexistent/dir/draft.eml" }, true},
+	} {
+		err := job(tc.mod).Run(context.Background(), io.Discard, io.Discard)
+		var re *cli.RuntimeError
+		if err == nil || errors.As(err, &re) != tc.runtime {
+			t.Errorf("%s: err %v, runtime %v", tc.name, err, tc.runtime)
+		}
 	}
 }

@@ -53,19 +53,19 @@ func (in *Inbox) Resolve(ctx context.Context, arg string, paths []string, stdin 
 	}
 	th, err := lore.Fetch(ctx, arg, &lore.Options{Base: in.Base, CacheDir: in.CacheDir})
 	if err != nil {
-		return "", nil, nil, &RuntimeError{err}
+		return "", nil, nil, &RuntimeError{Err: err}
 	}
 	if th.Path != "" {
 		return th.MessageID, []string{th.Path}, stdin, nil
 	}
 	r, err := th.Reader()
 	if err != nil {
-		return "", nil, nil, &RuntimeError{err}
+		return "", nil, nil, &RuntimeError{Err: err}
 	}
 	defer r.Close()
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return "", nil, nil, &RuntimeError{fmt.Errorf("read %s: %w", th.URL, err)}
+		return "", nil, nil, &RuntimeError{Err: fmt.Errorf("read %s: %w", th.URL, err)}
 	}
 	return th.MessageID, []string{"-"}, bytes.NewReader(b), nil
 }

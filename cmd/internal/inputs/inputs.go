@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
@@ -110,11 +111,8 @@ type SeriesQuery struct {
 }
 
 // RuntimeError is a failure to read or review, as opposed to a bad
-// argument or a missing input.
-type RuntimeError struct{ Err error }
-
-func (e *RuntimeError) Error() string { return e.Err.Error() }
-func (e *RuntimeError) Unwrap() error { return e.Err }
+// argument or a missing input (cli.Code tells them apart).
+type RuntimeError = cli.RuntimeError
 
 // FindSeries reviews what q names and returns the series holding q.ID.
 // From the store, with UseSaved and a saved review that knows the ID,
@@ -147,7 +145,7 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 			// a short id from the table: the saved review knows which
 			// series it is
 			if id, err := db.SeriesByShortID(ctx, q.ID); err != nil {
-				return nil, nil, &RuntimeError{err}
+				return nil, nil, &RuntimeError{Err: err}
 			} else if id != "" {
 				q2 := *q
 				q2.ID = id
@@ -157,7 +155,7 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 		if q.UseSaved {
 			var ok bool
 			if src, answers, ok, err = results.SeriesSource(ctx, db, q.ID, q.Revisions); err != nil {
-				return nil, nil, &RuntimeError{err}
+				return nil, nil, &RuntimeError{Err: err}
 			} else if ok {
 				fast := *opts
 				fast.Checkers = nil
@@ -171,7 +169,7 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
-		return nil, nil, &RuntimeError{err}
+		return nil, nil, &RuntimeError{Err: err}
 	}
 	if s = findIn(res, q.ID); s == nil {
 		return nil, nil, fmt.Errorf("no series with a message <%s> in the input", q.ID)
@@ -185,7 +183,7 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 func findSaved(ctx context.Context, src mail.Source, opts *review.IngestOptions, id string, answers *results.Saved) (*review.Series, *review.SeriesReport, error) {
 	res, err := review.Ingest(ctx, src, opts)
 	if err != nil {
-		return nil, nil, &RuntimeError{err}
+		return nil, nil, &RuntimeError{Err: err}
 	}
 	s := findIn(res, id)
 	if s == nil {
@@ -193,7 +191,7 @@ func findSaved(ctx context.Context, src mail.Source, opts *review.IngestOptions,
 	}
 	sr, ok, err := answers.Report(ctx, s)
 	if err != nil {
-		return nil, nil, &RuntimeError{err}
+		return nil, nil, &RuntimeError{Err: err}
 	}
 	if !ok {
 		return nil, nil, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
 	"ferrule/review/am"
@@ -22,7 +23,7 @@ func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s 
 		defer ms.Close()
 		raw, err := am.Collect(ctx, ms, ids)
 		if err != nil {
-			return nil, &RuntimeError{err}
+			return nil, &RuntimeError{Err: err}
 		}
 		return raw, nil
 	}
@@ -33,11 +34,26 @@ func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s 
 	defer db.Close()
 	src, err := db.MessagesByID(ctx, ids)
 	if err != nil {
-		return nil, &RuntimeError{err}
+		return nil, &RuntimeError{Err: err}
 	}
 	raw, err := am.Collect(ctx, src, ids)
 	if err != nil {
-		return nil, &RuntimeError{err}
+		return nil, &RuntimeError{Err: err}
 	}
 	return raw, nil
+}
+
+// SavedRevisions is the family of revisions of the series holding id,
+// from the saved review of the store at path (results.Revisions); ok is
+// false when the saved review does not know id.
+func SavedRevisions(ctx context.Context, path, id string) (f *results.Family, ok bool, err error) {
+	db, err := OpenStore(ctx, path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer db.Close()
+	if f, ok, err = results.Revisions(ctx, db, id); err != nil {
+		return nil, false, &RuntimeError{Err: err}
+	}
+	return f, ok, nil
 }

@@ -55,11 +55,11 @@ func reread(ctx context.Context, paths []string, stdin io.Reader, dbPath string,
 			ids[i] = p.MessageID
 		}
 		if src, err = db.MessagesByID(ctx, ids); err != nil {
-			return &RuntimeError{err}
+			return &RuntimeError{Err: err}
 		}
 	}
 	if _, err := restore(ctx, src, posts); err != nil {
-		return &RuntimeError{err}
+		return &RuntimeError{Err: err}
 	}
 	return nil
 }

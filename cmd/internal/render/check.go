@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -70,4 +71,17 @@ func Failing(rep *review.Report, threshold review.Severity, ignoreUncertain bool
 		}
 	}
 	return n
+}
+
+// CheckOutput is `ferrule check`'s output: the report as indented JSON, or
+// as Check's text; failing is how many findings are at or above threshold
+// (certain ones only with ignoreUncertain), the gate's verdict.
+func CheckOutput(w io.Writer, rep *review.Report, format string, threshold review.Severity, ignoreUncertain bool) (failing int, err error) {
+	failing = Failing(rep, threshold, ignoreUncertain)
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return failing, enc.Encode(rep)
+	}
+	return failing, Check(w, rep, threshold, failing)
 }

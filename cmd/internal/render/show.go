@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -78,6 +79,36 @@ func BuildShowFrom(s *review.Series, sr review.SeriesReport) *ShowReport {
 			Patches: review.Interdiff(s.Previous, s)}
 	}
 	return rep
+}
+
+// BuildShowSaved is the show report from a saved review alone: the
+// saved reports of every version, oldest first, with their cover
+// trailers (by index), current the index of the series shown, and
+// changes the interdiff from versions[current-1] (unused when current is
+// 0). It says what BuildShowFrom says of the same review.
+func BuildShowSaved(versions []review.SeriesReport, cover [][]review.Trailer, current int, changes []review.PatchChange) *ShowReport {
+	s := versions[current]
+	rep := &ShowReport{Series: s}
+	for i, v := range versions {
+		vr := VersionReport{Version: v.Version, ID: v.ID, Date: savedDate(v.Date), Current: i == current,
+			Superseded: v.Superseded, Trailers: cover[i]}
+		for _, p := range v.Patches {
+			vr.Patches = append(vr.Patches, VersionPatch{Number: p.Number, Subject: p.Subject, Date: savedDate(p.Date), Trailers: p.Trailers})
+		}
+		rep.Versions = append(rep.Versions, vr)
+	}
+	if current > 0 {
+		prev := versions[current-1]
+		rep.Interdiff = &InterdiffReport{From: prev.ID, To: s.ID, FromVersion: prev.Version, ToVersion: s.Version, Patches: changes}
+	}
+	return rep
+}
+
+// savedDate formats a report's RFC 3339 date as show does ("" is the
+// zero time, as an unknown date is in the review).
+func savedDate(s string) string {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // ShowText writes a show report for people.
@@ -160,4 +191,15 @@ func ShowText(w io.Writer, rep *ShowReport, st Style) error {
 		ew.printf("\ninterdiff: no previous version in the input\n")
 	}
 	return ew.done()
+}
+
+// ShowOutput is `ferrule show`'s output: the report as indented JSON, or
+// as ShowText's text.
+func ShowOutput(w io.Writer, rep *ShowReport, format string, st Style) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return ShowText(w, rep, st)
 }

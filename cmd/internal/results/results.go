@@ -5,12 +5,15 @@
 // each arrival) saves its full report with [Save]: every series' report in
 // the report's order, the messages of each series, and the message counts.
 // `review --db` without new input prints the saved report ([Stored]);
-// `digest` mails from it; `show`, `reply` and `thanks` find the series an
-// ID names in it, decode only the messages of that series and of its
-// other revisions, without running the checkers again, and take the
-// series' report and findings from it ([SeriesSource], [Saved]). When the store holds no saved review
-// of this version, or the ID is not in it, callers review the whole store
-// as before.
+// `digest` mails from it; `reply` and `thanks` find the series an ID
+// names in it and decode only the messages of that series, without
+// running the checkers again, and take the series' report and findings
+// from it ([SeriesSource], [Saved]). `show` lists the versions from the
+// saved reports of the revisions and decodes only the patches of the
+// series and of its previous version, for the interdiff ([Revisions]);
+// the web view does the same per series page ([View]). When the store
+// holds no saved review of this version, or the ID is not in it, callers
+// review the whole store as before.
 package results
 
 import (

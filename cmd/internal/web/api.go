@@ -42,6 +42,9 @@ type apiInterdiff struct {
 	FromVersion int                  `json:"from_version"`
 	ToVersion   int                  `json:"to_version"`
 	Patches     []review.PatchChange `json:"patches"`
+	// Truncated says that some diffs of diffs were cut or left out, as
+	// on the page (`ferrule show` gives them whole).
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // apiMaintainer is what /m/EMAIL shows.
@@ -100,6 +103,7 @@ func (h *handler) apiSeries(r *http.Request, snap *snapshot) (*response, error) 
 			Patches: []review.PatchChange{}}
 		for _, c := range d.Patches {
 			ad.Patches = append(ad.Patches, c.PatchChange)
+			ad.Truncated = ad.Truncated || c.Cut > 0 || c.NotCompared
 		}
 		out.Interdiff = ad
 	}

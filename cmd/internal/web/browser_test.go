@@ -114,9 +114,12 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Logf("screenshot: %s", p)
 }
 
+// TestBrowserQueueAndSeries drives the pages of a store as `ferrule
+// review --db` leaves it: its saved reports keep no hunks, so the series
+// page's interdiff is computed from the stored messages.
 func TestBrowserQueueAndSeries(t *testing.T) {
 	ctx, dialogs := browser(t)
-	srv := newTestServer(t, reviewFiles(t, demoMbox))
+	srv := newTestServer(t, savedFiles(t, demoMbox))
 	dir := artefacts(t)
 
 	do(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("section.tier")))

@@ -67,13 +67,19 @@ type interdiffView struct {
 	FromVersion, ToVersion int
 	FromHref               string
 	Patches                []changeView
-	Stored                 bool // the diff of diffs was stored with the review
+	// Diffs is set when the changed patches have their diff of diffs
+	// (stored with the review, or computed by the Source's Interdiffer).
+	Diffs bool
 }
 
 type changeView struct {
 	review.PatchChange
 	Where string
 	Diff  template.HTML // escaped by diffHTML
+	Cut   int           // lines of this patch's diff left out
+	// NotCompared is set on a changed patch whose diff of diffs was not
+	// computed: the page's earlier diffs reached maxInterdiffLines.
+	NotCompared bool
 }
 
 type patchView struct {
@@ -223,8 +229,10 @@ func versions(snap *snapshot, w *row) []versionView {
 }
 
 // interdiff shows the change from the previous revision: the stored diff
-// of diffs when the review kept it, else which patches changed, from the
-// patch-ids of both stored reports.
+// of diffs when the review kept it, else the one the Source computes from
+// the two revisions' stored messages (Interdiffer), else which patches
+// changed, from the patch-ids of both stored reports. Long diffs are cut
+// (capDiffs).
 func (h *handler) interdiff(ctx context.Context, snap *snapshot, p *seriesPage, r *review.SeriesReport) error {
 	if len(r.Supersedes) == 0 {
 		return nil
@@ -236,8 +244,9 @@ func (h *handler) interdiff(ctx context.Context, snap *snapshot, p *seriesPage, 
 		d.FromVersion = prev.Version
 	}
 	changes := r.Interdiff
-	d.Stored = len(changes) > 0
-	if !d.Stored {
+	compared := len(changes)
+	d.Diffs = len(changes) > 0
+	if !d.Diffs {
 		if !ok {
 			return nil
 		}
@@ -245,10 +254,27 @@ func (h *handler) interdiff(ctx context.Context, snap *snapshot, p *seriesPage, 
 		if err != nil {
 			return fmt.Errorf("read previous revision: %w", err)
 		}
-		changes = patchChanges(old, r)
+		if id, can := h.opts.Source.(Interdiffer); can {
+			c, n, ok, err := id.Interdiff(ctx, old, r, maxInterdiffLines)
+			switch {
+			case err != nil:
+				h.log.Warn("web: interdiff", "series", r.ID, "err", err)
+			case ok:
+				changes, compared, d.Diffs = c, n, true
+			}
+		}
+		if !d.Diffs {
+			changes = patchChanges(old, r)
+		}
 	}
-	for _, c := range changes {
-		cv := changeView{PatchChange: c, Where: fmt.Sprintf("%d → %d", c.From, c.To), Diff: diffHTML(c.Diff)}
+	budget := maxInterdiffLines
+	for i, c := range changes {
+		cv := changeView{PatchChange: c, Where: fmt.Sprintf("%d → %d", c.From, c.To),
+			NotCompared: d.Diffs && i >= compared && c.Status == "changed"}
+		var kept int
+		cv.PatchChange.Diff, kept, cv.Cut = capDiff(c.Diff, min(budget, maxPatchDiffLines))
+		budget -= kept
+		cv.Diff = diffHTML(cv.PatchChange.Diff)
 		switch c.Status {
 		case "added":
 			cv.Where = fmt.Sprintf("new %d", c.To)
@@ -261,6 +287,29 @@ func (h *handler) interdiff(ctx context.Context, snap *snapshot, p *seriesPage, 
 	return nil
 }
 
+// maxPatchDiffLines and maxInterdiffLines bound the diff of diffs a
+// series page shows, per patch and in all: `ferrule show` gives the rest.
+const (
+	maxPatchDiffLines = 400
+	maxInterdiffLines = 2000
+)
+
+// capDiff keeps the first max lines of a diff of diffs; cut counts the
+// lines left out.
+func capDiff(text string, max int) (out string, kept, cut int) {
+	lines := strings.SplitAfter(strings.TrimRight(text, "\n"), "\n")
+	if text == "" {
+		return "", 0, 0
+	}
+	if max < 0 {
+		max = 0
+	}
+	if len(lines) <= max {
+		return text, len(lines), 0
+	}
+	return strings.Join(lines[:max], ""), max, len(lines) - max
+}
+
 // patchChanges pairs the patches of two stored revisions as
 // review.Interdiff does (by normalised title, else by number) and says
 // which are unchanged (same patch-id); the stored reports hold no hunks,
@@ -268,12 +317,16 @@ func (h *handler) interdiff(ctx context.Context, snap *snapshot, p *seriesPage, 
 func patchChanges(older, newer *review.SeriesReport) []review.PatchChange {
 	title := func(p review.PatchReport) string { return review.ParseSubject(p.Subject).Title }
 	used := make([]bool, len(older.Patches))
+	norm := make([]string, len(older.Patches)) // each title parsed once
+	for i, q := range older.Patches {
+		norm[i] = review.NormalizeTitle(title(q))
+	}
 	var out []review.PatchChange
 	for _, p := range newer.Patches {
 		t := review.NormalizeTitle(title(p))
 		o := -1
-		for i, q := range older.Patches {
-			if !used[i] && review.NormalizeTitle(title(q)) == t {
+		for i := range older.Patches {
+			if !used[i] && norm[i] == t {
 				o = i
 				break
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
 	"ferrule/review/maintainers"
@@ -52,6 +53,48 @@ func reviewIntoPath(tb testing.TB, src mail.Source, path string) *store.DB {
 		tb.Fatal(err)
 	}
 	return db
+}
+
+// savedStore is a store as `ferrule review --db` leaves it: the messages
+// stored, their review saved by results.Save (no diff of diffs: the
+// reports keep no hunks), served through results.View, which computes the
+// interdiff from the stored messages.
+func savedStore(tb testing.TB, src mail.Source, path string) results.View {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, _, err := db.Ingest(ctx, src); err != nil {
+		tb.Fatal(err)
+	}
+	k := rustcheck.Snapshot()
+	m, _ := maintainers.Parse(rustcheck.MaintainersSnapshot())
+	opts := &review.IngestOptions{
+		Checkers: []review.Checker{rustcheck.New(&rustcheck.Options{Knowledge: k})},
+		Route:    &review.RouteOptions{Maintainers: m, Wraps: k.WrappedHeaders},
+	}
+	res, err := review.Ingest(ctx, db.Messages(), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := results.Save(ctx, db, res, review.BuildReport(res, &review.ReportOptions{Now: testNow})); err != nil {
+		tb.Fatal(err)
+	}
+	return results.View{DB: db}
+}
+
+// savedFiles is savedStore of mbox files.
+func savedFiles(tb testing.TB, paths ...string) results.View {
+	tb.Helper()
+	src, err := mail.Open(paths, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer src.Close()
+	return savedStore(tb, src, filepath.Join(tb.TempDir(), "ferrule.db"))
 }
 
 // reviewFiles reviews mbox files into a new store.

@@ -28,6 +28,18 @@ type Stamper interface {
 	ReviewedAt(ctx context.Context) (time.Time, error)
 }
 
+// Interdiffer is implemented by a Source that can compute the interdiff
+// between two stored revisions, with the diff of diffs of each changed
+// patch, from their stored messages (results.View does, for a store):
+// stored reports keep no hunks. It compares the changed patches in order
+// until their diffs reach maxLines lines: the first compared changes are
+// complete, the changed patches after them have no diff. ok is false
+// when it cannot (a message is missing); the series page then says only
+// which patches changed.
+type Interdiffer interface {
+	Interdiff(ctx context.Context, older, newer *review.SeriesReport, maxLines int) (changes []review.PatchChange, compared int, ok bool, err error)
+}
+
 // row is what the queue and the maintainer page need of one series; the
 // full report is read from the Source only for a series page.
 type row struct {

@@ -3,7 +3,9 @@
 // and findings (/s/ID), what is routed to a maintainer with their wrapper
 // map (/m/EMAIL), and the same data as JSON under /api/. Pages are
 // rendered on the server from what the Source holds, never by reviewing
-// again; they need no JavaScript and load nothing from elsewhere.
+// again (a series' diff of diffs, which stored reports do not keep, comes
+// from the Source's Interdiffer, bounded in size); they need no
+// JavaScript and load nothing from elsewhere.
 package web
 
 import (

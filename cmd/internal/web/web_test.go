@@ -321,5 +321,5 @@ func TestInterdiffWithoutHunks(t *testing.T) {
 	v2.Interdiff = nil
 	srv := newTestServer(t, &fakeSource{stamp: testNow, reps: []review.SeriesReport{*v1, *v2}})
 	_, body := get(t, srv.URL+"/s/"+url.PathEscape(demoV2))
-	mustContain(t, body, "patch-ids only", `<span class="chg chg-changed">changed</span>`)
+	mustContain(t, body, "by patch-id only", `<span class="chg chg-changed">changed</span>`)
 }

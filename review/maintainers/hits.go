@@ -1,0 +1,179 @@
+package maintainers
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"sync"
+)
+
+// pathHit is a section whose F: or N: patterns cover one path.
+type pathHit struct {
+	section int
+	depth   int    // as Match.Depth
+	why     string // as Match.Why
+}
+
+// pathHits returns the sections covering file (not excluded by their X:
+// patterns), in file order, each with its most specific pattern.
+func (f *File) pathHits(file string) []pathHit {
+	return f.paths.get(file, func() []pathHit {
+		var out []pathHit
+		for _, i := range f.sectionsFor(file) {
+			s := f.Sections[i]
+			if excluded(s, file) {
+				continue
+			}
+			best, why := -2, ""
+			for _, p := range s.files {
+				if p.match(file) && p.depth > best {
+					best, why = p.depth, "F: "+p.raw
+				}
+			}
+			for j, re := range s.regexes {
+				if best < 0 && re.MatchString(file) {
+					best, why = 0, "N: "+s.Regexes[j]
+				}
+			}
+			if best != -2 {
+				out = append(out, pathHit{section: i, depth: best, why: why})
+			}
+		}
+		return out
+	})
+}
+
+func excluded(s *Section, file string) bool {
+	for _, p := range s.excludes {
+		if p.match(file) {
+			return true
+		}
+	}
+	return false
+}
+
+// keywordHit is a section one of whose K: regexes matches a line.
+type keywordHit struct {
+	section int
+	keyword string // the first of its K: values that matches
+}
+
+// lineKeywords returns the sections with a K: match in line, in file
+// order.
+func (f *File) lineKeywords(line string) []keywordHit {
+	return f.lines.get(line, func() []keywordHit {
+		var out []keywordHit
+		for i, s := range f.Sections {
+			for j, re := range s.keywords {
+				if containsAny(line, s.keywordNeeds[j]) && re.MatchString(line) {
+					out = append(out, keywordHit{section: i, keyword: s.Keywords[j]})
+					break
+				}
+			}
+		}
+		return out
+	})
+}
+
+// memoLimit bounds each memo: a daemon that runs for months sees new
+// paths and subjects forever; past the limit, results are computed and
+// not kept.
+const memoLimit = 1 << 15
+
+// memo is a map from a string to a computed value, safe for concurrent
+// use, that stops growing at memoLimit entries. Its zero value is ready.
+type memo[V any] struct {
+	mu sync.RWMutex
+	m  map[string]V
+}
+
+func (c *memo[V]) get(key string, compute func() V) V {
+	c.mu.RLock()
+	v, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok {
+		return v
+	}
+	v = compute()
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]V{}
+	}
+	if len(c.m) < memoLimit {
+		c.m[strings.Clone(key)] = v
+	}
+	c.mu.Unlock()
+	return v
+}
+
+// needs returns strings one of which every match of re contains, or nil
+// when it cannot tell (a case-folded literal, a pattern that can match
+// the empty string).
+func needs(re *regexp.Regexp) []string {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return required(tree.Simplify())
+}
+
+func required(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// the part whose shortest alternative is longest
+		var best []string
+		for _, sub := range re.Sub {
+			if r := required(sub); r != nil && shortest(r) > shortest(best) {
+				best = r
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			r := required(sub)
+			if r == nil {
+				return nil
+			}
+			all = append(all, r...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(set []string) int {
+	if len(set) == 0 {
+		return 0
+	}
+	n := len(set[0])
+	for _, s := range set[1:] {
+		n = min(n, len(s))
+	}
+	return n
+}
+
+// containsAny reports whether s contains one of needs; true when needs is
+// nil (nothing known).
+func containsAny(s string, needs []string) bool {
+	if needs == nil {
+		return true
+	}
+	for _, n := range needs {
+		if strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
+}

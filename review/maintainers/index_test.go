@@ -1,0 +1,116 @@
+package maintainers
+
+import (
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestIndexAgreesWithFullScan checks that the directory index ForPaths
+// uses finds exactly the sections a scan of every section finds, on the
+// whole embedded MAINTAINERS, for paths built from each F: pattern (its
+// wildcards filled in, a file beneath a directory pattern, a deeper one)
+// and for their parents.
+func TestIndexAgreesWithFullScan(t *testing.T) {
+	text, err := os.ReadFile("../rustcheck/snapshot/MAINTAINERS")
+	if err != nil {
+		t.Skipf("embedded MAINTAINERS snapshot not readable: %v", err)
+	}
+	indexed, _ := Parse(string(text))
+	whole := &File{Sections: indexed.Sections} // no index: every section is tried
+	seen := map[string]bool{}
+	var paths []string
+	add := func(p string) {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	fill := strings.NewReplacer("**", "a/b", "*", "x", "?", "y")
+	for _, s := range indexed.Sections {
+		for _, f := range append(append([]string{}, s.Files...), s.Excludes...) {
+			p := fill.Replace(f)
+			add(p)
+			add(strings.TrimSuffix(p, "/") + "/core.c")
+			add(strings.TrimSuffix(p, "/") + "/sub/dir/file.h")
+			if i := strings.LastIndexByte(strings.TrimSuffix(p, "/"), '/'); i > 0 {
+				add(p[:i+1] + "other.c")
+			}
+		}
+	}
+	if len(paths) < 10000 {
+		t.Fatalf("only %d paths built from the snapshot", len(paths))
+	}
+	// A full scan costs a quarter of a millisecond: every seventh path
+	// (about 8,000) keeps the test near two seconds.
+	for i := 0; i < len(paths); i += 7 {
+		p := paths[i]
+		got, want := indexed.ForPaths([]string{p}, nil), whole.ForPaths([]string{p}, nil)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the index finds %d sections, the full scan %d", p, len(got), len(want))
+		}
+	}
+	// Several paths at once keep the full scan's order.
+	for i := 0; i+5 < len(paths); i += 997 {
+		set := paths[i : i+5]
+		if got, want := indexed.ForPaths(set, nil), whole.ForPaths(set, nil); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%v: the index and the full scan disagree", set)
+		}
+	}
+}
+
+func TestKeywordNeeds(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want []string
+	}{
+		{`zstd`, []string{"zstd"}},
+		{`(?:\b|_)bpf(?:\b|_)`, []string{"bpf"}},
+		{`[gG]oogle.?[tT]ensor`, []string{"oogle"}},
+		{`(devm_)?gpio_(request|free|direction|get|set)`, []string{"gpio_"}},
+		{`\bdma_(?:buf|fence|resv)\b`, []string{"dma_"}},
+		{`\b(ABS|SYN)_MT_`, []string{"_MT_"}},
+		{`\b(?i:clang|llvm)\b`, nil}, // case-folded: unknown
+		{`\b[Rr]ock[Cc]hip\b`, []string{"ock"}},
+		{`a*`, nil},
+	} {
+		if got := needs(regexp.MustCompile(tc.expr)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("needs(%s) = %q, want %q", tc.expr, got, tc.want)
+		}
+	}
+}
+
+// TestKeywordPrefilter checks, on the whole snapshot, that the substring
+// test before each K: regex never hides a match: lines built from every
+// K: value and every F: pattern get the same hits with and without it.
+func TestKeywordPrefilter(t *testing.T) {
+	text, err := os.ReadFile("../rustcheck/snapshot/MAINTAINERS")
+	if err != nil {
+		t.Skipf("embedded MAINTAINERS snapshot not readable: %v", err)
+	}
+	f, _ := Parse(string(text))
+	var lines []string
+	for _, s := range f.Sections {
+		for _, v := range append(append([]string{}, s.Keywords...), s.Files...) {
+			lines = append(lines, v, "Subject: [PATCH] "+strings.ToLower(v), " "+v+" | 1 +")
+		}
+	}
+	hits := 0
+	for _, l := range lines {
+		for _, s := range f.Sections {
+			for j, re := range s.keywords {
+				if re.MatchString(l) {
+					hits++
+					if !containsAny(l, s.keywordNeeds[j]) {
+						t.Fatalf("K: %s matches %q, but the prefilter %q says it cannot", s.Keywords[j], l, s.keywordNeeds[j])
+					}
+				}
+			}
+		}
+	}
+	if hits < 50 {
+		t.Fatalf("only %d keyword hits on %d lines: the test proves nothing", hits, len(lines))
+	}
+}
