@@ -40,7 +40,8 @@ type IngestOptions struct {
 	Visit func(*Post, *mail.Message)
 	// DropRecipients leaves To and Cc off the posts: only a reply needs
 	// them, and on a list-wide review they are most of what each post
-	// keeps. ReplyTo stays.
+	// keeps; [RestoreRecipients] reads them back for the message a reply
+	// answers. ReplyTo stays.
 	DropRecipients bool
 	// Progress, if set, is called from the assembling goroutine after
 	// every 256 messages with the number done so far.

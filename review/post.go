@@ -79,7 +79,8 @@ type Post struct {
 type InspectOptions struct {
 	// KeepHunks keeps the hunks of each file (for Rust analysis and
 	// interdiffs). Without it only per-file counts are kept, which keeps
-	// list-wide runs small.
+	// list-wide runs small; [RestoreHunks] reads the hunks back for the
+	// posts of one series.
 	KeepHunks bool
 }
 
