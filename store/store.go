@@ -115,6 +115,10 @@ type Message struct {
 	Subject   string
 	Date      time.Time
 	Error     string // set when it could not be decoded
+	// Fallback, when set, is the id the message would have had had it
+	// not been decoded (mail.FallbackID): if a message is stored under
+	// it, this one is that message and is not stored again.
+	Fallback string
 }
 
 // AddMessages stores the messages whose Message-ID is new, in one
@@ -144,6 +148,12 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
 		return 0, fmt.Errorf("add messages: %w", err)
 	}
 	defer stmt.Close()
+	var unlessFallback *sql.Stmt // prepared when first needed
+	defer func() {
+		if unlessFallback != nil {
+			unlessFallback.Close()
+		}
+	}()
 	now := time.Now().UTC().Format(time.RFC3339)
 	added := 0
 	for _, m := range msgs {
@@ -154,7 +164,20 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
 		if !m.Date.IsZero() {
 			date = m.Date.UTC().Format(time.RFC3339)
 		}
-		res, err := stmt.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
+		var res sql.Result
+		if m.Fallback != "" && m.Fallback != m.MessageID {
+			if unlessFallback == nil {
+				unlessFallback, err = tx.PrepareContext(ctx, `INSERT INTO messages (message_id, source, raw, subject, date, error, ingested_at)
+					SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)
+					ON CONFLICT (message_id) DO NOTHING`)
+				if err != nil {
+					return 0, fmt.Errorf("add messages: %w", err)
+				}
+			}
+			res, err = unlessFallback.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now, m.Fallback)
+		} else {
+			res, err = stmt.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("add message <%s>: %w", m.MessageID, err)
 		}
