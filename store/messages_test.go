@@ -57,3 +57,21 @@ func TestHeaderOnlyIDs(t *testing.T) {
 		t.Errorf("resync stored a message held under its fallback id: %d, %v (%v)", n, err, ids(old))
 	}
 }
+
+// A new store has large pages (messages are blobs); an existing one keeps
+// its own.
+func TestNewStorePageSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	d := open(t, path)
+	var size int
+	if err := d.db.QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != newPageSize {
+		t.Errorf("page_size = %d, %v; want %d", size, err, newPageSize)
+	}
+	var mode string
+	if err := d.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v", mode, err)
+	}
+	if n, err := d.CountMessages(t.Context()); n != 0 || err != nil {
+		t.Errorf("CountMessages = %d, %v", n, err)
+	}
+}
