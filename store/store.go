@@ -8,6 +8,11 @@
 // saved review ([DB.LastReview], [DB.SeriesHolding], [DB.MessagesByID])
 // instead of reviewing the whole store again.
 //
+// Storing a message reads its header only ([DB.Ingest], [DB.SaveBatch]),
+// or takes what a review decoded ([FromDecoded], [Writer], which writes
+// batches beside the review): a message is never decoded twice for the
+// store.
+//
 // A fresh database gets the embedded schema.sql; an existing one is
 // migrated in one transaction by the numbered migrations, keyed on PRAGMA
 // user_version; a database newer than the binary is refused. The database
