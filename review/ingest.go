@@ -60,10 +60,11 @@ type IngestOptions struct {
 // assembly; raw messages and bodies are dropped after inspection.
 //
 // A message that cannot be decoded becomes an unparsed post; only a
-// failure of the source itself (an I/O error, a truncated file) or ctx
-// ends ingestion early. On a failure of the source the messages read
-// before it are still assembled: the result is returned with the error
-// (a *ReadError); on ctx the result is nil.
+// failure of the source itself (an I/O error, a truncated file), an
+// error from opts.Tee or ctx ends ingestion early. On a failure of the
+// source the messages read before it are still assembled: the result is
+// returned with the error (a *ReadError); on Tee's error or ctx the
+// result is nil.
 func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result, error) {
 	a := NewAssembler()
 	if opts != nil {
