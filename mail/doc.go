@@ -13,13 +13,16 @@
 // common Date and address forms are parsed directly. Anything else
 // (multipart, transfer or charset encodings, a header that needs repair,
 // unusual dates and addresses) goes through go-message and net/mail, with
-// the same results.
+// the same results. [ParseHeader] decodes the header alone, with the same
+// fields, ids and errors, for storing a message without reading its body.
 //
 // Hostile input is expected. Parse never panics; what it cannot decode is
 // reported as an error or, when the damage is local (an unknown charset, one
 // malformed header line), recorded in [Message.Warnings] while the rest of
 // the message is still returned. A message without a Message-ID gets a stable
-// synthetic one derived from its bytes ([FallbackID]).
+// synthetic one derived from its bytes ([FallbackID]); one over a size limit
+// is delivered without its bytes and named by its size and the digest of its
+// first 64 KiB ([TooLarge]), wherever it is read.
 //
 // Writing: [Compose] builds an outgoing message ([Outgoing]: plain text or
 // multipart/alternative with HTML, threading headers, a fresh Message-ID

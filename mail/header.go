@@ -48,9 +48,14 @@ func scanHeader(b []byte) (h message.Header, body []byte, ok bool) {
 			body = nil
 			break
 		}
+		// end is where the line ends without its CR LF or LF; vend
+		// without its LF only (trimAroundNewlines drops one CR per
+		// line, as go-message does).
 		end, next := len(b), len(b)
+		vend := end
 		if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
 			end, next = pos+i, pos+i+1
+			vend = end
 			if end > pos && b[end-1] == '\r' {
 				end--
 			}
@@ -69,7 +74,7 @@ func scanHeader(b []byte) (h message.Header, body []byte, ok bool) {
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			if cur >= 0 {
-				fields[cur].end = end
+				fields[cur].end = vend
 			}
 			pos = next
 			continue
@@ -89,7 +94,7 @@ func scanHeader(b []byte) (h message.Header, body []byte, ok bool) {
 		}
 		cur = -1
 		if k := leanKey(key); k >= 0 {
-			fields = append(fields, leanField{key: k, start: pos + colon + 1, end: end})
+			fields = append(fields, leanField{key: k, start: pos + colon + 1, end: vend})
 			cur = len(fields) - 1
 		}
 		pos = next

@@ -21,8 +21,8 @@ import (
 func sameAsFull(t *testing.T, b []byte) {
 	t.Helper()
 	lean, full := &Message{}, &Message{}
-	errL := lean.read(b)
-	errF := full.readFull(b)
+	errL := lean.read(b, true)
+	errF := full.readFull(b, true)
 	if (errL == nil) != (errF == nil) {
 		t.Fatalf("lean error %v, full error %v", errL, errF)
 	}
@@ -44,11 +44,38 @@ func sameAsFull(t *testing.T, b []byte) {
 	}
 }
 
+// sameHeader checks that ParseHeader fails where Parse fails and
+// otherwise returns the same header fields (Text and the body's warnings
+// aside).
+func sameHeader(t *testing.T, b []byte) {
+	t.Helper()
+	raw := &Raw{Position: "p", Bytes: b}
+	full, errF := Parse(raw)
+	head, errH := ParseHeader(raw)
+	if (errF == nil) != (errH == nil) {
+		t.Fatalf("ParseHeader error %v, Parse error %v", errH, errF)
+	}
+	if errF != nil {
+		if errF.Error() != errH.Error() {
+			t.Errorf("ParseHeader error %q, Parse error %q", errH, errF)
+		}
+		return
+	}
+	if head.Text != "" {
+		t.Errorf("ParseHeader read the body: %q", head.Text)
+	}
+	full.Text, full.Warnings, head.Warnings = "", nil, nil
+	if !reflect.DeepEqual(full, head) {
+		t.Errorf("ParseHeader\n%#v\nParse\n%#v", head, full)
+	}
+}
+
 // TestLeanMatchesFull checks the lean path against go-message's reader on
 // hand-made edge cases and on every message of the shared fixtures.
 func TestLeanMatchesFull(t *testing.T) {
 	for _, s := range leanSeeds {
 		sameAsFull(t, []byte(s))
+		sameHeader(t, []byte(s))
 	}
 	root := mailtest.SharedDir(t)
 	n := 0
@@ -74,7 +101,10 @@ func TestLeanMatchesFull(t *testing.T) {
 				continue
 			}
 			n++
-			t.Run(raw.Position, func(t *testing.T) { sameAsFull(t, stripFromLine(raw.Bytes)) })
+			t.Run(raw.Position, func(t *testing.T) {
+				sameAsFull(t, stripFromLine(raw.Bytes))
+				sameHeader(t, raw.Bytes)
+			})
 		}
 	})
 	if err != nil {
@@ -130,12 +160,13 @@ func FuzzLean(f *testing.F) {
 				full := &Message{}
 				func() {
 					defer func() { _ = recover() }()
-					_ = full.readFull(in)
+					_ = full.readFull(in, true)
 					t.Fatalf("lean path panicked (%v), full path did not", r)
 				}()
 			}
 		}()
 		sameAsFull(t, in)
+		sameHeader(t, in)
 	})
 }
 

@@ -72,6 +72,16 @@ type MboxReader struct {
 	msgLen           int
 	unquote          []int
 	tooLarge         bool
+	// Of a message over the limit: its first bytes (up to OversizeHead,
+	// quoting undone) and its size so far, which name it (TooLarge).
+	head []byte
+	size int64
+	// lastLen is the length of the last line added to the message.
+	lastLen int
+	// Of the current line, when it is longer than the window: its first
+	// bytes, and how many bytes were dropped after its first 64.
+	cutHead []byte
+	dropped int64
 	// compressed: the stream is decompressed, so BytesRead is not
 	// comparable with the file's size.
 	compressed bool
@@ -161,6 +171,7 @@ func (m *MboxReader) readLine() ([]byte, int, error) {
 	if limit < mboxWindow {
 		limit = mboxWindow
 	}
+	m.cutHead, m.dropped = m.cutHead[:0], 0
 	for {
 		start := m.pos
 		if m.scanned < start {
@@ -186,7 +197,15 @@ func (m *MboxReader) readLine() ([]byte, int, error) {
 		if m.end-start > limit {
 			// A line longer than any message may be: the message is
 			// too large, and only the line's head is kept.
+			if m.dropped == 0 { // the line's first cut
+				if !m.tooLarge {
+					m.overflow(nil)
+					m.size = int64(m.msgLen)
+				}
+				m.cutHead = append(m.cutHead, m.buf[start:start+OversizeHead]...)
+			}
 			m.tooLarge = true
+			m.dropped += int64(m.end - (start + 64))
 			m.end, m.scanned = start+64, start+64
 		}
 		m.fill()
@@ -244,9 +263,6 @@ func (m *MboxReader) Next(ctx context.Context) (*Raw, error) {
 // appendLine adds the line at offset at to the message: it is already in
 // the window, so only its length and mboxrd quoting are noted.
 func (m *MboxReader) appendLine(line []byte, at int) {
-	if m.tooLarge {
-		return
-	}
 	n := len(line)
 	quoted := false
 	if m.opts.Format == MboxRD && len(line) > 5 && line[0] == '>' {
@@ -259,9 +275,24 @@ func (m *MboxReader) appendLine(line []byte, at int) {
 			n--
 		}
 	}
-	if m.msgLen+n > m.opts.MaxMessageBytes {
+	m.lastLen = n
+	content := line // as far as it is still in the window
+	if m.dropped > 0 {
+		content = m.cutHead
+	}
+	if quoted {
+		content = content[1:]
+	}
+	switch {
+	case m.tooLarge:
+		m.addHead(content)
+		m.size += int64(n) + m.dropped
+		return
+	case m.msgLen+n > m.opts.MaxMessageBytes:
+		m.overflow(content)
 		m.tooLarge = true
 		m.unquote = m.unquote[:0]
+		m.size = int64(m.msgLen + n)
 		return
 	}
 	if quoted {
@@ -269,6 +300,26 @@ func (m *MboxReader) appendLine(line []byte, at int) {
 	}
 	m.msgLen += n
 	m.msgEnd = at + len(line)
+}
+
+// overflow keeps the head of the message that has just gone over the
+// limit: what the window holds of it, then extra (the rest of its current
+// line, not yet appended).
+func (m *MboxReader) overflow(extra []byte) {
+	m.head = m.head[:0]
+	if m.started {
+		from := m.msgStart
+		for _, q := range m.unquote {
+			m.addHead(m.buf[from:q])
+			from = q + 1
+		}
+		m.addHead(m.buf[from:m.msgEnd])
+	}
+	m.addHead(extra)
+}
+
+func (m *MboxReader) addHead(b []byte) {
+	m.head = append(m.head, b[:min(len(b), OversizeHead-len(m.head))]...)
 }
 
 // take returns the accumulated message, or nil when it holds only white
@@ -279,10 +330,15 @@ func (m *MboxReader) take() *Raw {
 		m.msgStart, m.msgEnd, m.msgLen = m.pos, m.pos, 0
 		m.unquote = m.unquote[:0]
 		m.tooLarge = false
+		m.head, m.size, m.dropped, m.lastLen = m.head[:0], 0, 0, 0
 	}()
 	pos := positionf(m.name, m.nextStart)
 	if m.tooLarge {
-		return &Raw{Position: pos, Err: fmt.Errorf("%s: %w (limit %d bytes)", pos, ErrTooLarge, m.opts.MaxMessageBytes)}
+		size := m.size
+		if m.prevBlank { // the blank line the mbox writer added
+			size -= int64(m.lastLen)
+		}
+		return &Raw{Position: pos, Err: TooLarge(size, m.head[:min(int64(len(m.head)), size)])}
 	}
 	src := m.buf[m.msgStart:m.msgEnd]
 	if len(bytes.TrimSpace(src)) == 0 {

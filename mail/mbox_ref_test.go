@@ -43,6 +43,14 @@ type refMboxReader struct {
 	msg       bytes.Buffer
 	tooLarge  bool
 	partial   []byte
+	// Of every message: its first OversizeHead bytes, its size and its
+	// last line's length; of the current line when it was cut: its first
+	// bytes and how many were dropped.
+	head    []byte
+	size    int64
+	lastLen int
+	cutHead []byte
+	dropped int64
 }
 
 // newRefMboxReader returns a reader over r; name is used in positions and
@@ -68,6 +76,7 @@ func (m *refMboxReader) BytesRead() int64 { return m.read.Load() }
 // readLine returns the next line including its "\n" (the last line may
 // lack it). The slice is valid until the next call.
 func (m *refMboxReader) readLine() ([]byte, error) {
+	m.cutHead, m.dropped = nil, 0
 	line, err := m.r.ReadSlice('\n')
 	if err == nil || (errors.Is(err, io.EOF) && len(line) > 0) {
 		m.line++
@@ -91,9 +100,13 @@ func (m *refMboxReader) readLine() ([]byte, error) {
 		if !errors.Is(err, bufio.ErrBufferFull) {
 			return nil, err
 		}
-		if len(m.partial) > m.opts.MaxMessageBytes {
+		if len(m.partial) > max(m.opts.MaxMessageBytes, OversizeHead) {
 			// Keep only a prefix: the message is too large anyway.
 			m.tooLarge = true
+			if m.dropped == 0 {
+				m.cutHead = bytes.Clone(m.partial[:OversizeHead])
+			}
+			m.dropped += int64(len(m.partial) - 64)
 			m.partial = m.partial[:64]
 		}
 	}
@@ -145,8 +158,9 @@ func (m *refMboxReader) Next(ctx context.Context) (*Raw, error) {
 }
 
 func (m *refMboxReader) appendLine(line []byte) {
-	if m.tooLarge {
-		return
+	content := line
+	if m.dropped > 0 {
+		content = m.cutHead
 	}
 	if m.opts.Format == MboxRD && len(line) > 5 && line[0] == '>' {
 		i := 0
@@ -154,8 +168,14 @@ func (m *refMboxReader) appendLine(line []byte) {
 			i++
 		}
 		if bytes.HasPrefix(line[i:], []byte("From ")) {
-			line = line[1:]
+			line, content = line[1:], content[1:]
 		}
+	}
+	m.head = append(m.head, content[:min(len(content), OversizeHead-len(m.head))]...)
+	m.size += int64(len(line)) + m.dropped
+	m.lastLen = len(line)
+	if m.tooLarge {
+		return
 	}
 	if m.msg.Len()+len(line) > m.opts.MaxMessageBytes {
 		m.tooLarge = true
@@ -171,10 +191,15 @@ func (m *refMboxReader) take() *Raw {
 	defer func() {
 		m.msg.Reset()
 		m.tooLarge = false
+		m.head, m.size, m.lastLen = nil, 0, 0
 	}()
 	pos := positionf(m.name, m.nextStart)
 	if m.tooLarge {
-		return &Raw{Position: pos, Err: fmt.Errorf("%s: %w (limit %d bytes)", pos, ErrTooLarge, m.opts.MaxMessageBytes)}
+		size := m.size
+		if m.prevBlank { // the blank line the mbox writer added
+			size -= int64(m.lastLen)
+		}
+		return &Raw{Position: pos, Err: TooLarge(size, m.head[:min(int64(len(m.head)), size)])}
 	}
 	b := m.msg.Bytes()
 	if len(bytes.TrimSpace(b)) == 0 {

@@ -70,7 +70,18 @@ type Message struct {
 // Parse decodes raw. Position is copied into the result and prefixed to
 // errors. Parse returns an error only when not even the header could be
 // read; smaller problems end up in Message.Warnings.
-func Parse(raw *Raw) (msg *Message, err error) {
+func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true) }
+
+// ParseHeader decodes only the header of raw: the same fields as Parse
+// (Message-ID, threading, addresses, Subject, Date, Header), with the same
+// synthetic Message-ID when it is missing and the same errors for a header
+// that cannot be read, but Text stays empty and the body is never read:
+// memory and time do not grow with the body. It fails where Parse fails
+// except in one case: a body whose decoding panics (a bug in a decoder,
+// which Parse reports as an error) is not seen.
+func ParseHeader(raw *Raw) (*Message, error) { return decodeRaw(raw, false) }
+
+func decodeRaw(raw *Raw, withBody bool) (msg *Message, err error) {
 	defer func() {
 		// go-message and the charset decoders are third-party code fed
 		// hostile input: a panic there must not take down a whole run.
@@ -83,7 +94,7 @@ func Parse(raw *Raw) (msg *Message, err error) {
 	}
 	b := stripFromLine(raw.Bytes)
 	m := &Message{Position: raw.Position, Raw: raw.Bytes}
-	if err := m.read(b); err != nil {
+	if err := m.read(b, withBody); err != nil {
 		return nil, fmt.Errorf("%s: %w", raw.Position, err)
 	}
 	if m.MessageID == "" {
@@ -109,11 +120,16 @@ func stripFromLine(b []byte) []byte {
 // single-part 7bit/8bit text without copying it; anything else (a header
 // go-message would reject or repair, multipart, transfer or charset
 // encodings) goes through go-message as a whole or from the body on, with
-// the same results.
-func (m *Message) read(b []byte) error {
+// the same results. Without withBody only the header is read.
+func (m *Message) read(b []byte, withBody bool) error {
 	h, body, lean := scanHeader(b)
 	if !lean {
-		return m.readFull(b)
+		return m.readFull(b, withBody)
+	}
+	if !withBody {
+		m.Header = h
+		m.decodeHeader(h)
+		return nil
 	}
 	var ent *message.Entity
 	ctype, params, plain := plainBody(h)
@@ -141,16 +157,44 @@ func (m *Message) read(b []byte) error {
 }
 
 // readFull decodes b with go-message's reader, every header field
-// included.
-func (m *Message) readFull(b []byte) error {
+// included; the body is read only withBody.
+func (m *Message) readFull(b []byte, withBody bool) error {
+	if !withBody {
+		// A repaired header would otherwise be copied with the body.
+		b = headerBlock(b)
+	}
 	ent, err := readEntity(b, m)
 	if err != nil {
 		return err
 	}
 	m.Header = ent.Header
 	m.decodeHeader(ent.Header)
-	m.Text = collectText(ent, m, 0)
+	if withBody {
+		m.Text = collectText(ent, m, 0)
+	}
 	return nil
+}
+
+// headerBlock returns b up to and including the blank line that ends its
+// header (all of b when there is none).
+func headerBlock(b []byte) []byte {
+	switch {
+	case bytes.HasPrefix(b, []byte("\n")):
+		return b[:1]
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return b[:2]
+	}
+	end := -1
+	if i := bytes.Index(b, []byte("\n\n")); i >= 0 {
+		end = i + 2
+	}
+	if i := bytes.Index(b, []byte("\n\r\n")); i >= 0 && (end < 0 || i+3 < end) {
+		end = i + 3
+	}
+	if end < 0 {
+		return b
+	}
+	return b[:end]
 }
 
 // plainBody reports whether the body of a message with header h is single

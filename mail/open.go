@@ -169,7 +169,11 @@ func (m *MaildirReader) Next(ctx context.Context) (*Raw, error) {
 		return &Raw{Position: p, Err: fmt.Errorf("%s: %w", p, err)}, nil
 	}
 	if fi.Size() > DefaultMaxMessageBytes {
-		return &Raw{Position: p, Err: fmt.Errorf("%s: %w", p, ErrTooLarge)}, nil
+		head, err := readHead(p)
+		if err != nil {
+			return &Raw{Position: p, Err: fmt.Errorf("%s: %w", p, err)}, nil
+		}
+		return &Raw{Position: p, Err: TooLarge(fi.Size(), head)}, nil
 	}
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -184,4 +188,19 @@ func (m *MaildirReader) Position() string {
 		return ""
 	}
 	return m.files[m.i-1]
+}
+
+// readHead reads the first OversizeHead bytes of the file at p.
+func readHead(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, OversizeHead)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return head[:n], nil
 }

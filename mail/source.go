@@ -35,6 +35,22 @@ type Source interface {
 // limit.
 var ErrTooLarge = errors.New("message too large")
 
+// OversizeHead is how many of the first bytes of a message over a size
+// limit name it (see [TooLarge]).
+const OversizeHead = 64 << 10
+
+// TooLarge is the error of a message delivered without its bytes because
+// it is larger than a limit (errors.Is ErrTooLarge). Its text names the
+// message by its content alone, its size and a digest of its first bytes
+// (head, of which at most OversizeHead are used), never by where it was
+// found or by the limit, so that [FallbackID] gives the message the same
+// id wherever and whenever it is read again.
+func TooLarge(size int64, head []byte) error {
+	head = head[:min(len(head), OversizeHead)]
+	sum := sha256.Sum256(head)
+	return fmt.Errorf("%w: %d bytes, first %d bytes sha256:%s", ErrTooLarge, size, len(head), hex.EncodeToString(sum[:12]))
+}
+
 // MultiSource reads several sources one after the other.
 type MultiSource struct {
 	sources []Source
@@ -118,9 +134,9 @@ func FallbackID(r *Raw) string {
 	if len(r.Bytes) > 0 {
 		h.Write(r.Bytes)
 	} else {
-		// The readers' errors name the position ("f.mbox:12: message
-		// too large"); the IMAP poller's name the size and a digest of
-		// the first bytes, which do not change with the UID.
+		// The readers' errors (TooLarge) and the IMAP poller's name the
+		// size and a digest of the first bytes, which do not change
+		// with the position or the UID.
 		h.Write([]byte("no bytes\x00"))
 		if r.Err != nil {
 			h.Write([]byte(r.Err.Error()))

@@ -46,6 +46,14 @@ type IngestOptions struct {
 	// Progress, if set, is called from the assembling goroutine after
 	// every 256 messages with the number done so far.
 	Progress func(done int)
+	// Tee, if set, is called from the assembling goroutine for every
+	// message, in arrival order, before its post is assembled: with its
+	// raw bytes and what decoding gave, a message holding its Position,
+	// MessageID, SyntheticID, Subject and Date, or nil and the error that
+	// prevented decoding. It is the seam for storing what is reviewed
+	// without decoding it a second time. keep false leaves the message
+	// out of the review; an error ends ingestion and Ingest returns it.
+	Tee func(raw *mail.Raw, m *mail.Message, err error) (keep bool, _ error)
 }
 
 // Ingest reads every message of src, decodes and inspects them in
@@ -54,10 +62,11 @@ type IngestOptions struct {
 // assembly; raw messages and bodies are dropped after inspection.
 //
 // A message that cannot be decoded becomes an unparsed post; only a
-// failure of the source itself (an I/O error, a truncated file) or ctx
-// ends ingestion early. On a failure of the source the messages read
-// before it are still assembled: the result is returned with the error
-// (a *ReadError); on ctx the result is nil.
+// failure of the source itself (an I/O error, a truncated file), an
+// error from opts.Tee or ctx ends ingestion early. On a failure of the
+// source the messages read before it are still assembled: the result is
+// returned with the error (a *ReadError); on Tee's error or ctx the
+// result is nil.
 func Ingest(ctx context.Context, src mail.Source, opts *IngestOptions) (*Result, error) {
 	a := NewAssembler()
 	if opts != nil {
@@ -141,6 +150,10 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 	type done struct {
 		seq  int
 		post *Post
+		// for Tee
+		raw *mail.Raw
+		hdr *mail.Message
+		err error
 	}
 	jobs := make(chan job, 4*o.Workers)
 	results := make(chan done, 4*o.Workers)
@@ -172,9 +185,13 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 			defer wg.Done()
 			var slab postSlab
 			for j := range jobs {
-				p := decode(j.raw, &o, &slab)
+				d := done{seq: j.seq}
+				d.post, d.hdr, d.err = decode(j.raw, &o, &slab)
+				if o.Tee != nil {
+					d.raw = j.raw
+				}
 				select {
-				case results <- done{j.seq, p}:
+				case results <- d:
 				case <-ctx.Done():
 					return
 				}
@@ -186,24 +203,40 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 		close(results)
 	}()
 
-	pending := map[int]*Post{}
+	pending := map[int]done{}
 	next := 0
 	in := interner{}
+	var teeErr error
 	for r := range results {
-		pending[r.seq] = r.post
-		for {
-			p, ok := pending[next]
+		if teeErr != nil {
+			continue // draining after a failed Tee
+		}
+		pending[r.seq] = r
+		for teeErr == nil {
+			d, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
-			in.post(p)
-			a.Add(p)
+			keep := true
+			if o.Tee != nil {
+				if keep, teeErr = o.Tee(d.raw, d.hdr, d.err); teeErr != nil {
+					cancel()
+					break
+				}
+			}
+			if keep {
+				in.post(d.post)
+				a.Add(d.post)
+			}
 			next++
 			if o.Progress != nil && next%256 == 0 {
 				o.Progress(next)
 			}
 		}
+	}
+	if teeErr != nil {
+		return teeErr
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -214,8 +247,10 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 	return nil
 }
 
-// decode turns one raw message into a post; it never panics.
-func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post) {
+// decode turns one raw message into a post (from slab); it never panics.
+// For o.Tee it also returns what mail.Parse gave: the header fields a
+// store keeps, or the error.
+func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post, hdr *mail.Message, perr error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p = unparsed(raw, fmt.Errorf("%s: internal error: %v", raw.Position, r))
@@ -223,7 +258,10 @@ func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post) {
 	}()
 	m, err := mail.Parse(raw)
 	if err != nil {
-		return unparsed(raw, err)
+		return unparsed(raw, err), nil, err
+	}
+	if o.Tee != nil {
+		hdr = &mail.Message{Position: m.Position, MessageID: m.MessageID, SyntheticID: m.SyntheticID, Subject: m.Subject, Date: m.Date}
 	}
 	inspect := o.Inspect
 	inspect.KeepHunks = inspect.KeepHunks || len(o.Checkers) > 0 || o.Tree != nil
@@ -248,7 +286,7 @@ func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post) {
 	if o.DropRecipients {
 		p.To, p.Cc = nil, nil
 	}
-	return p
+	return p, hdr, nil
 }
 
 // postSlab hands out posts from chunks. Every post of an ingestion lives

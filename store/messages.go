@@ -48,11 +48,39 @@ func (d *DB) Ingest(ctx context.Context, src mail.Source) (read, added int, err 
 	return read, added, nil
 }
 
+// toMessage reads what the store keeps of raw from its header alone, so
+// that storing a message costs no more memory than its bytes. A message
+// whose header cannot be read is stored under mail.FallbackID with the
+// error. One whose header reads is stored under its Message-ID even when
+// its body would not decode (the review that reads it back records that
+// error); Fallback keeps such a message from being stored a second time
+// where an earlier version stored it under its fallback id.
 func toMessage(raw *mail.Raw) Message {
 	m := Message{Source: raw.Position, Raw: raw.Bytes}
-	msg, err := mail.Parse(raw)
+	msg, err := mail.ParseHeader(raw)
 	if err != nil {
 		m.MessageID, m.Error = mail.FallbackID(raw), err.Error()
+		if m.Raw == nil {
+			m.Raw = []byte{}
+		}
+		return m
+	}
+	m.MessageID, m.Subject, m.Date = msg.MessageID, msg.Subject, msg.Date
+	m.Fallback = mail.FallbackID(raw)
+	return m
+}
+
+// FromDecoded is what the store keeps of a message decoded elsewhere (by
+// a review): msg is Parse's result, or nil with the error that stopped
+// it. No fallback check is needed: the id is the one toMessage gave
+// before it read headers only.
+func FromDecoded(raw *mail.Raw, msg *mail.Message, err error) Message {
+	m := Message{Source: raw.Position, Raw: raw.Bytes}
+	if err != nil || msg == nil {
+		m.MessageID = mail.FallbackID(raw)
+		if err != nil {
+			m.Error = err.Error()
+		}
 		if m.Raw == nil {
 			m.Raw = []byte{}
 		}

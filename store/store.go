@@ -8,6 +8,11 @@
 // saved review ([DB.LastReview], [DB.SeriesHolding], [DB.MessagesByID])
 // instead of reviewing the whole store again.
 //
+// Storing a message reads its header only ([DB.Ingest], [DB.SaveBatch]),
+// or takes what a review decoded ([FromDecoded], [Writer], which writes
+// batches beside the review): a message is never decoded twice for the
+// store.
+//
 // A fresh database gets the embedded schema.sql; an existing one is
 // migrated in one transaction by the numbered migrations, keyed on PRAGMA
 // user_version; a database newer than the binary is refused. The database
@@ -48,6 +53,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := create(path); err != nil {
+			return nil, fmt.Errorf("create store %s: %w", path, err)
+		}
+	}
 	db, err := sql.Open(driverName, dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -58,6 +68,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// newPageSize is the page size of a new store. Messages are blobs of
+// 10 KB on average, which 4 KiB pages split into chains of overflow
+// pages: with 64 KiB pages, storing a list archive takes less than half
+// the CPU (2.2 s against 0.9 s for linux-pwm's 222 MB).
+const newPageSize = 65536
+
+// create makes an empty database at path with newPageSize pages, which
+// can only be chosen before the first write and WAL mode.
+func create(path string) error {
+	db, err := sql.Open(driverName, "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", newPageSize))
+	return err
 }
 
 // Close closes the database.
@@ -115,6 +143,10 @@ type Message struct {
 	Subject   string
 	Date      time.Time
 	Error     string // set when it could not be decoded
+	// Fallback, when set, is the id the message would have had had it
+	// not been decoded (mail.FallbackID): if a message is stored under
+	// it, this one is that message and is not stored again.
+	Fallback string
 }
 
 // AddMessages stores the messages whose Message-ID is new, in one
@@ -144,6 +176,12 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
 		return 0, fmt.Errorf("add messages: %w", err)
 	}
 	defer stmt.Close()
+	var unlessFallback *sql.Stmt // prepared when first needed
+	defer func() {
+		if unlessFallback != nil {
+			unlessFallback.Close()
+		}
+	}()
 	now := time.Now().UTC().Format(time.RFC3339)
 	added := 0
 	for _, m := range msgs {
@@ -154,7 +192,20 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
 		if !m.Date.IsZero() {
 			date = m.Date.UTC().Format(time.RFC3339)
 		}
-		res, err := stmt.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
+		var res sql.Result
+		if m.Fallback != "" && m.Fallback != m.MessageID {
+			if unlessFallback == nil {
+				unlessFallback, err = tx.PrepareContext(ctx, `INSERT INTO messages (message_id, source, raw, subject, date, error, ingested_at)
+					SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?)
+					ON CONFLICT (message_id) DO NOTHING`)
+				if err != nil {
+					return 0, fmt.Errorf("add messages: %w", err)
+				}
+			}
+			res, err = unlessFallback.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now, m.Fallback)
+		} else {
+			res, err = stmt.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("add message <%s>: %w", m.MessageID, err)
 		}

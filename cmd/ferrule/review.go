@@ -98,9 +98,10 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 		src, progress = ms, ms
 	}
 	var db *store.DB
+	var tee *inputs.StoreReview
 	if *dbPath != "" {
-		// The inputs go into the store; the store is reviewed.
-		if db, err = inputs.Ingest(ctx, *dbPath, src); errors.Is(err, inputs.ErrNoStorePath) {
+		// The store is reviewed, and the inputs go into it as they are.
+		if db, err = inputs.Ingest(ctx, *dbPath, nil); errors.Is(err, inputs.ErrNoStorePath) {
 			return usageErr("%v", err)
 		} else if err != nil {
 			return runtimeErr("store", err)
@@ -115,7 +116,9 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 				return writeReport(e, log, renderer, rep, st)
 			}
 		}
-		src, progress = db.Messages(), nil
+		tee = inputs.NewStoreReview(ctx, db, src)
+		defer tee.Close()
+		src, progress, opts.Tee = tee, nil, tee.Tee
 	}
 	opts.Workers = *workers
 	// A list-wide review prints no recipients: keep To and Cc off the
@@ -130,6 +133,11 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	}
 	res, err := review.Ingest(ctx, src, opts)
 	stopProgress()
+	if tee != nil {
+		if _, err := tee.Close(); err != nil {
+			return runtimeErr("store", err)
+		}
+	}
 	if res == nil {
 		return runtimeErr("review failed", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -244,6 +245,56 @@ func TestMemoryBoundedByMessageNotFolder(t *testing.T) {
 				t.Errorf("stored %d bytes, %d ids, %d placeholders (stats %+v)", st.bytes, len(st.ids), st.tooLarge, p.Stats())
 			}
 		})
+	}
+}
+
+// TestMemoryBoundedWithStore is TestMemoryBoundedByMessageNotFolder
+// with the real sqlite store in a temporary directory: storing a message
+// reads its header only, so the peak RSS of the poller and the store
+// together stays under 400 MB, and all twenty messages are stored whole.
+func TestMemoryBoundedWithStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 1 GB over loopback")
+	}
+	o := bigFolder(t, 20, 50)
+	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := imappoll.New(db, o)
+	runtime.GC()
+	debug.FreeOSMemory()
+	before := peakRSS(t, true)
+	start := time.Now()
+	if n, err := p.SyncOnce(t.Context()); err != nil || n != 20 {
+		t.Fatalf("SyncOnce = %d, %v", n, err)
+	}
+	peak := peakRSS(t, false)
+	t.Logf("20×50 MB synced into sqlite in %v; peak RSS %d MB (%d MB before)", time.Since(start).Round(time.Millisecond), peak>>20, before>>20)
+	if peak >= 400<<20 {
+		t.Errorf("peak RSS %d MB, want < 400 MB", peak>>20)
+	}
+	src := db.Messages()
+	var total int64
+	ids := map[string]bool{}
+	for {
+		r, err := src.Next(t.Context())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.ParseHeader(r)
+		if err != nil || r.Err != nil {
+			t.Fatalf("stored message %s: %v %v", r.Position, err, r.Err)
+		}
+		ids[m.MessageID] = true
+		total += int64(len(r.Bytes))
+	}
+	if len(ids) != 20 || total < 20*50<<20 {
+		t.Errorf("stored %d messages, %d bytes", len(ids), total)
 	}
 }
 

@@ -10,9 +10,11 @@
 // The commands:
 //
 //   - review PATH…: reads the files; the store is not touched.
-//   - review --db DB [PATH…]: ingests the files into the store (created if
-//     need be; [Ingest]), reviews everything it holds, and saves the
-//     results in it. Without PATH (and without -c, --tree, --since or
+//   - review --db DB [PATH…]: reviews everything the store holds (created
+//     if need be; [Ingest]) and the files, storing the files' new messages
+//     as the review decodes them, in batches written beside it
+//     ([StoreReview]: one decode per message), and saves the results in
+//     it. Without PATH (and without -c, --tree, --since or
 //     -rust=false, which ask for another analysis) it prints the saved
 //     results of the last review instead of reviewing again.
 //   - check PATCH… | --git-range: reads the files (or git); never the
