@@ -5,19 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
-	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
-	"ferrule/store"
 )
 
-func runReview(ctx context.Context, e *env, args []string) (code int) {
+func runReview(ctx context.Context, e *env, args []string) int {
 	fs := cli.NewFlagSet(e.stderr, "review",
 		"usage: ferrule review [flags] PATH…",
 		"Reads mbox files (mboxrd or mboxo, gzip too), Maildir directories or - (stdin)",
@@ -39,39 +36,34 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
-	usageErr := func(format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "ferrule review: "+format+"\n", args...)
-		return cli.ExitUsage
-	}
 	fetched, stdin, fetchErr := e.inbox(*inbox).Paths(ctx, fs.Args(), e.stdin)
 	if fetchErr != nil {
-		fmt.Fprintf(e.stderr, "ferrule review: %v\n", fetchErr)
-		return cli.Code(fetchErr)
+		return e.fail("review", fetchErr)
 	}
 	e.stdin = stdin
 	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
 	if fs.NArg() == 0 && *dbPath == "" {
-		return usageErr("no input (give a path, - for stdin, or --db PATH)")
+		return e.fail("review", errors.New("no input (give a path, - for stdin, or --db PATH)"))
 	}
 	renderer, ok := render.Formats[*format]
 	if !ok {
-		return usageErr("unknown --format %q (text, json, markdown)", *format)
+		return e.fail("review", fmt.Errorf("unknown --format %q (text, json, markdown)", *format))
 	}
 	filter, err := which.Filter(e.clock())
 	if err != nil {
-		return usageErr("%v", err)
+		return e.fail("review", err)
 	}
 	var quoting mail.MboxFormat
 	if err := quoting.Set(*mboxFormat); err != nil {
-		return usageErr("--mbox-format: %v", err)
+		return e.fail("review", fmt.Errorf("--mbox-format: %w", err))
 	}
 	cfg, err := loadConfig(*configPath, *tree)
 	if err != nil {
-		return usageErr("%v", err)
+		return e.fail("review", err)
 	}
 	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
 	if err != nil {
-		return usageErr("%v", err)
+		return e.fail("review", err)
 	}
 	opts.State = &review.StateOptions{StaleAfter: cfg.StaleAfter}
 	// Series routed to you weigh more: your `me:` addresses, and the one
@@ -82,82 +74,37 @@ func runReview(ctx context.Context, e *env, args []string) (code int) {
 	}
 	st := e.style()
 	st.All, st.Verbose = *all || len(filter.States) > 0 || filter.Tier != "", *verbose
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	runtimeErr := func(msg string, err error) int {
-		log.Error(msg, "err", err)
-		return cli.ExitRuntime
-	}
-	var src mail.Source
-	var progress render.Sizer
-	if fs.NArg() > 0 {
-		ms, err := inputs.Files(fs.Args(), e.stdin, quoting)
-		if err != nil {
-			return usageErr("%v", err)
-		}
-		defer ms.Close()
-		src, progress = ms, ms
-	}
-	var db *store.DB
-	var tee *inputs.StoreReview
-	if *dbPath != "" {
-		// The store is reviewed, and the inputs go into it as they are.
-		if db, err = inputs.Ingest(ctx, *dbPath, nil); errors.Is(err, inputs.ErrNoStorePath) {
-			return usageErr("%v", err)
-		} else if err != nil {
-			return runtimeErr("store", err)
-		}
-		defer db.Close()
-		if src == nil && *configPath == "" && *tree == "" && *rust && which.Since == "" {
-			rep, ok, err := results.Stored(ctx, db, filter, *limit)
-			if err != nil {
-				return runtimeErr("read saved review", err)
-			}
-			if ok {
-				return writeReport(e, log, renderer, rep, st)
-			}
-		}
-		tee = inputs.NewStoreReview(ctx, db, src)
-		defer tee.Close()
-		src, progress, opts.Tee = tee, nil, tee.Tee
-	}
 	opts.Workers = *workers
 	// A list-wide review prints no recipients: keep To and Cc off the
 	// posts (reply and digest, which need them, keep them).
 	opts.DropRecipients = true
-	stopProgress := func() {}
-	if e.stderrTTY { // a progress bar once the review takes more than a second
-		opts.Progress, stopProgress = render.Progress(e.stderr, progress)
-	}
 	if !*rust {
 		opts.Checkers = nil
 	}
-	res, err := review.Ingest(ctx, src, opts)
-	stopProgress()
-	if tee != nil {
-		if _, err := tee.Close(); err != nil {
-			return runtimeErr("store", err)
+	job := &inputs.ReviewJob{Paths: fs.Args(), Stdin: e.stdin, Quoting: quoting, DBPath: *dbPath, Options: opts,
+		UseSaved: *configPath == "" && *tree == "" && *rust && which.Since == "",
+		Printed:  review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock(), Me: me},
+		Saved:    review.ReportOptions{Weights: cfg.Weights, Now: e.clock(), Me: cfg.Me}}
+	if e.stderrTTY { // a progress bar once the review takes more than a second
+		job.Progress = func(src mail.Source) (func(int), func()) {
+			sizer, _ := src.(render.Sizer)
+			return render.Progress(e.stderr, sizer)
 		}
 	}
-	if res == nil {
-		return runtimeErr("review failed", err)
+	rep, cut, err := job.Run(ctx)
+	if err != nil {
+		return e.fail("review", err)
 	}
-	if readErr := err; readErr != nil { // a cut input (truncated .gz): what came before is printed, then the error
-		defer func() { code = max(code, runtimeErr("input cut short", readErr)) }()
+	code := writeReport(e, renderer, rep, st)
+	if cut != nil { // what came before is printed, then the error
+		return max(code, e.fail("review", cli.Runtime(fmt.Errorf("input cut short: %w", cut))))
 	}
-	if db != nil {
-		// The store keeps every series' full report; filters only shape
-		// what is printed.
-		if err := results.Save(ctx, db, res, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Now: e.clock(), Me: cfg.Me})); err != nil {
-			return runtimeErr("save review", err)
-		}
-	}
-	return writeReport(e, log, renderer, review.BuildReport(res, &review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock(), Me: me}), st)
+	return code
 }
 
-func writeReport(e *env, log *slog.Logger, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) int {
+func writeReport(e *env, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) int {
 	if err := renderer(e.stdout, rep, st); err != nil {
-		log.Error("write output", "err", err)
-		return cli.ExitRuntime
+		return e.fail("review", cli.Runtime(fmt.Errorf("write output: %w", err)))
 	}
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
 		fmt.Fprintf(e.stderr, "ferrule review: %s\n", msg)

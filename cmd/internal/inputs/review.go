@@ -1,0 +1,109 @@
+package inputs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"ferrule/cmd/internal/results"
+	"ferrule/mail"
+	"ferrule/review"
+)
+
+// ReviewJob is one run of `ferrule review`: input files, the store, or
+// both (the inputs go into the store as the review reads them, and the
+// whole store is reviewed), and, with a store, the saved results.
+type ReviewJob struct {
+	Paths   []string
+	Stdin   io.Reader // for a "-" path
+	Quoting mail.MboxFormat
+	DBPath  string // the store; "" for none
+	// UseSaved answers from the store's saved review when there are no
+	// inputs: set it when the analysis is the default one.
+	UseSaved bool
+	Options  *review.IngestOptions
+	// Printed shapes the report returned (filter, limit, the reader's
+	// addresses); Saved the one the store keeps, every series of it.
+	Printed, Saved review.ReportOptions
+	// Progress, when set, is given the source before the review starts
+	// and returns the review's progress hook and what clears it.
+	Progress func(src mail.Source) (hook func(done int), clear func())
+}
+
+// Run reviews and returns the report to print. cut is the error of an
+// input that ended early (a truncated .gz): the report then holds what
+// came before it. ErrNoStorePath and inputs that cannot be opened are the
+// user's to fix; the other errors are *RuntimeError.
+func (j *ReviewJob) Run(ctx context.Context) (rep *review.Report, cut error, err error) {
+	var src mail.Source
+	if len(j.Paths) > 0 {
+		ms, err := Files(j.Paths, j.Stdin, j.Quoting)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer ms.Close()
+		src = ms
+	}
+	opts := *j.Options
+	if j.DBPath == "" {
+		if src == nil {
+			return nil, nil, errors.New("no input (give a path, - for stdin, or --db PATH)")
+		}
+		res, cut, err := j.review(ctx, src, &opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		return review.BuildReport(res, &j.Printed), cut, nil
+	}
+	db, err := Ingest(ctx, j.DBPath, nil)
+	if errors.Is(err, ErrNoStorePath) {
+		return nil, nil, err
+	} else if err != nil {
+		return nil, nil, runtime("store", err)
+	}
+	defer db.Close()
+	if src == nil && j.UseSaved {
+		rep, ok, err := results.Stored(ctx, db, j.Printed.Filter, j.Printed.Limit)
+		if err != nil {
+			return nil, nil, runtime("read saved review", err)
+		}
+		if ok {
+			return rep, nil, nil
+		}
+	}
+	tee := NewStoreReview(ctx, db, src)
+	defer tee.Close()
+	opts.Tee = tee.Tee
+	res, cut, err := j.review(ctx, tee, &opts)
+	if _, cerr := tee.Close(); cerr != nil {
+		return nil, nil, runtime("store", cerr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// The store keeps every series' full report; the filter only shapes
+	// what is printed.
+	if err := results.Save(ctx, db, res, review.BuildReport(res, &j.Saved)); err != nil {
+		return nil, nil, runtime("save review", err)
+	}
+	return review.BuildReport(res, &j.Printed), cut, nil
+}
+
+// review runs the review of src with its progress hook.
+func (j *ReviewJob) review(ctx context.Context, src mail.Source, opts *review.IngestOptions) (res *review.Result, cut, err error) {
+	clear := func() {}
+	if j.Progress != nil {
+		opts.Progress, clear = j.Progress(src)
+	}
+	res, cut = review.Ingest(ctx, src, opts)
+	clear()
+	if res == nil {
+		return nil, nil, runtime("review", cut)
+	}
+	return res, cut, nil // cut: the input ended early (a *review.ReadError)
+}
+
+func runtime(what string, err error) error {
+	return &RuntimeError{Err: fmt.Errorf("%s: %w", what, err)}
+}

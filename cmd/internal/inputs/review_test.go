@@ -1,0 +1,77 @@
+package inputs
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"ferrule/cmd/internal/results"
+	"ferrule/review"
+)
+
+func TestReviewJob(t *testing.T) {
+	ctx := context.Background()
+	example := "../../../examples/rust-pwm-demo.mbox"
+	dbPath := filepath.Join(t.TempDir(), "ferrule.db")
+	job := func(paths []string, db string, useSaved bool) *ReviewJob {
+		return &ReviewJob{Paths: paths, DBPath: db, UseSaved: useSaved, Options: &review.IngestOptions{}}
+	}
+
+	plain, cut, err := job([]string{example}, "", false).Run(ctx)
+	if err != nil || cut != nil || len(plain.Series) == 0 {
+		t.Fatalf("plain review: %v, cut %v", err, cut)
+	}
+	// Into an empty store: the same series, and the store keeps them.
+	stored, _, err := job([]string{example}, dbPath, true).Run(ctx)
+	if err != nil || len(stored.Series) != len(plain.Series) {
+		t.Fatalf("review --db: %v, %d series, want %d", err, len(stored.Series), len(plain.Series))
+	}
+	db, err := OpenStore(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := results.Stored(ctx, db, nil, 0); !ok || err != nil {
+		t.Fatalf("no saved review after review --db: %v", err)
+	}
+	db.Close()
+	saved, _, err := job(nil, dbPath, true).Run(ctx)
+	if err != nil || len(saved.Series) != len(plain.Series) || saved.Messages.Total != plain.Messages.Total {
+		t.Fatalf("saved review: %v, %d series and %d messages, want %d and %d", err, len(saved.Series), saved.Messages.Total, len(plain.Series), plain.Messages.Total)
+	}
+	// Reviewing the store again with the same input stores nothing twice.
+	again, _, err := job([]string{example}, dbPath, false).Run(ctx)
+	if err != nil || again.Messages.Total != plain.Messages.Total {
+		t.Fatalf("again: %v, %d messages, want %d", err, again.Messages.Total, plain.Messages.Total)
+	}
+
+	// A truncated .gz: what came before is reviewed, and the cut is said.
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	truncated := filepath.Join(t.TempDir(), "cut.mbox.gz")
+	if err := os.WriteFile(truncated, gz.Bytes()[:gz.Len()*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, cut, err := job([]string{truncated}, "", false).Run(ctx)
+	if err != nil || cut == nil || rep == nil || rep.Messages.Total == 0 || rep.Messages.Total >= plain.Messages.Total {
+		t.Fatalf("cut input: err %v, cut %v, report %v", err, cut, rep != nil)
+	}
+
+	// Errors: a missing input is the user's; so is no store path.
+	var re *RuntimeError
+	if _, _, err := job([]string{filepath.Join(t.TempDir(), "none.mbox")}, "", false).Run(ctx); err == nil || errors.As(err, &re) {
+		t.Errorf("missing input: %v", err)
+	}
+	if _, _, err := job(nil, "", false).Run(ctx); err == nil {
+		t.Error("no input and no store accepted")
+	}
+}
