@@ -32,24 +32,10 @@ func runAm(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail("am", err)
 	}
-	again, err := inputs.Replayable(stdin, paths)
-	if err != nil {
-		return e.fail("am", &cli.RuntimeError{Err: err})
-	}
-	q := &inputs.SeriesQuery{ID: id, Paths: paths, Stdin: again(), DBPath: e.dbPath(*dbPath, nil), UseSaved: true, Revisions: true}
-	found, _, err := inputs.FindSeries(ctx, q)
+	var buf bytes.Buffer // written only when whole
+	r, err := inputs.Am(ctx, &buf, id, paths, stdin, e.dbPath(*dbPath, nil), &am.Options{AddLink: *link, Unverified: *unverified})
 	if err != nil {
 		return e.fail("am", err)
-	}
-	s := am.Latest(found)
-	raw, err := inputs.Raw(ctx, paths, again(), q.DBPath, s)
-	if err != nil {
-		return e.fail("am", err)
-	}
-	var buf bytes.Buffer
-	r, err := am.Write(&buf, s, raw, &am.Options{AddLink: *link, Unverified: *unverified})
-	if err != nil {
-		return e.fail("am", &cli.RuntimeError{Err: err})
 	}
 	if *out == "-" {
 		_, err = e.stdout.Write(buf.Bytes())

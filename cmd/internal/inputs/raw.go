@@ -57,3 +57,28 @@ func SavedRevisions(ctx context.Context, path, id string) (f *results.Family, ok
 	}
 	return f, ok, nil
 }
+
+// Am writes the mbox `ferrule am` gives for the series holding id: its
+// newest revision with the trailers from replies, ready for git am (see
+// package review/am), from paths (stdin read twice is held in memory), or
+// the store at dbPath when there are none.
+func Am(ctx context.Context, w io.Writer, id string, paths []string, stdin io.Reader, dbPath string, o *am.Options) (*am.Result, error) {
+	again, err := Replayable(stdin, paths)
+	if err != nil {
+		return nil, &RuntimeError{Err: err}
+	}
+	found, _, err := FindSeries(ctx, &SeriesQuery{ID: id, Paths: paths, Stdin: again(), DBPath: dbPath, UseSaved: true, Revisions: true})
+	if err != nil {
+		return nil, err
+	}
+	s := am.Latest(found)
+	raw, err := Raw(ctx, paths, again(), dbPath, s)
+	if err != nil {
+		return nil, err
+	}
+	r, err := am.Write(w, s, raw, o)
+	if err != nil {
+		return nil, &RuntimeError{Err: err}
+	}
+	return r, nil
+}

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"ferrule/cmd/internal/results"
 	"ferrule/review"
+	"ferrule/review/am"
 )
 
 func TestReviewJob(t *testing.T) {
@@ -73,5 +75,24 @@ func TestReviewJob(t *testing.T) {
 	}
 	if _, _, err := job(nil, "", false).Run(ctx); err == nil {
 		t.Error("no input and no store accepted")
+	}
+}
+
+// Am gives the newest revision even when asked by a v1 message, with the
+// trailers from replies, and writes nothing on an unknown id.
+func TestAm(t *testing.T) {
+	ctx := context.Background()
+	example := "../../../examples/rust-pwm-demo.mbox"
+	var out bytes.Buffer
+	r, err := Am(ctx, &out, "20261001-pwm-demo-v1-0-aaaa@example.org", []string{example}, nil, "", &am.Options{})
+	if err != nil || r == nil {
+		t.Fatalf("am: %v", err)
+	}
+	if n := strings.Count(out.String(), "\nSubject: [PATCH v2 "); n != 2 || strings.Contains(out.String(), "Subject: [PATCH 1/2]") {
+		t.Errorf("want the two v2 patches and no v1, got %d v2 subjects:\n%s", n, out.String())
+	}
+	out.Reset()
+	if _, err := Am(ctx, &out, "nobody@example.org", []string{example}, nil, "", &am.Options{}); err == nil || out.Len() != 0 {
+		t.Errorf("unknown id: err %v, %d bytes written", err, out.Len())
 	}
 }
