@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 
-	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/config"
+	"ferrule/cmd/internal/daemon"
 	"ferrule/cmd/internal/inputs"
-	"ferrule/cmd/internal/results"
 	"ferrule/cmd/internal/web"
 )
 
@@ -44,16 +43,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	o := web.Options{Source: results.View{DB: db}, Logger: log}
-	if cfg != nil && cfg.Digest != nil {
-		o.LinkTemplate = cfg.Digest.LinkTemplate
+	h, err := daemon.WebView(cfg, db, log)
+	if err != nil {
+		return e.fail("serve", err)
 	}
-	if cfg != nil && cfg.KernelTree != "" {
-		if o.Knowledge, o.Maintainers, err = analysis.LoadTree(cfg.KernelTree); err != nil {
-			return e.fail("serve", err)
-		}
-	}
-	if err := web.ListenAndServe(ctx, *listen, web.New(o), log); err != nil {
+	if err := web.ListenAndServe(ctx, *listen, h, log); err != nil {
 		log.Error("serve", "err", err)
 		return cli.ExitRuntime
 	}

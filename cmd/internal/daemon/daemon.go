@@ -23,6 +23,7 @@ import (
 	"ferrule/cmd/internal/web"
 	"ferrule/mail/imappoll"
 	"ferrule/review"
+	"ferrule/review/maintainers"
 	"ferrule/review/rustcheck"
 	"ferrule/store"
 	"ferrule/templates"
@@ -121,11 +122,32 @@ func (d *Daemon) prepare(cfg *config.Config) (*setup, error) {
 	}
 	opts := &review.IngestOptions{}
 	opts.Checkers, opts.Route = analysis.Checkers(k, m, cfg.LeafAllow)
-	wo := web.Options{Source: results.View{DB: d.db}, Maintainers: m, Knowledge: k, Logger: d.log, Now: d.o.Now}
-	if cfg.Digest != nil {
+	return &setup{opts: opts, digester: digest.New(cfg, set, d.db, d.o.Now, d.log), web: webView(cfg, d.db, k, m, d.log, d.o.Now)}, nil
+}
+
+// webView is the web view of db's saved review with the knowledge k and
+// MAINTAINERS m, linking to the mail as cfg's digest.link_template says.
+func webView(cfg *config.Config, db *store.DB, k *rustcheck.Knowledge, m *maintainers.File, log *slog.Logger, now func() time.Time) http.Handler {
+	wo := web.Options{Source: results.View{DB: db}, Maintainers: m, Knowledge: k, Logger: log, Now: now}
+	if cfg != nil && cfg.Digest != nil {
 		wo.LinkTemplate = cfg.Digest.LinkTemplate
 	}
-	return &setup{opts: opts, digester: digest.New(cfg, set, d.db, d.o.Now, d.log), web: web.New(wo)}, nil
+	return web.New(wo)
+}
+
+// WebView is the read-only web view of db's saved review as the daemon
+// serves it, for `ferrule serve`: with the knowledge and MAINTAINERS of
+// cfg's kernel_tree when it is set, else the embedded ones (cfg may be
+// nil).
+func WebView(cfg *config.Config, db *store.DB, log *slog.Logger) (http.Handler, error) {
+	k, m := rustcheck.Snapshot(), analysis.DefaultMaintainers()
+	if cfg != nil && cfg.KernelTree != "" {
+		var err error
+		if k, m, err = analysis.LoadTree(cfg.KernelTree); err != nil {
+			return nil, err
+		}
+	}
+	return webView(cfg, db, k, m, log, nil), nil
 }
 
 // Run runs until ctx is cancelled; hard, cancelled by cancelHard, is the

@@ -103,3 +103,32 @@ func TestWebUsesKernelTree(t *testing.T) {
 		t.Error("the review's routing does not use the reloaded kernel tree's MAINTAINERS")
 	}
 }
+
+// TestWebView: `ferrule serve`'s view reads the kernel tree of its config
+// as the daemon's does, the embedded MAINTAINERS without one, and a
+// kernel_tree that cannot be read is an error, not an empty view.
+func TestWebView(t *testing.T) {
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ferrule.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	page := func(cfg *config.Config) string {
+		h, err := WebView(cfg, db, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/m/tree@example.org", nil))
+		return rec.Body.String()
+	}
+	if p := page(nil); !strings.Contains(p, "MAINTAINERS names this address in no section") {
+		t.Errorf("without a config: %.800s", p)
+	}
+	if p := page(&config.Config{KernelTree: kernelTree(t, "SERVED PWM SECTION")}); !strings.Contains(p, "Sections: SERVED PWM SECTION") {
+		t.Errorf("with kernel_tree: %.800s", p)
+	}
+	if _, err := WebView(&config.Config{KernelTree: filepath.Join(t.TempDir(), "none")}, db, nil); err == nil {
+		t.Error("a missing kernel_tree was accepted")
+	}
+}
