@@ -7,6 +7,7 @@ import (
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 	"ferrule/mail"
@@ -39,7 +40,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return e.fail("check", fmt.Errorf("unknown --format %q (text, json)", *format))
 	}
-	cfg, err := loadConfig(*configPath, *tree)
+	cfg, err := config.LoadOrDefault(*configPath, *tree)
 	if err != nil {
 		return e.fail("check", err)
 	}

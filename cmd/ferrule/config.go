@@ -40,19 +40,6 @@ func runConfig(ctx context.Context, e *env, args []string) int {
 	return cli.ExitOK
 }
 
-// loadConfig is the -c file, or the defaults without one; with a tree
-// (--tree) it wins over kernel_tree.
-func loadConfig(path, tree string) (*config.Config, error) {
-	c, err := config.LoadOrDefault(path)
-	if err != nil {
-		return nil, err
-	}
-	if tree != "" {
-		c.KernelTree = tree
-	}
-	return c, nil
-}
-
 // dbPath is the store to use: the flag, else store.path, else the default.
 func (e *env) dbPath(flagValue string, cfg *config.Config) string {
 	switch {

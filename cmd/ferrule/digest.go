@@ -10,6 +10,7 @@ import (
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/digest"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/review"
@@ -36,7 +37,7 @@ func runDigest(ctx context.Context, e *env, args []string) int {
 	if *configPath == "" && !*dryRun {
 		return e.fail("digest", errors.New("-c FILE with an smtp section is needed to send (or use --dry-run)"))
 	}
-	cfg, err := loadConfig(*configPath, *tree)
+	cfg, err := config.LoadOrDefault(*configPath, *tree)
 	if err != nil {
 		return e.fail("digest", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/applied"
 	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/draft"
 	"ferrule/cmd/internal/inputs"
 	fmail "ferrule/mail"
@@ -35,7 +36,7 @@ func runReply(ctx context.Context, e *env, args []string) int {
 // it where the flags say.
 func runDraft(ctx context.Context, e *env, name string, d *draft.Flags, args []string,
 	pick func(*review.Series, string) (*review.Post, error), data func(*draft.Target, fmail.Address) (string, any, error)) int {
-	settings, err := loadConfig(d.Config, d.Tree)
+	settings, err := config.LoadOrDefault(d.Config, d.Tree)
 	if err != nil {
 		return e.fail(name, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 	"ferrule/mail"
@@ -57,7 +58,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if err := quoting.Set(*mboxFormat); err != nil {
 		return e.fail("review", fmt.Errorf("--mbox-format: %w", err))
 	}
-	cfg, err := loadConfig(*configPath, *tree)
+	cfg, err := config.LoadOrDefault(*configPath, *tree)
 	if err != nil {
 		return e.fail("review", err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
 )
@@ -32,7 +33,7 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail("show", err)
 	}
-	cfg, err := loadConfig(*configPath, *tree)
+	cfg, err := config.LoadOrDefault(*configPath, *tree)
 	if err != nil {
 		return e.fail("show", err)
 	}

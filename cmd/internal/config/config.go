@@ -169,12 +169,20 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// LoadOrDefault is [Load], or the defaults when path is "".
-func LoadOrDefault(path string) (*Config, error) {
-	if path == "" {
-		return Default(), nil
+// LoadOrDefault is [Load], or the defaults when path is "", with tree
+// (a --tree flag) in place of kernel_tree unless it is "".
+func LoadOrDefault(path, tree string) (*Config, error) {
+	c := Default()
+	if path != "" {
+		var err error
+		if c, err = Load(path); err != nil {
+			return nil, err
+		}
 	}
-	return Load(path)
+	if tree != "" {
+		c.KernelTree = tree
+	}
+	return c, nil
 }
 
 // Default is the configuration without a file.

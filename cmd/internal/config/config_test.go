@@ -202,3 +202,31 @@ func TestSecretBounded(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadOrDefault(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ferrule.yaml")
+	if err := os.WriteFile(path, []byte("kernel_tree: "+dir+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path, tree, want string
+	}{
+		{"", "", ""},
+		{"", "/tmp/tree", "/tmp/tree"},
+		{path, "", dir},
+		{path, "/tmp/tree", "/tmp/tree"}, // --tree wins over kernel_tree
+	} {
+		c, err := LoadOrDefault(tc.path, tc.tree)
+		if err != nil {
+			t.Errorf("LoadOrDefault(%q, %q): %v", tc.path, tc.tree, err)
+			continue
+		}
+		if c.KernelTree != tc.want || c.Weights == nil {
+			t.Errorf("LoadOrDefault(%q, %q): kernel tree %q, want %q with weights", tc.path, tc.tree, c.KernelTree, tc.want)
+		}
+	}
+	if _, err := LoadOrDefault(filepath.Join(dir, "missing.yaml"), ""); err == nil {
+		t.Error("a missing config file was accepted")
+	}
+}
