@@ -31,7 +31,7 @@ func (f *File) pathHits(file string) []pathHit {
 				}
 			}
 			for j, re := range s.regexes {
-				if best < 0 && re.MatchString(file) {
+				if best < 0 && containsAny(file, s.regexNeeds[j]) && re.MatchString(file) {
 					best, why = 0, "N: "+s.Regexes[j]
 				}
 			}

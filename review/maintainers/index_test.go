@@ -83,8 +83,9 @@ func TestKeywordNeeds(t *testing.T) {
 }
 
 // TestKeywordPrefilter checks, on the whole snapshot, that the substring
-// test before each K: regex never hides a match: lines built from every
-// K: value and every F: pattern get the same hits with and without it.
+// test before each K: and N: regex never hides a match: lines built from
+// every K: value and every F: pattern get the same hits with and without
+// it.
 func TestKeywordPrefilter(t *testing.T) {
 	text, err := os.ReadFile("../rustcheck/snapshot/MAINTAINERS")
 	if err != nil {
@@ -100,6 +101,14 @@ func TestKeywordPrefilter(t *testing.T) {
 	hits := 0
 	for _, l := range lines {
 		for _, s := range f.Sections {
+			for j, re := range s.regexes {
+				if re.MatchString(l) {
+					hits++
+					if !containsAny(l, s.regexNeeds[j]) {
+						t.Fatalf("N: %s matches %q, but the prefilter %q says it cannot", s.Regexes[j], l, s.regexNeeds[j])
+					}
+				}
+			}
 			for j, re := range s.keywords {
 				if re.MatchString(l) {
 					hits++

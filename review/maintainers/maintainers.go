@@ -37,9 +37,10 @@ type Section struct {
 	files, excludes []*pattern
 	regexes         []*regexp.Regexp
 	keywords        []*regexp.Regexp
-	// keywordNeeds holds, per K: regex, strings one of which every
-	// match contains (nil when unknown): a cheap test before the regex.
-	keywordNeeds [][]string
+	// regexNeeds and keywordNeeds hold, per N: and K: regex, strings
+	// one of which every match contains (nil when unknown): a cheap test
+	// before the regex.
+	regexNeeds, keywordNeeds [][]string
 }
 
 // pattern is a compiled F: or X: glob.
@@ -49,10 +50,14 @@ type pattern struct {
 	// first use (most patterns of a 30,000-line file are never tried
 	// with a wildcard); nil for a literal, which is a prefix match.
 	compile func() *regexp.Regexp
-	dir     bool // ends in '/': prefix match
-	slashN  int
-	depth   int
-	any     bool // contains "**": any depth
+	// pieces are the literal runs between a wildcard pattern's '*' and
+	// '?': a path without one of them cannot match, and a substring
+	// search is cheaper than the regex.
+	pieces []string
+	dir    bool // ends in '/': prefix match
+	slashN int
+	depth  int
+	any    bool // contains "**": any depth
 }
 
 // File is a parsed MAINTAINERS file.
@@ -134,6 +139,7 @@ func Parse(text string) (*File, []error) {
 			}
 			if m[1] == "N" {
 				cur.Regexes, cur.regexes = append(cur.Regexes, v), append(cur.regexes, re)
+				cur.regexNeeds = append(cur.regexNeeds, needs(re))
 			} else {
 				cur.Keywords, cur.keywords = append(cur.Keywords, v), append(cur.keywords, re)
 				cur.keywordNeeds = append(cur.keywordNeeds, needs(re))
@@ -211,6 +217,9 @@ func compileGlob(v string) *pattern {
 		return p // a literal: a prefix match, no regex needed
 	}
 	p.compile = sync.OnceValue(func() *regexp.Regexp { return globRegexp(v) })
+	for _, piece := range strings.FieldsFunc(v, func(r rune) bool { return r == '*' || r == '?' }) {
+		p.pieces = append(p.pieces, piece)
+	}
 	return p
 }
 
@@ -242,8 +251,15 @@ func (p *pattern) match(file string) bool {
 		if !strings.HasPrefix(file, p.raw) {
 			return false
 		}
-	} else if !p.compile().MatchString(file) {
-		return false
+	} else {
+		for _, piece := range p.pieces {
+			if !strings.Contains(file, piece) {
+				return false
+			}
+		}
+		if !p.compile().MatchString(file) {
+			return false
+		}
 	}
 	return p.dir || p.any || strings.Count(file, "/") == p.slashN
 }
