@@ -123,3 +123,41 @@ func TestKeywordPrefilter(t *testing.T) {
 		t.Fatalf("only %d keyword hits on %d lines: the test proves nothing", hits, len(lines))
 	}
 }
+
+// TestGlobPieces checks that testing a wildcard pattern's literal pieces
+// first changes no answer of get_maintainer.pl's regex: every F:/X: glob
+// of the snapshot against paths built from it and its neighbours.
+func TestGlobPieces(t *testing.T) {
+	text, err := os.ReadFile("../rustcheck/snapshot/MAINTAINERS")
+	if err != nil {
+		t.Skipf("embedded MAINTAINERS snapshot not readable: %v", err)
+	}
+	f, _ := Parse(string(text))
+	var pats []*pattern
+	for _, s := range f.Sections {
+		pats = append(append(pats, s.files...), s.excludes...)
+	}
+	fill := strings.NewReplacer("**", "a/b", "*", "x", "?", "y")
+	checked, matched := 0, 0
+	for i, p := range pats {
+		if p.compile == nil {
+			continue
+		}
+		for _, q := range pats[max(0, i-2):min(len(pats), i+3)] {
+			base := fill.Replace(q.raw)
+			for _, file := range []string{base, strings.TrimSuffix(base, "/") + "/core.c", "x/" + base} {
+				want := globRegexp(p.raw).MatchString(file) && (p.dir || p.any || strings.Count(file, "/") == p.slashN)
+				if got := p.match(file); got != want {
+					t.Fatalf("%s on %s: %v, the regex alone says %v", p.raw, file, got, want)
+				}
+				checked++
+				if want {
+					matched++
+				}
+			}
+		}
+	}
+	if matched < 500 {
+		t.Fatalf("%d of %d checks matched: the test proves little", matched, checked)
+	}
+}
