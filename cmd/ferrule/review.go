@@ -92,23 +92,21 @@ func runReview(ctx context.Context, e *env, args []string) int {
 			return render.Progress(e.stderr, sizer)
 		}
 	}
-	rep, cut, err := job.Run(ctx)
-	if err != nil {
-		return e.fail("review", err)
+	job.Print = func(rep *review.Report) error { return writeReport(e, renderer, rep, st) }
+	cut, err := job.Run(ctx)
+	if err == nil && cut != nil { // what came before is printed, then the error
+		err = cli.Runtime(fmt.Errorf("input cut short: %w", cut))
 	}
-	code := writeReport(e, renderer, rep, st)
-	if cut != nil { // what came before is printed, then the error
-		return max(code, e.fail("review", cli.Runtime(fmt.Errorf("input cut short: %w", cut))))
-	}
-	return code
+	return e.fail("review", err)
 }
 
-func writeReport(e *env, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) int {
+// writeReport prints rep, then says when the input held no patch.
+func writeReport(e *env, renderer func(w io.Writer, r *review.Report, st render.Style) error, rep *review.Report, st render.Style) error {
 	if err := renderer(e.stdout, rep, st); err != nil {
-		return e.fail("review", cli.Runtime(fmt.Errorf("write output: %w", err)))
+		return err
 	}
 	if msg := inputs.NoPatches(rep.Messages); msg != "" {
 		fmt.Fprintf(e.stderr, "ferrule review: %s\n", msg)
 	}
-	return cli.ExitOK
+	return nil
 }

@@ -15,11 +15,8 @@ import (
 	"ferrule/cmd/internal/analysis"
 	"ferrule/cmd/internal/inputs"
 	"ferrule/cmd/internal/render"
-	"ferrule/cmd/internal/results"
-	"ferrule/mail"
 	"ferrule/mail/mailtest"
 	"ferrule/review"
-	"ferrule/store"
 )
 
 // BenchmarkReviewDB reviews the whole linux-pwm archive as `ferrule
@@ -97,7 +94,7 @@ func archiveFile(b *testing.B) string {
 }
 
 // reviewFile is cmd/ferrule's review of path (into the store at dbPath
-// unless it is empty), output to io.Discard.
+// unless it is empty), the JSON output to io.Discard.
 func reviewFile(b *testing.B, ctx context.Context, path, dbPath string) {
 	b.Helper()
 	opts, err := analysis.Options("", nil)
@@ -105,36 +102,11 @@ func reviewFile(b *testing.B, ctx context.Context, path, dbPath string) {
 		b.Fatal(err)
 	}
 	opts.DropRecipients = true
-	ms, err := inputs.Files([]string{path}, nil, mail.MboxRD)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ms.Close()
-	var src mail.Source = ms
-	var db *store.DB
-	var tee *inputs.StoreReview
-	if dbPath != "" {
-		if db, err = inputs.Ingest(ctx, dbPath, nil); err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		tee = inputs.NewStoreReview(ctx, db, src)
-		src, opts.Tee = tee, tee.Tee
-	}
-	res, err := review.Ingest(ctx, src, opts)
-	if err != nil {
-		b.Fatal(err)
-	}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	if tee != nil {
-		if _, err := tee.Close(); err != nil {
-			b.Fatal(err)
-		}
-		if err := results.Save(ctx, db, res, review.BuildReport(res, &review.ReportOptions{Now: now})); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := render.JSON(io.Discard, review.BuildReport(res, &review.ReportOptions{Now: now}), render.Style{}); err != nil {
-		b.Fatal(err)
+	job := &inputs.ReviewJob{Paths: []string{path}, DBPath: dbPath, Options: opts,
+		Printed: review.ReportOptions{Now: now}, Saved: review.ReportOptions{Now: now},
+		Print: func(rep *review.Report) error { return render.JSON(io.Discard, rep, render.Style{}) }}
+	if cut, err := job.Run(ctx); err != nil || cut != nil {
+		b.Fatalf("review: %v, cut %v", err, cut)
 	}
 }

@@ -29,18 +29,23 @@ type ReviewJob struct {
 	// Progress, when set, is given the source before the review starts
 	// and returns the review's progress hook and what clears it.
 	Progress func(src mail.Source) (hook func(done int), clear func())
+	// Print writes the report (Printed's); with a store, while the
+	// results are being saved.
+	Print func(*review.Report) error
 }
 
-// Run reviews and returns the report to print. cut is the error of an
-// input that ended early (a truncated .gz): the report then holds what
-// came before it. ErrNoStorePath and inputs that cannot be opened are the
-// user's to fix; the other errors are *RuntimeError.
-func (j *ReviewJob) Run(ctx context.Context) (rep *review.Report, cut error, err error) {
+// Run reviews and prints the report. cut is the error of an input that
+// ended early (a truncated .gz): the report then holds what came before
+// it. ErrNoStorePath and inputs that cannot be opened are the user's to
+// fix; the other errors are *RuntimeError. Nothing is printed when the
+// review fails; a failure to save is returned after the report is
+// printed.
+func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	var src mail.Source
 	if len(j.Paths) > 0 {
 		ms, err := Files(j.Paths, j.Stdin, j.Quoting)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		defer ms.Close()
 		src = ms
@@ -48,28 +53,28 @@ func (j *ReviewJob) Run(ctx context.Context) (rep *review.Report, cut error, err
 	opts := *j.Options
 	if j.DBPath == "" {
 		if src == nil {
-			return nil, nil, errors.New("no input (give a path, - for stdin, or --db PATH)")
+			return nil, errors.New("no input (give a path, - for stdin, or --db PATH)")
 		}
 		res, cut, err := j.review(ctx, src, &opts)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return review.BuildReport(res, &j.Printed), cut, nil
+		return cut, j.print(review.BuildReport(res, &j.Printed))
 	}
 	db, err := Ingest(ctx, j.DBPath, nil)
 	if errors.Is(err, ErrNoStorePath) {
-		return nil, nil, err
+		return nil, err
 	} else if err != nil {
-		return nil, nil, runtime("store", err)
+		return nil, runtime("store", err)
 	}
 	defer db.Close()
 	if src == nil && j.UseSaved {
 		rep, ok, err := results.Stored(ctx, db, j.Printed.Filter, j.Printed.Limit)
 		if err != nil {
-			return nil, nil, runtime("read saved review", err)
+			return nil, runtime("read saved review", err)
 		}
 		if ok {
-			return rep, nil, nil
+			return nil, j.print(rep)
 		}
 	}
 	tee := NewStoreReview(ctx, db, src)
@@ -77,17 +82,29 @@ func (j *ReviewJob) Run(ctx context.Context) (rep *review.Report, cut error, err
 	opts.Tee = tee.Tee
 	res, cut, err := j.review(ctx, tee, &opts)
 	if _, cerr := tee.Close(); cerr != nil {
-		return nil, nil, runtime("store", cerr)
+		return nil, runtime("store", cerr)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	// The store keeps every series' full report; the filter only shapes
-	// what is printed.
-	if err := results.Save(ctx, db, res, review.BuildReport(res, &j.Saved)); err != nil {
-		return nil, nil, runtime("save review", err)
+	// The store keeps every series' full report (the filter only shapes
+	// what is printed), saved while the other is built and printed.
+	all := review.BuildReport(res, &j.Saved)
+	saved := make(chan error, 1)
+	go func() { saved <- results.Save(ctx, db, res, all) }()
+	perr := j.print(review.BuildReport(res, &j.Printed))
+	if err := <-saved; err != nil {
+		return cut, runtime("save review", err)
 	}
-	return review.BuildReport(res, &j.Printed), cut, nil
+	return cut, perr
+}
+
+// print is j.Print, its error a runtime one.
+func (j *ReviewJob) print(rep *review.Report) error {
+	if err := j.Print(rep); err != nil {
+		return runtime("write output", err)
+	}
+	return nil
 }
 
 // review runs the review of src with its progress hook.

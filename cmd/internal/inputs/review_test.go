@@ -19,16 +19,24 @@ func TestReviewJob(t *testing.T) {
 	ctx := context.Background()
 	example := "../../../examples/rust-pwm-demo.mbox"
 	dbPath := filepath.Join(t.TempDir(), "ferrule.db")
-	job := func(paths []string, db string, useSaved bool) *ReviewJob {
-		return &ReviewJob{Paths: paths, DBPath: db, UseSaved: useSaved, Options: &review.IngestOptions{}}
+	// run runs a job and returns the report it printed.
+	type job struct {
+		paths    []string
+		db       string
+		useSaved bool
+	}
+	run := func(j job) (rep *review.Report, cut, err error) {
+		cut, err = (&ReviewJob{Paths: j.paths, DBPath: j.db, UseSaved: j.useSaved, Options: &review.IngestOptions{},
+			Print: func(r *review.Report) error { rep = r; return nil }}).Run(ctx)
+		return rep, cut, err
 	}
 
-	plain, cut, err := job([]string{example}, "", false).Run(ctx)
+	plain, cut, err := run(job{[]string{example}, "", false})
 	if err != nil || cut != nil || len(plain.Series) == 0 {
 		t.Fatalf("plain review: %v, cut %v", err, cut)
 	}
 	// Into an empty store: the same series, and the store keeps them.
-	stored, _, err := job([]string{example}, dbPath, true).Run(ctx)
+	stored, _, err := run(job{[]string{example}, dbPath, true})
 	if err != nil || len(stored.Series) != len(plain.Series) {
 		t.Fatalf("review --db: %v, %d series, want %d", err, len(stored.Series), len(plain.Series))
 	}
@@ -40,12 +48,12 @@ func TestReviewJob(t *testing.T) {
 		t.Fatalf("no saved review after review --db: %v", err)
 	}
 	db.Close()
-	saved, _, err := job(nil, dbPath, true).Run(ctx)
+	saved, _, err := run(job{nil, dbPath, true})
 	if err != nil || len(saved.Series) != len(plain.Series) || saved.Messages.Total != plain.Messages.Total {
 		t.Fatalf("saved review: %v, %d series and %d messages, want %d and %d", err, len(saved.Series), saved.Messages.Total, len(plain.Series), plain.Messages.Total)
 	}
 	// Reviewing the store again with the same input stores nothing twice.
-	again, _, err := job([]string{example}, dbPath, false).Run(ctx)
+	again, _, err := run(job{[]string{example}, dbPath, false})
 	if err != nil || again.Messages.Total != plain.Messages.Total {
 		t.Fatalf("again: %v, %d messages, want %d", err, again.Messages.Total, plain.Messages.Total)
 	}
@@ -63,18 +71,29 @@ func TestReviewJob(t *testing.T) {
 	if err := os.WriteFile(truncated, gz.Bytes()[:gz.Len()*2/3], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep, cut, err := job([]string{truncated}, "", false).Run(ctx)
+	rep, cut, err := run(job{[]string{truncated}, "", false})
 	if err != nil || cut == nil || rep == nil || rep.Messages.Total == 0 || rep.Messages.Total >= plain.Messages.Total {
 		t.Fatalf("cut input: err %v, cut %v, report %v", err, cut, rep != nil)
 	}
 
 	// Errors: a missing input is the user's; so is no store path.
 	var re *RuntimeError
-	if _, _, err := job([]string{filepath.Join(t.TempDir(), "none.mbox")}, "", false).Run(ctx); err == nil || errors.As(err, &re) {
+	if _, _, err := run(job{[]string{filepath.Join(t.TempDir(), "none.mbox")}, "", false}); err == nil || errors.As(err, &re) {
 		t.Errorf("missing input: %v", err)
 	}
-	if _, _, err := job(nil, "", false).Run(ctx); err == nil {
+	if _, _, err := run(job{nil, "", false}); err == nil {
 		t.Error("no input and no store accepted")
+	}
+	// An output that fails is a runtime error, and the results are saved
+	// all the same.
+	other := filepath.Join(t.TempDir(), "other.db")
+	_, err = (&ReviewJob{Paths: []string{example}, DBPath: other, Options: &review.IngestOptions{},
+		Print: func(*review.Report) error { return errors.New("broken pipe") }}).Run(ctx)
+	if !errors.As(err, &re) {
+		t.Errorf("failed output: %v, want a RuntimeError", err)
+	}
+	if saved, _, err := run(job{nil, other, true}); err != nil || len(saved.Series) != len(plain.Series) {
+		t.Errorf("after a failed output the store's saved review has %v series: %v", saved, err)
 	}
 }
 
