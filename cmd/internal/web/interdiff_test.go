@@ -58,16 +58,7 @@ func (s *interdiffSource) Interdiff(context.Context, *review.SeriesReport, *revi
 // A failing or unable Interdiffer leaves the patch-id summary; a long diff
 // of diffs is cut, per patch and in all.
 func TestInterdiffFallbackAndCap(t *testing.T) {
-	db := reviewFiles(t, demoMbox)
-	ctx := context.Background()
-	v1, err := db.Series(ctx, demoV1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2, err := db.Series(ctx, demoV2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v1, v2 := demoRevisions(t)
 	v2.Interdiff = nil
 	reps := []review.SeriesReport{*v1, *v2}
 	var long strings.Builder

@@ -98,6 +98,21 @@ func savedFiles(tb testing.TB, paths ...string) results.View {
 }
 
 // reviewFiles reviews mbox files into a new store.
+// demoRevisions reviews the demo mbox into a store and returns the saved
+// reports of the demo series' two versions.
+func demoRevisions(t *testing.T) (v1, v2 *review.SeriesReport) {
+	t.Helper()
+	db := reviewFiles(t, demoMbox)
+	var err error
+	if v1, err = db.Series(context.Background(), demoV1); err != nil {
+		t.Fatal(err)
+	}
+	if v2, err = db.Series(context.Background(), demoV2); err != nil {
+		t.Fatal(err)
+	}
+	return v1, v2
+}
+
 func reviewFiles(tb testing.TB, paths ...string) *store.DB {
 	tb.Helper()
 	src, err := mail.Open(paths, nil)

@@ -299,16 +299,7 @@ var _ Source = (*store.DB)(nil)
 // of diffs; the series page still says which patches changed, from the
 // patch-ids of both stored revisions.
 func TestInterdiffWithoutHunks(t *testing.T) {
-	db := reviewFiles(t, demoMbox)
-	ctx := context.Background()
-	v1, err := db.Series(ctx, demoV1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2, err := db.Series(ctx, demoV2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v1, v2 := demoRevisions(t)
 	got := patchChanges(v1, v2)
 	var sum []string
 	for _, c := range got {
