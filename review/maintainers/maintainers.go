@@ -217,9 +217,7 @@ func compileGlob(v string) *pattern {
 		return p // a literal: a prefix match, no regex needed
 	}
 	p.compile = sync.OnceValue(func() *regexp.Regexp { return globRegexp(v) })
-	for _, piece := range strings.FieldsFunc(v, func(r rune) bool { return r == '*' || r == '?' }) {
-		p.pieces = append(p.pieces, piece)
-	}
+	p.pieces = strings.FieldsFunc(v, func(r rune) bool { return r == '*' || r == '?' })
 	return p
 }
 
