@@ -38,8 +38,8 @@ type ReviewJob struct {
 // ended early (a truncated .gz): the report then holds what came before
 // it. ErrNoStorePath and inputs that cannot be opened are the user's to
 // fix; the other errors are *RuntimeError. Nothing is printed when the
-// review fails; a failure to save is returned after the report is
-// printed.
+// review fails or the inputs cannot be stored; a failure to save the
+// results is returned after the report is printed.
 func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	var src mail.Source
 	if len(j.Paths) > 0 {
@@ -81,11 +81,12 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	defer tee.Close()
 	opts.Tee = tee.Tee
 	res, cut, err := j.review(ctx, tee, &opts)
-	if _, cerr := tee.Close(); cerr != nil {
-		return nil, runtime("store", cerr)
-	}
+	_, cerr := tee.Close()
 	if err != nil {
-		return nil, err
+		return nil, err // the review's own failure first (a cancelled one too)
+	}
+	if cerr != nil {
+		return nil, runtime("store", cerr)
 	}
 	// The store keeps every series' full report (the filter only shapes
 	// what is printed), saved while the other is built and printed.
