@@ -57,6 +57,9 @@ type env struct {
 	width          int  // terminal width, 0 when unknown
 	now            func() time.Time
 	hup            <-chan os.Signal // SIGHUP: reload (watch)
+	// tuneGC: the process's collector is ferrule's to tune (the user set
+	// neither GOGC nor GOMEMLIMIT, and this is not a test).
+	tuneGC bool
 }
 
 // command is a subcommand: its name and help, and what runs it.
@@ -94,7 +97,8 @@ func main() {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, hup: hup,
-		isTTY: term.IsTerminal(int(os.Stdout.Fd())), stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
+		isTTY: term.IsTerminal(int(os.Stdout.Fd())), stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		tuneGC: os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == ""}
 	if e.isTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			e.width = w

@@ -93,6 +93,9 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	job.Print = func(rep *review.Report) error { return writeReport(e, renderer, rep, st) }
+	if e.tuneGC { // a list's review holds ~50 MB live: collect lazily below 128 MiB
+		defer cli.StartingHeap(128 << 20)()
+	}
 	cut, err := job.Run(ctx)
 	if err == nil && cut != nil { // what came before is printed, then the error
 		err = cli.Runtime(fmt.Errorf("input cut short: %w", cut))

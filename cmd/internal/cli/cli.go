@@ -2,8 +2,9 @@
 // the exit codes, flag sets whose help goes to stderr (NewFlagSet), flags
 // anywhere among the arguments (Parse, ParseFlags, ParseWithID, as git
 // and b4 take them), repeatable flags (Multi), the usage page (Usage),
-// git's approximate dates (ParseDate) and the program's version
-// (Version). It reads no environment, no file and no network.
+// git's approximate dates (ParseDate), the program's version (Version),
+// and the collector's pacing for a batch run (StartingHeap). It reads no
+// environment, no file and no network.
 package cli
 
 import (
