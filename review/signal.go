@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // SignalKind is what a reply says about the fate of the patches it
@@ -469,9 +470,29 @@ func sentences(para string) []string {
 }
 
 func normalize(s string) string {
-	s = strings.TrimLeft(strings.ToLower(s), "([ ")
-	s = strings.ReplaceAll(s, "’", "'")
-	return strings.Join(strings.Fields(s), " ")
+	// One pass of what strings.TrimLeft(strings.ToLower(s), "([ ") with
+	// ’ as ' and strings.Join(strings.Fields(…), " ") give (every
+	// sentence of every reply goes through it); lower-casing creates and
+	// removes none of "([ ", so they are trimmed first.
+	s = strings.TrimLeft(s, "([ ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if r == '’' {
+			r = '\''
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }
 
 func clip(s string) string {

@@ -13,7 +13,6 @@ import (
 
 var (
 	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#")
-	cFuncMacroRe  = guarded(`^\s*#\s*define\s+\w+\(`, "define")
 	cFuncDefRe    = guarded(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`, "(")
 	exportNameRe  = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
 	cConfigElseRe = guarded(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`, "#")
@@ -127,6 +126,40 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 	return out
 }
 
+// isDefine reports whether t is a "#define NAME" line (cDefineRe).
+func isDefine(t string) bool {
+	name, _ := defineName(t)
+	return name != ""
+}
+
+// defineName is the macro a "#define NAME…" line defines, as cDefineRe
+// reads it, without the regexp engine (a header patch is mostly such
+// lines), and whether it takes arguments ("(" right after the name).
+func defineName(t string) (name string, funcLike bool) {
+	const space = " \t\n\f\r" // RE2's \s
+	s := strings.TrimLeft(t, space)
+	if !strings.HasPrefix(s, "#") {
+		return "", false
+	}
+	s = strings.TrimLeft(s[1:], space)
+	if !strings.HasPrefix(s, "define") {
+		return "", false
+	}
+	s = s[len("define"):]
+	rest := strings.TrimLeft(s, space)
+	if len(rest) == len(s) {
+		return "", false
+	}
+	n := 0
+	for n < len(rest) && (isIdentStart(rest[n]) || rest[n] >= '0' && rest[n] <= '9') {
+		n++
+	}
+	if n == 0 {
+		return "", false
+	}
+	return rest[:n], n < len(rest) && rest[n] == '('
+}
+
 // hunkMentions reports whether an identifier of h's lines or section
 // line is relevant.
 func hunkMentions(h *diff.Hunk, relevant func(string) bool) bool {
@@ -219,8 +252,9 @@ func windowCSymbols(w *window, section string, relevant func(string) bool) []cCh
 			case cGuardRe.MatchString(t):
 			case exportNameRe.MatchString(t):
 				add(exportNameRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case cDefineRe.MatchString(t):
-				add(cDefineRe.FindStringSubmatch(t)[1], "definition", cFuncMacroRe.MatchString(t), false, r)
+			case isDefine(t):
+				name, funcLike := defineName(t)
+				add(name, "definition", funcLike, false, r)
 			case cInlineRe.MatchString(t):
 				add(cInlineRe.FindStringSubmatch(t)[2], "definition", true, elseBranch, r)
 			case cTypeRe.MatchString(t):
