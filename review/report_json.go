@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // WriteJSON writes r as json.Encoder with SetIndent("", "  ") does, byte
@@ -23,13 +26,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		jw.raw("[]")
 	default:
 		jw.raw("[")
-		for i := range r.Series {
-			if i > 0 {
-				jw.raw(",")
-			}
-			jw.raw("\n    ")
-			jw.value(&r.Series[i], "    ")
-		}
+		jw.series(r.Series)
 		jw.raw("\n  ]")
 	}
 	jw.raw(",\n  \"unparsed\": ")
@@ -58,15 +55,58 @@ func (j *jsonWriter) value(v any, prefix string) {
 	if j.err != nil {
 		return
 	}
+	j.buf.Reset()
+	if j.err = indented(&j.buf, v, prefix); j.err == nil {
+		_, j.err = j.w.Write(j.buf.Bytes())
+	}
+}
+
+// seriesBatch is how many series are encoded at once, on every CPU,
+// before they are written in order: the encoding was the longest step
+// after the review, and a batch bounds what is held.
+const seriesBatch = 64
+
+// series writes the elements of the series array.
+func (j *jsonWriter) series(series []SeriesReport) {
+	bufs := make([]bytes.Buffer, min(seriesBatch, len(series)))
+	errs := make([]error, len(bufs))
+	workers := runtime.GOMAXPROCS(0)
+	for start := 0; start < len(series) && j.err == nil; start += seriesBatch {
+		batch := series[start:min(start+seriesBatch, len(series))]
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(workers, len(batch)) {
+			wg.Go(func() {
+				for k := int(next.Add(1)) - 1; k < len(batch); k = int(next.Add(1)) - 1 {
+					bufs[k].Reset()
+					errs[k] = indented(&bufs[k], &batch[k], "    ")
+				}
+			})
+		}
+		wg.Wait()
+		for k := range batch {
+			if start+k > 0 {
+				j.raw(",")
+			}
+			j.raw("\n    ")
+			if j.err == nil {
+				if j.err = errs[k]; j.err == nil {
+					_, j.err = j.w.Write(bufs[k].Bytes())
+				}
+			}
+		}
+	}
+}
+
+// indented appends v's JSON to buf as json.Encoder with SetIndent(prefix,
+// "  ") writes it, without the final newline.
+func indented(buf *bytes.Buffer, v any, prefix string) error {
 	compact, err := json.Marshal(v)
 	if err != nil {
-		j.err = fmt.Errorf("encode report: %w", err)
-		return
+		return fmt.Errorf("encode report: %w", err)
 	}
-	j.buf.Reset()
-	if err := json.Indent(&j.buf, compact, prefix, "  "); err != nil {
-		j.err = fmt.Errorf("indent report: %w", err)
-		return
+	if err := json.Indent(buf, compact, prefix, "  "); err != nil {
+		return fmt.Errorf("indent report: %w", err)
 	}
-	_, j.err = j.w.Write(j.buf.Bytes())
+	return nil
 }

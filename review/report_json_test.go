@@ -21,6 +21,12 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 	}
 	one := *full
 	one.Series = full.Series[:1]
+	// More series than one encoding batch, to cross batch boundaries.
+	many := *full
+	many.Series = nil
+	for len(many.Series) < 150 {
+		many.Series = append(many.Series, full.Series...)
+	}
 	for _, tc := range []struct {
 		name string
 		rep  *review.Report
@@ -29,6 +35,7 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 		{"empty result", review.BuildReport(&review.Result{}, nil)},
 		{"one series", &one},
 		{"ranking.mbox", full},
+		{"150 series", &many},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var want bytes.Buffer
