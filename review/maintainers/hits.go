@@ -1,8 +1,6 @@
 package maintainers
 
 import (
-	"regexp"
-	"regexp/syntax"
 	"strings"
 	"sync"
 )
@@ -104,76 +102,4 @@ func (c *memo[V]) get(key string, compute func() V) V {
 	}
 	c.mu.Unlock()
 	return v
-}
-
-// needs returns strings one of which every match of re contains, or nil
-// when it cannot tell (a case-folded literal, a pattern that can match
-// the empty string).
-func needs(re *regexp.Regexp) []string {
-	tree, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	return required(tree.Simplify())
-}
-
-func required(re *syntax.Regexp) []string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 {
-			return nil
-		}
-		return []string{string(re.Rune)}
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
-		}
-	case syntax.OpConcat:
-		// the part whose shortest alternative is longest
-		var best []string
-		for _, sub := range re.Sub {
-			if r := required(sub); r != nil && shortest(r) > shortest(best) {
-				best = r
-			}
-		}
-		return best
-	case syntax.OpAlternate:
-		var all []string
-		for _, sub := range re.Sub {
-			r := required(sub)
-			if r == nil {
-				return nil
-			}
-			all = append(all, r...)
-		}
-		return all
-	}
-	return nil
-}
-
-func shortest(set []string) int {
-	if len(set) == 0 {
-		return 0
-	}
-	n := len(set[0])
-	for _, s := range set[1:] {
-		n = min(n, len(s))
-	}
-	return n
-}
-
-// containsAny reports whether s contains one of needs; true when needs is
-// nil (nothing known).
-func containsAny(s string, needs []string) bool {
-	if needs == nil {
-		return true
-	}
-	for _, n := range needs {
-		if strings.Contains(s, n) {
-			return true
-		}
-	}
-	return false
 }

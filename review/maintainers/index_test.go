@@ -64,20 +64,22 @@ func TestIndexAgreesWithFullScan(t *testing.T) {
 func TestKeywordNeeds(t *testing.T) {
 	for _, tc := range []struct {
 		expr string
-		want []string
+		want []need
 	}{
-		{`zstd`, []string{"zstd"}},
-		{`(?:\b|_)bpf(?:\b|_)`, []string{"bpf"}},
-		{`[gG]oogle.?[tT]ensor`, []string{"oogle"}},
-		{`(devm_)?gpio_(request|free|direction|get|set)`, []string{"gpio_"}},
-		{`\bdma_(?:buf|fence|resv)\b`, []string{"dma_"}},
-		{`\b(ABS|SYN)_MT_`, []string{"_MT_"}},
-		{`\b(?i:clang|llvm)\b`, nil}, // case-folded: unknown
-		{`\b[Rr]ock[Cc]hip\b`, []string{"ock"}},
+		{`zstd`, []need{{s: "zstd"}}},
+		{`(?:\b|_)bpf(?:\b|_)`, []need{{s: "bpf"}}},
+		{`[gG]oogle.?[tT]ensor`, []need{{s: "oogle"}}},
+		{`(devm_)?gpio_(request|free|direction|get|set)`, []need{{s: "gpio_"}}},
+		{`\bdma_(?:buf|fence|resv)\b`, []need{{s: "dma_"}}},
+		{`\b(ABS|SYN)_MT_`, []need{{s: "_MT_"}}},
+		{`\b(?i:clang|llvm)\b`, []need{{s: "clang", fold: true}, {s: "llvm", fold: true}}},
+		{`(?i)pidfd`, []need{{s: "pidfd", fold: true}}},
+		{`(?i)é`, nil}, // folded beyond ASCII: unknown
+		{`\b[Rr]ock[Cc]hip\b`, []need{{s: "ock"}}},
 		{`a*`, nil},
 	} {
 		if got := needs(regexp.MustCompile(tc.expr)); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("needs(%s) = %q, want %q", tc.expr, got, tc.want)
+			t.Errorf("needs(%s) = %v, want %v", tc.expr, got, tc.want)
 		}
 	}
 }
@@ -105,7 +107,7 @@ func TestKeywordPrefilter(t *testing.T) {
 				if re.MatchString(l) {
 					hits++
 					if !containsAny(l, s.regexNeeds[j]) {
-						t.Fatalf("N: %s matches %q, but the prefilter %q says it cannot", s.Regexes[j], l, s.regexNeeds[j])
+						t.Fatalf("N: %s matches %q, but the prefilter %v says it cannot", s.Regexes[j], l, s.regexNeeds[j])
 					}
 				}
 			}
@@ -113,7 +115,7 @@ func TestKeywordPrefilter(t *testing.T) {
 				if re.MatchString(l) {
 					hits++
 					if !containsAny(l, s.keywordNeeds[j]) {
-						t.Fatalf("K: %s matches %q, but the prefilter %q says it cannot", s.Keywords[j], l, s.keywordNeeds[j])
+						t.Fatalf("K: %s matches %q, but the prefilter %v says it cannot", s.Keywords[j], l, s.keywordNeeds[j])
 					}
 				}
 			}
@@ -159,5 +161,24 @@ func TestGlobPieces(t *testing.T) {
 	}
 	if matched < 500 {
 		t.Fatalf("%d of %d checks matched: the test proves little", matched, checked)
+	}
+}
+
+// A case-folded need never hides a match, Unicode folds included.
+func TestFoldNeeds(t *testing.T) {
+	for _, expr := range []string{`(?i)kvm`, `\b(?i:rust)\b`, `(?i)clone3`} {
+		re := regexp.MustCompile(expr)
+		n := needs(re)
+		if n == nil {
+			t.Fatalf("%s: no need found", expr)
+		}
+		for _, line := range []string{"KVM: x86", "kvm", "\u212aVM", "Subject: [PATCH] RUST: pwm", "ru\u017ft", "trust", "CLONE3", "nothing here"} {
+			if re.MatchString(line) && !containsAny(line, n) {
+				t.Errorf("%s matches %q, but the prefilter %v says it cannot", expr, line, n)
+			}
+		}
+		if containsAny("nothing here", n) {
+			t.Errorf("%s: the prefilter %v lets an unrelated ASCII line through", expr, n)
+		}
 	}
 }

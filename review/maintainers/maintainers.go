@@ -40,7 +40,7 @@ type Section struct {
 	// regexNeeds and keywordNeeds hold, per N: and K: regex, strings
 	// one of which every match contains (nil when unknown): a cheap test
 	// before the regex.
-	regexNeeds, keywordNeeds [][]string
+	regexNeeds, keywordNeeds [][]need
 }
 
 // pattern is a compiled F: or X: glob.
