@@ -1,6 +1,7 @@
 package rustcheck
 
 import (
+	"iter"
 	"strings"
 
 	"ferrule/review"
@@ -12,7 +13,7 @@ import (
 // symbol and the Rust files that use it.
 
 var (
-	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#")
+	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#").and("_H")
 	cFuncDefRe    = guarded(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`, "(")
 	exportNameRe  = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
 	cConfigElseRe = guarded(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`, "#")
@@ -94,36 +95,66 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 // unread: every symbol windowCSymbols names is one of them, and most C
 // hunks on a list touch nothing Rust uses.
 //
-// Only relevant symbols are returned. The windows of a hunk that yields
-// none are reused for the next one: on a list, most C hunks that pass
-// hunkMentions still change nothing Rust uses.
+// Only relevant symbols are returned. A hunk's lines are read in place;
+// its windows (for the findings' excerpts) are built only when it changes
+// a symbol Rust uses.
 func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange {
 	var out []cChange
 	seen := map[string]int{}
-	post, pre := new(window), new(window)
 	for i := range file.Hunks {
 		h := &file.Hunks[i]
 		if !hunkMentions(h, relevant) {
 			continue
 		}
-		fillHunkWindows(file, h, post, pre)
-		used := false // a change of out points into post or pre
-		for _, w := range []*window{post, pre} {
-			for _, ch := range windowCSymbols(w, h.Section, relevant) {
+		var post, pre *window
+		for _, side := range []diff.Op{diff.Add, diff.Delete} {
+			for _, ch := range windowCSymbols(hunkSide(h, side), h.Section, relevant) {
+				if post == nil {
+					post, pre = hunkWindows(file, h)
+				}
+				if ch.w = post; side == diff.Delete {
+					ch.w = pre
+				}
 				// one change per symbol; a definition outweighs a body
 				if at, ok := seen[ch.name]; !ok {
 					seen[ch.name] = len(out)
-					out, used = append(out, ch), true
+					out = append(out, ch)
 				} else if out[at].how == "body" && ch.how == "definition" {
-					out[at], used = ch, true
+					out[at] = ch
 				}
 			}
 		}
-		if used {
-			post, pre = new(window), new(window)
-		}
 	}
 	return out
+}
+
+// sideLine is a line of one side of a hunk: context, or changed on that
+// side.
+type sideLine struct {
+	text    string
+	changed bool
+}
+
+// hunkSide yields the lines of a hunk's post-image (changed: Add) or
+// pre-image (changed: Delete), numbered as hunkWindows numbers its rows:
+// every line but the other side's changed ones.
+func hunkSide(h *diff.Hunk, changed diff.Op) iter.Seq2[int, sideLine] {
+	other := diff.Delete
+	if changed == diff.Delete {
+		other = diff.Add
+	}
+	return func(yield func(int, sideLine) bool) {
+		row := 0
+		for _, l := range h.Lines {
+			if l.Op == other {
+				continue
+			}
+			if !yield(row, sideLine{l.Text, l.Op == changed}) {
+				return
+			}
+			row++
+		}
+	}
 }
 
 // isDefine reports whether t is a "#define NAME" line (cDefineRe).
@@ -199,13 +230,13 @@ func isIdentStart(c byte) bool {
 
 // windowCSymbols walks one side of a hunk, tracking the enclosing
 // function, type and preprocessor branch.
-func windowCSymbols(w *window, section string, relevant func(string) bool) []cChange {
+func windowCSymbols(lines iter.Seq2[int, sideLine], section string, relevant func(string) bool) []cChange {
 	var out []cChange
 	add := func(name, how string, inline, stub bool, row int) {
 		if name == "" || cKeywords[name] || cStmtWords[name] || !relevant(name) {
 			return
 		}
-		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row, w: w})
+		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row})
 	}
 	// What the hunk starts inside, from git's function-name line.
 	fn, fnInline, typ := "", false, ""
@@ -218,7 +249,7 @@ func windowCSymbols(w *window, section string, relevant func(string) bool) []cCh
 	}
 	elseBranch := false
 	inComment := false
-	for r, l := range w.lines {
+	for r, l := range lines {
 		t := l.text
 		trim := strings.TrimSpace(t)
 		comment := inComment || strings.HasPrefix(trim, "//") || strings.HasPrefix(trim, "/*") || strings.HasPrefix(trim, "*")

@@ -17,13 +17,23 @@ import (
 type guardedRe struct {
 	*regexp.Regexp
 	needs []string
+	also  string // a second substring every match contains, or ""
 }
 
 func guarded(expr string, needs ...string) guardedRe {
-	return guardedRe{regexp.MustCompile(expr), needs}
+	return guardedRe{Regexp: regexp.MustCompile(expr), needs: needs}
+}
+
+// and adds a substring every match contains besides one of the needs.
+func (g guardedRe) and(also string) guardedRe {
+	g.also = also
+	return g
 }
 
 func (g guardedRe) possible(s string) bool {
+	if g.also != "" && !strings.Contains(s, g.also) {
+		return false
+	}
 	for _, n := range g.needs {
 		if strings.Contains(s, n) {
 			return true
@@ -58,7 +68,7 @@ var (
 	cDefineRe     = guarded(`^\s*#\s*define\s+(\w+)`, "define")
 	cInlineRe     = guarded(`\bstatic\s+(__always_)?inline\b[^(]*?\b(\w+)\s*\(`, "inline")
 	cProtoRe      = guarded(`^\s*(?:extern\s+)?(?:const\s+)?(?:(?:struct|enum|union|unsigned|signed)\s+)?\w+[\s*]+\**\s*(\w+)\s*\(`, "(")
-	cTypeRe       = guarded(`\b(struct|union|enum)\s+(\w+)\s*\{`, "{")
+	cTypeRe       = guarded(`\b(struct|union|enum)\s+(\w+)\s*\{`, "struct", "union", "enum").and("{")
 	cEnumConstRe  = regexp.MustCompile(`^\s*([A-Z][A-Z0-9_]{2,})\s*(=[^,]*)?,?\s*(/\*.*)?$`)
 	cSectionRe    = guarded(`^\s*(typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{?\s*$`, "struct", "union", "enum")
 	cStmtWords    = map[string]bool{"return": true, "if": true, "else": true, "while": true, "for": true, "switch": true, "case": true, "goto": true, "do": true}

@@ -39,16 +39,8 @@ type window struct {
 
 // hunkWindows returns the post- and pre-image windows of a hunk.
 func hunkWindows(f *diff.File, h *diff.Hunk) (post, pre *window) {
-	post, pre = new(window), new(window)
-	fillHunkWindows(f, h, post, pre)
-	return post, pre
-}
-
-// fillHunkWindows makes post and pre the windows of a hunk, reusing
-// their line slices.
-func fillHunkWindows(f *diff.File, h *diff.Hunk, post, pre *window) {
-	*post = window{file: f.Path, class: f.Class, side: "post", section: h.Section, atTop: h.NewStart <= 1, lines: post.lines[:0]}
-	*pre = window{file: f.Path, class: f.Class, side: "pre", section: h.Section, atTop: h.OldStart <= 1, lines: pre.lines[:0]}
+	post = &window{file: f.Path, class: f.Class, side: "post", section: h.Section, atTop: h.NewStart <= 1}
+	pre = &window{file: f.Path, class: f.Class, side: "pre", section: h.Section, atTop: h.OldStart <= 1}
 	for i, l := range h.Lines {
 		switch l.Op {
 		case diff.Add:
@@ -60,6 +52,7 @@ func fillHunkWindows(f *diff.File, h *diff.Hunk, post, pre *window) {
 			pre.lines = append(pre.lines, line{text: l.Text, num: l.Old, hunk: h.Lines, idx: i})
 		}
 	}
+	return post, pre
 }
 
 // excerpt renders row with up to two lines of context in diff form: from
