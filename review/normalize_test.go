@@ -22,3 +22,19 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// robotError finds what robotErrorRe finds.
+func FuzzRobotError(f *testing.F) {
+	for _, s := range []string{
+		"Hi,\n\nkernel test robot noticed the following build errors:\n",
+		"[auto build test ERROR on pwm/for-next]", "[auto build test errors]", "[Auto Build Test Warning] x",
+		"yet something to improve: PERHAPS SOMETHING TO IMPROVE", "İ noticed the following build warnings", "\u212a yet something to improve", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := robotError(text), robotErrorRe.FindString(text); got != want {
+			t.Errorf("robotError(%q) = %q, the regexp finds %q", text, got, want)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SignalKind is what a reply says about the fate of the patches it
@@ -124,6 +125,61 @@ const (
 	tailPat = `(\s*$|\s*[,.!;:](?:\s|$)|\s*--|\s*\(|\s+thanks|\s+(?:with|as|after|now|only|already|and\s+pushed)\b|\s+(?:to|into|onto|on|in|for)\b.*)`
 )
 
+// robotPhrases are robotErrorRe's alternatives, in its order, lower case;
+// the last two end at a word boundary.
+var robotPhrases = []string{"noticed the following build errors", "noticed the following build warnings",
+	"yet something to improve", "perhaps something to improve", "[auto build test error", "[auto build test warning"}
+
+// robotError is robotErrorRe.FindString(text) without the regexp engine,
+// which is slow on the long case-insensitive texts of a build robot: the
+// leftmost phrase, in any case. When lower-casing changes more than
+// ASCII letters (it could move offsets), or the text holds the Kelvin
+// sign or the long s (Go folds them into k and s), the regexp decides.
+func robotError(text string) string {
+	lower := strings.ToLower(text)
+	if !sameShape(text, lower) || strings.ContainsAny(text, "\u017f\u212a") {
+		return robotErrorRe.FindString(text)
+	}
+	best, bestLen := -1, 0
+	for k, p := range robotPhrases {
+		boundary := k >= 4
+		for from := 0; from < len(lower); {
+			i := strings.Index(lower[from:], p)
+			if i < 0 || best >= 0 && from+i >= best {
+				break
+			}
+			i += from
+			if end := i + len(p); !boundary || end == len(lower) || !isWordByte(lower[end]) {
+				best, bestLen = i, len(p)
+				break
+			}
+			from = i + 1
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return text[best : best+bestLen]
+}
+
+// sameShape reports whether lower is text with only ASCII letters
+// changed, byte for byte in place.
+func sameShape(text, lower string) bool {
+	if len(text) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf && text[i] != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
 // ScanSignals extracts the state signals from the text of a reply: its
 // own lines (quoted "> " lines and everything after a "-- " signature are
 // skipped) for people, the notification phrases for robots. bot is
@@ -132,7 +188,7 @@ func ScanSignals(text, bot string) []Signal {
 	switch bot {
 	case "":
 	case "kernel-test-robot":
-		if m := robotErrorRe.FindString(text); m != "" {
+		if m := robotError(text); m != "" {
 			return []Signal{{Kind: SignalBuildError, Line: clip(m)}}
 		}
 		return nil

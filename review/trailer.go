@@ -53,6 +53,31 @@ var (
 	extinfoLineRe = regexp.MustCompile(`^\s*\[.*\]\s*$`)
 )
 
+// trailerName is the name trailerLineRe would read in line, without the
+// regexp engine: ok is false when the line cannot match it (most lines of
+// a message; the regexp still decides the others).
+func trailerName(line string) (name string, ok bool) {
+	const space = " \t\n\f\r" // RE2's \s
+	s := strings.TrimLeft(line, space)
+	n := 0
+	for n < len(s) && (isASCIILetter(s[n]) || s[n] == '-' || s[n] >= '0' && s[n] <= '9') {
+		n++
+	}
+	if n < 2 || !isASCIILetter(s[0]) || !isASCIILetter(s[n-1]) {
+		return "", false
+	}
+	rest := s[n:]
+	if rest != "" && strings.IndexByte(space, rest[0]) >= 0 {
+		rest = rest[1:]
+	}
+	if len(rest) < 2 || rest[0] != ':' || strings.IndexByte(space, rest[1]) < 0 {
+		return "", false
+	}
+	return s[:n], true
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
 func trailerKind(name string) (person, ok bool) {
 	switch strings.ToLower(name) {
 	case "cc":
@@ -77,6 +102,13 @@ func ParseTrailers(text string) []Trailer {
 			break
 		}
 		if strings.HasPrefix(strings.TrimLeft(line, " \t"), ">") {
+			continue
+		}
+		name, maybe := trailerName(line)
+		if !maybe {
+			continue
+		}
+		if _, ok := trailerKind(name); !ok {
 			continue
 		}
 		m := trailerLineRe.FindStringSubmatch(line)
