@@ -525,6 +525,9 @@ func sentences(para string) []string {
 	return out
 }
 
+// asciiSpace is unicode.IsSpace for ASCII.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
 func normalize(s string) string {
 	// One pass of what strings.TrimLeft(strings.ToLower(s), "([ ") with
 	// ’ as ' and strings.Join(strings.Fields(…), " ") give (every
@@ -534,8 +537,13 @@ func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if r < utf8.RuneSelf && asciiSpace[r] || r >= utf8.RuneSelf && unicode.IsSpace(r) {
 			space = b.Len() > 0
 			continue
 		}
@@ -543,10 +551,16 @@ func normalize(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
-		if r == '’' {
-			r = '\''
+		switch {
+		case r >= 'A' && r <= 'Z':
+			b.WriteByte(byte(r) + 'a' - 'A')
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
+		case r == '’':
+			b.WriteByte('\'')
+		default:
+			b.WriteRune(unicode.ToLower(r))
 		}
-		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
 }
