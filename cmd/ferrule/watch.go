@@ -8,7 +8,6 @@ import (
 	"ferrule/cmd/internal/cli"
 	"ferrule/cmd/internal/config"
 	"ferrule/cmd/internal/daemon"
-	"ferrule/store"
 )
 
 // runWatch is `ferrule watch -c FILE`: follow the configured mailboxes
@@ -40,18 +39,11 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	// context.
 	hard, cancelHard := context.WithCancel(context.Background())
 	defer cancelHard()
-	// One daemon per store: a second would keep its own digest schedule
-	// and mail everyone twice.
-	lock, err := store.Acquire(e.dbPath("", cfg))
+	db, closeDB, err := daemon.OpenStore(hard, e.dbPath("", cfg)) // locked: one daemon per store
 	if err != nil {
 		return e.fail("watch", cli.Runtime(err))
 	}
-	defer lock.Close()
-	db, err := store.Open(hard, e.dbPath("", cfg))
-	if err != nil {
-		return e.fail("watch", cli.Runtime(err))
-	}
-	defer db.Close()
+	defer closeDB()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	o := daemon.Options{ConfigPath: *configPath, DB: db, Log: log, Now: e.clock, Reload: e.hup}
 	if *trace {

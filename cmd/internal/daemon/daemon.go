@@ -464,3 +464,19 @@ func (d *Daemon) Handler() http.Handler {
 	})
 	return mux
 }
+
+// OpenStore opens the store at path for one daemon: it takes the store's
+// lock first, since a second daemon on the same store would keep its own
+// digest schedule and mail everyone twice (the error then names the lock
+// and its holder). ctx bounds the store's life; close releases both.
+func OpenStore(ctx context.Context, path string) (db *store.DB, close func(), err error) {
+	lock, err := store.Acquire(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if db, err = store.Open(ctx, path); err != nil {
+		lock.Close()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); lock.Close() }, nil
+}

@@ -6,7 +6,8 @@
 // review: the kernel tree's when kernel_tree is set), /healthz and
 // Prometheus /metrics, and reloads its configuration on SIGHUP, web view
 // included (an invalid one is logged and the running one kept).
-// [WebView] is the same web view for `ferrule serve`.
+// [WebView] is the same web view for `ferrule serve`; [OpenStore] takes
+// the store's lock, one daemon per store.
 //
 // Shutdown has two phases: on cancellation no new work starts (the
 // workers stop; an unfinished batch is fetched again next time) and the

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -131,4 +132,24 @@ func TestWebView(t *testing.T) {
 	if _, err := WebView(&config.Config{KernelTree: filepath.Join(t.TempDir(), "none")}, db, nil); err == nil {
 		t.Error("a missing kernel_tree was accepted")
 	}
+}
+
+// OpenStore lets one daemon hold a store: a second is refused, naming the
+// lock, until the first closes it.
+func TestOpenStoreLocks(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ferrule.db")
+	db, closeFirst, err := OpenStore(ctx, path)
+	if err != nil || db == nil {
+		t.Fatalf("first: %v", err)
+	}
+	if _, _, err := OpenStore(ctx, path); !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), store.LockPath(path)) {
+		t.Errorf("second while the first holds it: %v", err)
+	}
+	closeFirst()
+	_, closeAgain, err := OpenStore(ctx, path)
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	closeAgain()
 }
