@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,10 +16,10 @@ import (
 )
 
 // PublicInbox is a real public-inbox v2 inbox served by public-inbox-imapd
-// on 127.0.0.1 (Debian package public-inbox; DEPS.md §6), with its
-// configuration and HOME in a temporary directory.
+// or public-inbox-httpd on 127.0.0.1 (Debian package public-inbox;
+// DEPS.md §6), with its configuration and HOME in a temporary directory.
 type PublicInbox struct {
-	Addr  string // host:port of the IMAP server
+	Addr  string // host:port of the IMAP server (StartPublicInbox)
 	Group string // the inbox's newsgroup name: the IMAP group of its slices
 	Name  string // the inbox's name
 	dir   string
@@ -40,7 +41,30 @@ $ibx->import_mbox(\*STDIN, 'mboxrd');`
 // installed.
 func StartPublicInbox(tb testing.TB, skipArtnum int) *PublicInbox {
 	tb.Helper()
-	for _, prog := range []string{"public-inbox-init", "public-inbox-imapd", "perl"} {
+	pi := NewPublicInbox(tb, skipArtnum)
+	pi.Addr = "127.0.0.1:" + strconv.Itoa(freePort(tb))
+	pi.serve(tb, "public-inbox-imapd", "imap://"+pi.Addr, "imapd.log", func() error {
+		c, err := net.DialTimeout("tcp", pi.Addr, time.Second)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		buf := make([]byte, 64)
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, _ := c.Read(buf)
+		if !bytes.HasPrefix(buf[:n], []byte("* OK")) {
+			return fmt.Errorf("greeting %q", buf[:n])
+		}
+		return nil
+	})
+	return pi
+}
+
+// NewPublicInbox creates an empty v2 inbox, as StartPublicInbox does,
+// without a server. It skips when public-inbox is not installed.
+func NewPublicInbox(tb testing.TB, skipArtnum int) *PublicInbox {
+	tb.Helper()
+	for _, prog := range []string{"public-inbox-init", "perl"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			tb.Skipf("%s not installed (apt-get install public-inbox liblinux-inotify2-perl; .ci/run does it)", prog)
 		}
@@ -58,11 +82,41 @@ func StartPublicInbox(tb testing.TB, skipArtnum int) *PublicInbox {
 	}
 	args = append(args, pi.Name, filepath.Join(dir, "inbox"), "http://127.0.0.1/test", "test@example.invalid")
 	pi.run(tb, nil, "public-inbox-init", args...)
+	return pi
+}
 
-	pi.Addr = "127.0.0.1:" + strconv.Itoa(freePort(tb))
-	cmd := exec.Command("public-inbox-imapd", "-W0", "-l", "imap://"+pi.Addr)
-	cmd.Env, cmd.Dir = pi.env, dir
-	logPath := filepath.Join(dir, "imapd.log")
+// ServeHTTP serves the inbox with public-inbox-httpd on 127.0.0.1, stopped
+// by PID when the test ends, and returns the inbox's URL
+// (http://127.0.0.1:PORT/test/). It skips when public-inbox-httpd is not
+// installed.
+func (pi *PublicInbox) ServeHTTP(tb testing.TB) string {
+	tb.Helper()
+	if _, err := exec.LookPath("public-inbox-httpd"); err != nil {
+		tb.Skip("public-inbox-httpd not installed (apt-get install public-inbox; .ci/run does it)")
+	}
+	url := "http://127.0.0.1:" + strconv.Itoa(freePort(tb))
+	pi.serve(tb, "public-inbox-httpd", url, "httpd.log", func() error {
+		resp, err := http.Get(url + "/" + pi.Name + "/")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %s", resp.Status)
+		}
+		return nil
+	})
+	return url + "/" + pi.Name + "/"
+}
+
+// serve starts a public-inbox daemon listening on listen, logging to
+// logName in the inbox's directory, stops it (SIGQUIT, then kill) when the
+// test ends, and waits up to 30 s until ready succeeds.
+func (pi *PublicInbox) serve(tb testing.TB, prog, listen, logName string, ready func() error) {
+	tb.Helper()
+	cmd := exec.Command(prog, "-W0", "-l", listen)
+	cmd.Env, cmd.Dir = pi.env, pi.dir
+	logPath := filepath.Join(pi.dir, logName)
 	logf, err := os.Create(logPath)
 	if err != nil {
 		tb.Fatal(err)
@@ -85,23 +139,16 @@ func StartPublicInbox(tb testing.TB, skipArtnum int) *PublicInbox {
 	})
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", pi.Addr, time.Second)
+		err := ready()
 		if err == nil {
-			buf := make([]byte, 64)
-			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			n, _ := c.Read(buf)
-			c.Close()
-			if bytes.HasPrefix(buf[:n], []byte("* OK")) {
-				break
-			}
+			return
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(logPath)
-			tb.Fatalf("public-inbox-imapd did not answer on %s: %v\n%s", pi.Addr, err, log)
+			tb.Fatalf("%s did not answer on %s: %v\n%s", prog, listen, err, log)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return pi
 }
 
 func (pi *PublicInbox) run(tb testing.TB, stdin []byte, name string, args ...string) {
@@ -121,7 +168,13 @@ func (pi *PublicInbox) run(tb testing.TB, stdin []byte, name string, args ...str
 // order.
 func (pi *PublicInbox) Import(tb testing.TB, msgs [][]byte) {
 	tb.Helper()
-	pi.run(tb, MboxRD(msgs), "perl", "-e", importScript, pi.Name)
+	pi.ImportMbox(tb, MboxRD(msgs))
+}
+
+// ImportMbox is Import for messages already in an mboxrd.
+func (pi *PublicInbox) ImportMbox(tb testing.TB, mboxrd []byte) {
+	tb.Helper()
+	pi.run(tb, mboxrd, "perl", "-e", importScript, pi.Name)
 }
 
 // Log returns what the server logged so far.

@@ -6,16 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"ferrule/cmd/internal/lore"
 	"ferrule/mail"
@@ -25,47 +19,12 @@ import (
 	"ferrule/review/rustcheck"
 )
 
-// importScript imports an mboxrd from stdin into the inbox named by
-// ARGV[0] in one transaction, with public-inbox's own API (DEPS.md §6).
-const importScript = `use PublicInbox::Config; use PublicInbox::InboxWritable;
-my $ibx = PublicInbox::Config->new->lookup_name($ARGV[0]) or die "no inbox $ARGV[0]\n";
-$ibx = PublicInbox::InboxWritable->new($ibx); $ibx->{-no_fsync} = 1;
-$ibx->import_mbox(\*STDIN, 'mboxrd');`
-
 // startPublicInbox builds a v2 inbox "test" from the mbox files and serves
 // it with public-inbox-httpd on 127.0.0.1; it returns the inbox URL. The
 // server is stopped, by PID, when the test ends.
 func startPublicInbox(t *testing.T, mboxes ...string) string {
 	t.Helper()
-	for _, prog := range []string{"public-inbox-init", "public-inbox-httpd", "perl"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			t.Skipf("%s not installed (apt-get install public-inbox; .ci/run does it)", prog)
-		}
-	}
-	dir := t.TempDir()
-	env := append(os.Environ(), "HOME="+filepath.Join(dir, "home"),
-		"PI_CONFIG="+filepath.Join(dir, "pi-config"), "PI_NO_FSYNC=1")
-	run := func(stdin string, name string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Env, cmd.Dir = env, dir
-		if stdin != "" {
-			f, err := os.Open(stdin)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			cmd.Stdin = f
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, out)
-		}
-	}
-	if err := os.Mkdir(filepath.Join(dir, "home"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	run("", "public-inbox-init", "-V2", "test", filepath.Join(dir, "inbox"), "http://127.0.0.1/test", "test@example.invalid")
-	all := filepath.Join(dir, "all.mbox")
+	pi := mailtest.NewPublicInbox(t, 0)
 	var b []byte
 	for _, m := range mboxes {
 		data, err := os.ReadFile(m)
@@ -77,56 +36,8 @@ func startPublicInbox(t *testing.T, mboxes ...string) string {
 			b = append(b, '\n')
 		}
 	}
-	if err := os.WriteFile(all, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	run(all, "perl", "-e", importScript, "test")
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command("public-inbox-httpd", "-W0", "-l", url)
-	cmd.Env, cmd.Dir = env, dir
-	logf, err := os.Create(filepath.Join(dir, "httpd.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGQUIT)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		logf.Close()
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(url + "/test/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "httpd.log"))
-			t.Fatalf("public-inbox-httpd did not answer on %s: %v\n%s", url, err, log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return url + "/test/"
+	pi.ImportMbox(t, b)
+	return pi.ServeHTTP(t)
 }
 
 // TestFetchFromPublicInbox serves real threads with public-inbox and
