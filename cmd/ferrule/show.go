@@ -37,10 +37,6 @@ func runShow(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail("show", err)
 	}
-	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow)
-	if err != nil {
-		return e.fail("show", err)
-	}
 	if len(paths) == 0 && *configPath == "" && *tree == "" {
 		f, ok, err := inputs.SavedRevisions(ctx, e.dbPath(*dbPath, cfg), id)
 		if err != nil {
@@ -50,6 +46,10 @@ func runShow(ctx context.Context, e *env, args []string) int {
 			rep := render.BuildShowSaved(f.Versions, f.Cover, f.Current, f.Interdiff)
 			return e.fail("show", cli.Runtime(render.ShowOutput(e.stdout, rep, *format, e.style())))
 		}
+	}
+	opts, err := analysis.Options(cfg.KernelTree, cfg.LeafAllow) // not needed by the saved review above
+	if err != nil {
+		return e.fail("show", err)
 	}
 	// Recipients are not printed, and hunks are read again for the
 	// series printed only (kept for all from stdin, read once).
