@@ -152,8 +152,14 @@ func TestFindErrors(t *testing.T) {
 	if _, err := applied.Find(context.Background(), p, nil); err == nil {
 		t.Error("no tree: no error")
 	}
-	if _, err := applied.Find(context.Background(), p, &applied.Options{Tree: t.TempDir(), Rev: "--output=/tmp/x"}); err == nil {
-		t.Error("option-like revision accepted")
+	// In a real repository, so that only the revision check can refuse
+	// it; were it passed to git, git would write the file.
+	out := filepath.Join(t.TempDir(), "x")
+	if _, err := applied.Find(context.Background(), p, &applied.Options{Tree: newRepo(t).dir, Rev: "--output=" + out}); err == nil || !strings.Contains(err.Error(), "bad revision") {
+		t.Errorf("option-like revision: %v, want it refused as a bad revision", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("git wrote the --output file")
 	}
 }
 
