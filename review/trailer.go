@@ -108,15 +108,12 @@ func ParseTrailers(text string) []Trailer {
 		if !maybe {
 			continue
 		}
-		if _, ok := trailerKind(name); !ok {
-			continue
-		}
-		m := trailerLineRe.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		person, ok := trailerKind(m[1])
+		person, ok := trailerKind(name)
 		if !ok {
+			continue
+		}
+		m := trailerLineRe.FindStringSubmatch(line) // m[1] is name (FuzzTrailerName)
+		if m == nil {
 			continue
 		}
 		t := Trailer{Name: m[1], Value: m[2]}

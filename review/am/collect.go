@@ -44,7 +44,7 @@ func Collect(ctx context.Context, src mail.Source, ids []string) (RawFunc, error
 		if r.Err != nil {
 			continue
 		}
-		m, err := mail.Parse(r)
+		m, err := mail.ParseHeader(r) // only the Message-ID is needed
 		if err != nil || !want[m.MessageID] {
 			continue
 		}
