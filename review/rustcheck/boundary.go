@@ -164,8 +164,9 @@ func invariantCommentAbove(w *window, r int) bool {
 	return false
 }
 
-// checkAbstractionFile grades a change to a rust/kernel file as a whole.
-func (f *findings) checkAbstractionFile(file *diff.File) {
+// checkAbstractionFile grades a change to a rust/kernel file as a whole;
+// formatting is formattingHunks(file) when the caller has it, else nil.
+func (f *findings) checkAbstractionFile(file *diff.File, formatting map[*diff.Hunk]bool) {
 	if file.Class != diff.Abstraction {
 		return
 	}
@@ -180,7 +181,9 @@ func (f *findings) checkAbstractionFile(file *diff.File) {
 	var pubChanged []string
 	pubAdded, modRemoved := map[string]bool{}, map[string]bool{}
 	unsafeDelta, safetyText := f.delta[file.Path], false
-	formatting := formattingHunks(file)
+	if formatting == nil { // not computed by Check (not a .rs file)
+		formatting = formattingHunks(file)
+	}
 	for i := range file.Hunks {
 		for _, l := range file.Hunks[i].Lines {
 			if l.Op == diff.Add && pubItemRe.MatchString(l.Text) {

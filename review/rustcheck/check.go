@@ -79,10 +79,12 @@ func (c *Checker) Check(in *review.CheckInput) []review.Finding {
 	}
 	for i := range in.Files {
 		file := &in.Files[i]
+		var formatting map[*diff.Hunk]bool // the hunks that only reformat or move code
 		if strings.HasSuffix(file.Path, ".rs") && !file.Binary {
-			c.checkRust(f, file, in.Images)
+			formatting = formattingHunks(file)
+			c.checkRust(f, file, in.Images, formatting)
 		}
-		f.checkAbstractionFile(file)
+		f.checkAbstractionFile(file, formatting)
 		c.checkCSide(f, file)
 	}
 	sort.SliceStable(f.list, func(i, j int) bool {
@@ -98,9 +100,8 @@ func (c *Checker) Check(in *review.CheckInput) []review.Finding {
 // checkRust analyses one Rust file of the patch: whole images when the
 // caller has them, else hunk windows. Removed code is parsed first, so
 // that added unsafe blocks are judged against the pre-image.
-func (c *Checker) checkRust(f *findings, file *diff.File, images review.Images) {
+func (c *Checker) checkRust(f *findings, file *diff.File, images review.Images, formatting map[*diff.Hunk]bool) {
 	var posts, pres []*window
-	formatting := formattingHunks(file)
 	if images != nil && !file.Delete {
 		if post, ok := images.PostImage(file.Path); ok {
 			added, removed := changedLines(file, formatting)
