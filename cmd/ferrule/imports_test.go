@@ -61,7 +61,7 @@ var importRules = map[string]importRule{
 	"ferrule/cmd/internal/cli": {noDirect: []string{"ferrule/store", "ferrule/templates", "os", "os/exec", "net", "net/http", "database/sql"}},
 	// The web view reads saved results through its own Source interface:
 	// no store, no mail sending, no programs.
-	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},
+	"ferrule/cmd/internal/web": {internal: with(reviewPkgs, "ferrule/cmd/internal/cli", "ferrule/review/rustcheck"), noDirect: []string{"ferrule/store", "ferrule/templates", "ferrule/mail/imappoll", "ferrule/mail/smtpsend", "os/exec", "database/sql"}},
 	// Applied commits are found with git (a program), never the store or
 	// the network; a lore thread is fetched over HTTP, never stored.
 	"ferrule/cmd/internal/applied": {internal: reviewPkgs, noDirect: []string{"ferrule/store", "ferrule/templates", "net", "net/http", "database/sql"}},

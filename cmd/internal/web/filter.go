@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"ferrule/cmd/internal/cli"
 	"ferrule/review"
 )
 
@@ -24,7 +25,9 @@ type filter struct {
 
 const defaultLimit = 200
 
-func parseFilter(q url.Values) (filter, error) {
+// parseFilter reads the query; relative dates (since=yesterday,
+// since=2.weeks.ago) count back from now, as the CLI's --since does.
+func parseFilter(q url.Values, now time.Time) (filter, error) {
 	f := filter{
 		Tier:       strings.TrimSpace(q.Get("tier")),
 		State:      strings.TrimSpace(q.Get("state")),
@@ -43,9 +46,9 @@ func parseFilter(q url.Values) (filter, error) {
 		}
 	}
 	if f.SinceText != "" {
-		t, err := parseSince(f.SinceText)
+		t, err := cli.ParseDate(f.SinceText, now)
 		if err != nil {
-			return f, err
+			return f, fmt.Errorf("since: %w", err)
 		}
 		f.Since = t
 	}
@@ -57,15 +60,6 @@ func parseFilter(q url.Values) (filter, error) {
 		f.Limit = n // 0: all
 	}
 	return f, nil
-}
-
-func parseSince(v string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("since %q is not YYYY-MM-DD or RFC 3339", v)
 }
 
 // match reports whether a series passes the filter.

@@ -58,7 +58,7 @@ var tierLabels = map[review.Tier]string{
 }
 
 func (h *handler) queueModel(r *http.Request, snap *snapshot) (*queuePage, []*row, error) {
-	f, err := parseFilter(r.URL.Query())
+	f, err := parseFilter(r.URL.Query(), h.opts.Now())
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
