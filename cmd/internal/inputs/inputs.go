@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 
 	"ferrule/cmd/internal/cli"
+	"ferrule/cmd/internal/lore"
 	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
@@ -72,24 +72,14 @@ func Ingest(ctx context.Context, path string, src mail.Source) (*store.DB, error
 	return db, nil
 }
 
-// ParseID accepts a Message-ID with or without <>, or a lore or
-// patch.msgid.link URL, and returns the bare Message-ID.
+// ParseID accepts a Message-ID with or without <> (or id:/mid:), a lore
+// or patch.msgid.link URL (lore.ParseID), or a series or short id, and
+// returns the bare id.
 func ParseID(v string) string {
-	v = strings.TrimSpace(v)
-	if u, err := url.Parse(v); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-		parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
-		for i, p := range parts {
-			p, _ = url.PathUnescape(p)
-			if strings.Contains(p, "@") {
-				return p
-			}
-			if p == "r" && i+1 < len(parts) {
-				q, _ := url.PathUnescape(parts[i+1])
-				return q
-			}
-		}
+	if id, err := lore.ParseID(v); err == nil {
+		return id.MessageID
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">")
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(v), "<"), ">")
 }
 
 // SeriesQuery asks for the series an ID names, for show, reply and

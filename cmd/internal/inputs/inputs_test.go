@@ -14,6 +14,8 @@ func TestParseID(t *testing.T) {
 		"https://lore.kernel.org/linux-pwm/a@b/": "a@b",
 		"https://lore.kernel.org/all/a%2Bx@b/T/#u": "a+x@b",
 		"https://patch.msgid.link/a@b":             "a@b",
+		"id:a@b":                                   "a@b",      // lei's spelling
+		"055c031a":                                 "055c031a", // a short id
 	} {
 		if got := ParseID(in); got != want {
 			t.Errorf("ParseID(%q) = %q, want %q", in, got, want)
