@@ -56,17 +56,11 @@ func (d *DB) Ingest(ctx context.Context, src mail.Source) (read, added int, err 
 // error); Fallback keeps such a message from being stored a second time
 // where an earlier version stored it under its fallback id.
 func toMessage(raw *mail.Raw) Message {
-	m := Message{Source: raw.Position, Raw: raw.Bytes}
 	msg, err := mail.ParseHeader(raw)
-	if err != nil {
-		m.MessageID, m.Error = mail.FallbackID(raw), err.Error()
-		if m.Raw == nil {
-			m.Raw = []byte{}
-		}
-		return m
+	m := FromDecoded(raw, msg, err)
+	if err == nil {
+		m.Fallback = mail.FallbackID(raw)
 	}
-	m.MessageID, m.Subject, m.Date = msg.MessageID, msg.Subject, msg.Date
-	m.Fallback = mail.FallbackID(raw)
 	return m
 }
 
