@@ -12,21 +12,25 @@ import (
 // tree when one is given, else from the embedded snapshot. With a tree,
 // series are also applied to it for whole-file analysis.
 func Options(tree string, leafAllow []string) (*review.IngestOptions, error) {
+	knowledge, maint, err := Knowledge(tree)
+	if err != nil {
+		return nil, err
+	}
 	opts := &review.IngestOptions{}
-	var knowledge *rustcheck.Knowledge
-	var maint *maintainers.File
 	if tree != "" {
-		k, m, err := LoadTree(tree)
-		if err != nil {
-			return nil, err
-		}
-		knowledge, maint = k, m
 		opts.Tree = KernelTree{Root: tree}
-	} else {
-		knowledge, maint = rustcheck.Snapshot(), DefaultMaintainers()
 	}
 	opts.Checkers, opts.Route = Checkers(knowledge, maint, leafAllow)
 	return opts, nil
+}
+
+// Knowledge is what ferrule knows of the kernel: a tree's (LoadTree) when
+// tree is set, else the embedded snapshot and MAINTAINERS.
+func Knowledge(tree string) (*rustcheck.Knowledge, *maintainers.File, error) {
+	if tree == "" {
+		return rustcheck.Snapshot(), DefaultMaintainers(), nil
+	}
+	return LoadTree(tree)
 }
 
 // Checkers is the Rust checker and the routing for some kernel knowledge.

@@ -60,12 +60,11 @@ func TreeHomes(root string, k *rustcheck.Knowledge, sections []*maintainers.Sect
 // MAINTAINERS section names is an error.
 func Wrappers(tree, maintainer string, paths []string) (*rustcheck.WrapperMap, error) {
 	o := rustcheck.WrapperOptions{Maintainer: maintainer, Paths: paths}
-	k, m := rustcheck.Snapshot(), DefaultMaintainers()
+	k, m, err := Knowledge(tree)
+	if err != nil {
+		return nil, err
+	}
 	if tree != "" {
-		var err error
-		if k, m, err = LoadTree(tree); err != nil {
-			return nil, err
-		}
 		o.Homes = TreeHomes(tree, k, m.SectionsOf(maintainer), paths)
 	}
 	if maintainer != "" && len(m.SectionsOf(maintainer)) == 0 {

@@ -114,11 +114,9 @@ func (d *Daemon) prepare(cfg *config.Config) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, m := rustcheck.Snapshot(), analysis.DefaultMaintainers()
-	if cfg.KernelTree != "" {
-		if k, m, err = analysis.LoadTree(cfg.KernelTree); err != nil {
-			return nil, err
-		}
+	k, m, err := analysis.Knowledge(cfg.KernelTree)
+	if err != nil {
+		return nil, err
 	}
 	opts := &review.IngestOptions{}
 	opts.Checkers, opts.Route = analysis.Checkers(k, m, cfg.LeafAllow)
@@ -140,12 +138,13 @@ func webView(cfg *config.Config, db *store.DB, k *rustcheck.Knowledge, m *mainta
 // cfg's kernel_tree when it is set, else the embedded ones (cfg may be
 // nil).
 func WebView(cfg *config.Config, db *store.DB, log *slog.Logger) (http.Handler, error) {
-	k, m := rustcheck.Snapshot(), analysis.DefaultMaintainers()
-	if cfg != nil && cfg.KernelTree != "" {
-		var err error
-		if k, m, err = analysis.LoadTree(cfg.KernelTree); err != nil {
-			return nil, err
-		}
+	tree := ""
+	if cfg != nil {
+		tree = cfg.KernelTree
+	}
+	k, m, err := analysis.Knowledge(tree)
+	if err != nil {
+		return nil, err
 	}
 	return webView(cfg, db, k, m, log, nil), nil
 }
