@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,33 +40,21 @@ func WriteFile(path string, msg []byte) error {
 var fromLineRe = regexp.MustCompile(`(?m)^(>*From )`)
 
 // AppendMbox appends a composed message to an mboxrd file (created 0600
-// when missing): a "From " separator line, the message with LF endings and
-// its "From " lines quoted with one more ">", and a blank line.
+// when missing) as one WriteMboxEntry, starting on a line of its own even
+// if the file lacks its final newline.
 func AppendMbox(path string, msg []byte, sender string, date time.Time) error {
-	if sender == "" {
-		sender = "MAILER-DAEMON"
-	}
-	body := bytes.ReplaceAll(msg, []byte("\r\n"), []byte("\n"))
-	body = fromLineRe.ReplaceAll(body, []byte(">$1"))
-	if !bytes.HasSuffix(body, []byte("\n")) {
-		body = append(body, '\n')
-	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("mbox: %w", err)
 	}
 	var out bytes.Buffer
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		// Start on a line of its own even if the file lacks its final
-		// newline.
 		last := make([]byte, 1)
 		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
 			out.WriteString("\n\n")
 		}
 	}
-	fmt.Fprintf(&out, "From %s %s\n", sender, date.UTC().Format("Mon Jan _2 15:04:05 2006"))
-	out.Write(body)
-	out.WriteByte('\n')
+	_ = WriteMboxEntry(&out, msg, sender, date) // a bytes.Buffer does not fail
 	if _, err := f.Write(out.Bytes()); err != nil {
 		f.Close()
 		return fmt.Errorf("mbox: %w", err)
@@ -74,6 +63,22 @@ func AppendMbox(path string, msg []byte, sender string, date time.Time) error {
 		return fmt.Errorf("mbox: %w", err)
 	}
 	return nil
+}
+
+// WriteMboxEntry writes msg as one mboxrd entry: a "From SENDER DATE"
+// separator (MAILER-DAEMON without a sender), the message with LF line
+// ends and its "From " lines quoted with one more ">", and a blank line.
+func WriteMboxEntry(w io.Writer, msg []byte, sender string, date time.Time) error {
+	if sender == "" {
+		sender = "MAILER-DAEMON"
+	}
+	body := bytes.ReplaceAll(msg, []byte("\r\n"), []byte("\n"))
+	body = fromLineRe.ReplaceAll(body, []byte(">$1"))
+	if !bytes.HasSuffix(body, []byte("\n")) {
+		body = append(body, '\n')
+	}
+	_, err := fmt.Fprintf(w, "From %s %s\n%s\n", sender, date.UTC().Format("Mon Jan _2 15:04:05 2006"), body)
+	return err
 }
 
 // DeliverMaildir puts a composed message into the Maildir dir (creating

@@ -21,6 +21,14 @@ type Address struct {
 	Email string `json:"email"`
 }
 
+// DisplayName is how a greeting names a: the name, else the address.
+func (a Address) DisplayName() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Email
+}
+
 // String formats a as "Name <email>" (or the bare address).
 func (a Address) String() string {
 	if a.Name == "" {

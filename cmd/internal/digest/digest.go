@@ -20,7 +20,6 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -109,7 +108,7 @@ func (g *Digester) Send(ctx context.Context, digests []review.Digest) ([]string,
 			return sent, err
 		}
 		if g.DryRun != nil {
-			if err := writeMbox(g.DryRun, msg, g.from.Email, g.now()); err != nil {
+			if err := fmail.WriteMboxEntry(g.DryRun, msg, g.from.Email, g.now()); err != nil {
 				return sent, err
 			}
 			sent = append(sent, d.Recipient.Email)
@@ -181,7 +180,7 @@ func (g *Digester) compose(d review.Digest) ([]byte, error) {
 }
 
 func (g *Digester) data(d review.Digest) *templates.DigestData {
-	data := &templates.DigestData{Recipient: displayName(d.Recipient), Date: g.now(), Count: len(d.Entries)}
+	data := &templates.DigestData{Recipient: d.Recipient.DisplayName(), Date: g.now(), Count: len(d.Entries)}
 	for _, tier := range []review.Tier{review.MustLook, review.ShouldLook} {
 		dt := templates.DigestTier{Name: string(tier)}
 		for _, e := range d.Entries {
@@ -202,25 +201,4 @@ func (g *Digester) data(d review.Digest) *templates.DigestData {
 		}
 	}
 	return data
-}
-
-func displayName(a fmail.Address) string {
-	if a.Name != "" {
-		return a.Name
-	}
-	return a.Email
-}
-
-var fromLineRe = regexp.MustCompile(`(?m)^(>*From )`)
-
-// writeMbox writes msg as one mboxrd entry: a "From " separator, the
-// message with LF line ends and its "From " lines quoted, a blank line.
-func writeMbox(w io.Writer, msg []byte, sender string, date time.Time) error {
-	body := strings.ReplaceAll(string(msg), "\r\n", "\n")
-	body = fromLineRe.ReplaceAllString(body, ">$1")
-	if !strings.HasSuffix(body, "\n") {
-		body += "\n"
-	}
-	_, err := fmt.Fprintf(w, "From %s %s\n%s\n", sender, date.UTC().Format("Mon Jan _2 15:04:05 2006"), body)
-	return err
 }

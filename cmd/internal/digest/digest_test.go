@@ -1,10 +1,8 @@
 package digest
 
 import (
-	"bytes"
 	"strings"
 	"testing"
-	"time"
 
 	"ferrule/cmd/internal/config"
 	"ferrule/review"
@@ -50,21 +48,5 @@ func TestSelect(t *testing.T) {
 		if got := recipients(Select(c.cfg, reports(), c.to)); got != c.want {
 			t.Errorf("%s: recipients %q, want %q", c.name, got, c.want)
 		}
-	}
-}
-
-// The dry run's mbox has a separator per message and quotes "From "
-// lines in bodies (mboxrd).
-func TestWriteMbox(t *testing.T) {
-	var b bytes.Buffer
-	date := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	for i := 0; i < 2; i++ {
-		if err := writeMbox(&b, []byte("Subject: s\r\n\r\nFrom here on\r\n>From there\r\n"), "f@example.org", date); err != nil {
-			t.Fatal(err)
-		}
-	}
-	one := "From f@example.org Sun Nov  1 12:00:00 2026\nSubject: s\n\n>From here on\n>>From there\n\n"
-	if b.String() != one+one {
-		t.Errorf("mbox =\n%q", b.String())
 	}
 }

@@ -33,8 +33,8 @@ func ReplyData(t *Target, me fmail.Address) *templates.ReplyData {
 		}
 		return a.Line < b.Line
 	})
-	data := &templates.ReplyData{Subject: p.Subject, FromName: DisplayName(p.Author), Date: p.Date,
-		Quote: strings.TrimRight(t.Text, "\n"), MyName: DisplayName(me)}
+	data := &templates.ReplyData{Subject: p.Subject, FromName: p.Author.DisplayName(), Date: p.Date,
+		Quote: strings.TrimRight(t.Text, "\n"), MyName: me.DisplayName()}
 	// Findings on the same lines share one quote, their prompts under it.
 	at := map[string]int{}
 	for _, f := range found {
@@ -67,12 +67,4 @@ func promptFor(f review.Finding) string {
 		return p
 	}
 	return f.Message
-}
-
-// DisplayName is the name of an address, else the address.
-func DisplayName(a fmail.Address) string {
-	if a.Name != "" {
-		return a.Name
-	}
-	return a.Email
 }

@@ -20,11 +20,11 @@ func ThanksData(t *Target, me fmail.Address, branch, treeName string) *templates
 		summary = append(summary, fmt.Sprintf("[%d/%d] %s", part.Number, max(s.Total, 1), part.Post.Tags.Title))
 	}
 	return &templates.ThanksData{
-		FromName: DisplayName(author), FromEmail: author.Email,
+		FromName: author.DisplayName(), FromEmail: author.Email,
 		Subject: p.Subject, MsgID: p.MessageID, SentDate: p.Date,
 		Quote: quoteHead(t.Text), Summary: strings.Join(summary, "\n"),
 		Branch: branch, TreeName: treeName,
-		MyName: DisplayName(me), MyEmail: me.Email, Signature: signature(me),
+		MyName: me.DisplayName(), MyEmail: me.Email, Signature: signature(me),
 	}
 }
 
