@@ -273,16 +273,12 @@ func reviewers(s *Series) []string {
 	seen := map[string]bool{}
 	for _, p := range s.Parts {
 		for _, t := range p.Trailers {
-			if !t.IsReview() || !t.Verified || t.Person == nil || strings.EqualFold(t.Person.Email, p.Post.Author.Email) {
+			if !reviewBy(t, p.Post) {
 				continue
-			}
-			who := t.Person.Name
-			if who == "" {
-				who = t.Person.Email
 			}
 			if !seen[strings.ToLower(t.Person.Email)] {
 				seen[strings.ToLower(t.Person.Email)] = true
-				out = append(out, who)
+				out = append(out, t.Person.DisplayName())
 			}
 		}
 	}

@@ -97,13 +97,19 @@ func (s *Series) Complete() bool { return len(s.Missing) == 0 }
 func (s *Series) Reviewed() bool {
 	for _, p := range s.Parts {
 		for _, t := range p.Trailers {
-			if t.IsReview() && t.Verified && t.Person != nil &&
-				!strings.EqualFold(t.Person.Email, p.Post.Author.Email) {
+			if reviewBy(t, p.Post) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// reviewBy reports whether t, on post p, is a review by someone: a
+// verified Reviewed-by, Acked-by or Tested-by whose person is not the
+// patch's author.
+func reviewBy(t Trailer, p *Post) bool {
+	return t.IsReview() && t.Verified && t.Person != nil && !strings.EqualFold(t.Person.Email, p.Author.Email)
 }
 
 // Older returns the earlier revisions, nearest first.
