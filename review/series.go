@@ -112,6 +112,15 @@ func reviewBy(t Trailer, p *Post) bool {
 	return t.IsReview() && t.Verified && t.Person != nil && !strings.EqualFold(t.Person.Email, p.Author.Email)
 }
 
+// Latest returns the newest revision of s's family (s itself when none
+// supersedes it), following Next at most 64 times.
+func (s *Series) Latest() *Series {
+	for n := 0; s != nil && s.Next != nil && n < 64; n++ {
+		s = s.Next
+	}
+	return s
+}
+
 // Older returns the earlier revisions, nearest first.
 func (s *Series) Older() []*Series {
 	var out []*Series

@@ -521,10 +521,7 @@ func who(ev *event) string {
 }
 
 func supersededReason(s *Series) string {
-	n := s.Next
-	for k := 0; n.Next != nil && n != s && k < 64; k++ {
-		n = n.Next
-	}
+	n := s.Next.Latest()
 	if n == s.Next {
 		return fmt.Sprintf("superseded by v%d (%s)", n.Version, day(n.Date))
 	}

@@ -81,14 +81,6 @@ func (r *Result) Summary(w io.Writer) error {
 // ErrNoPatches is returned for a series with no patch to write.
 var ErrNoPatches = errors.New("series has no patches")
 
-// Latest returns the newest revision of s (following Next links).
-func Latest(s *review.Series) *review.Series {
-	for n := 0; s != nil && s.Next != nil && n < 64; n++ {
-		s = s.Next
-	}
-	return s
-}
-
 // Write writes the patches of s, in number order, as an mboxrd to w, each
 // with its collected trailers added. It fails before writing anything when
 // a patch's raw message cannot be had or decoded.

@@ -17,7 +17,7 @@ import (
 func TestWriteReportsAndErrors(t *testing.T) {
 	dir := mailtest.SharedDir(t, "b4")
 	th := load(t, filepath.Join(dir, "trailers-followup-single.mbox"))
-	s := am.Latest(th.res.Series[0])
+	s := th.res.Series[0].Latest()
 
 	var buf bytes.Buffer
 	res, err := am.Write(&buf, s, th.rawFunc, nil)
@@ -64,7 +64,7 @@ func TestCollect(t *testing.T) {
 	dir := mailtest.SharedDir(t, "b4")
 	path := filepath.Join(dir, "trailers-thread-with-cover-followup.mbox")
 	th := load(t, path)
-	s := am.Latest(th.res.Series[0])
+	s := th.res.Series[0].Latest()
 	ids := am.MessageIDs(s)
 	if len(ids) != 4 {
 		t.Fatalf("MessageIDs = %q", ids)

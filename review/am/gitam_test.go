@@ -119,7 +119,7 @@ func TestTripleDashUpdate(t *testing.T) {
 	r := cloneBundle(t, dir)
 	r.git(nil, "", "fetch", "-q", filepath.Join(dir, "trailers-with-tripledash.bundle"), "HEAD")
 	th := load(t, filepath.Join(dir, "trailers-thread-with-followups.mbox"))
-	s := am.Latest(th.res.SeriesOf("20221025-test1-v1-1-e4f28f57990c@linuxfoundation.org"))
+	s := th.res.SeriesOf("20221025-test1-v1-1-e4f28f57990c@linuxfoundation.org").Latest()
 	commits := strings.Fields(r.git(nil, "", "rev-list", "--reverse", "HEAD..FETCH_HEAD"))
 	if len(commits) != 4 {
 		t.Fatalf("bundle holds %d new commits, want 4", len(commits))

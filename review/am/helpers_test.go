@@ -76,7 +76,7 @@ func load(t *testing.T, paths ...string) *thread {
 // writeAm runs am.Write on the newest revision of the series holding id.
 func writeAm(t *testing.T, th *thread, id string, opts *am.Options) ([]byte, *am.Result) {
 	t.Helper()
-	s := am.Latest(th.res.SeriesOf(id))
+	s := th.res.SeriesOf(id).Latest()
 	if s == nil {
 		t.Fatalf("<%s>: no series", id)
 	}

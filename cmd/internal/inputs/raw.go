@@ -71,7 +71,7 @@ func Am(ctx context.Context, w io.Writer, id string, paths []string, stdin io.Re
 	if err != nil {
 		return nil, err
 	}
-	s := am.Latest(found)
+	s := found.Latest()
 	raw, err := Raw(ctx, paths, again(), dbPath, s)
 	if err != nil {
 		return nil, err

@@ -117,7 +117,7 @@ func summary(t *testing.T, src mail.Source) (string, string) {
 	}
 	var mbox bytes.Buffer
 	if len(res.Series) > 0 {
-		_, err := am.Write(&mbox, am.Latest(res.Series[0]), func(id string) ([]byte, error) {
+		_, err := am.Write(&mbox, res.Series[0].Latest(), func(id string) ([]byte, error) {
 			if b, ok := raw[id]; ok {
 				return b, nil
 			}
