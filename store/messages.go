@@ -12,40 +12,30 @@ import (
 // batchSize is how many messages one transaction or query carries.
 const batchSize = 256
 
-// Ingest stores every message of src whose Message-ID is new, in batches
-// of one transaction each, and returns how many messages it read and how
-// many were new. A message that cannot be decoded is stored too, under a
-// synthetic ID, with the error.
+// Ingest stores every message of src whose Message-ID is new, through a
+// Writer (batched transactions written beside the reading), and returns
+// how many messages it read and how many were new. A message that cannot
+// be decoded is stored too, under a synthetic ID, with the error. When
+// src fails, what was read before it is stored.
 func (d *DB) Ingest(ctx context.Context, src mail.Source) (read, added int, err error) {
-	var batch []Message
-	flush := func() error {
-		n, err := d.AddMessages(ctx, batch)
-		added += n
-		batch = batch[:0]
-		return err
-	}
+	w := d.NewWriter(ctx)
 	for {
 		raw, err := src.Next(ctx)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
+			added, _ := w.Close()
 			return read, added, fmt.Errorf("ingest: %w", err)
 		}
 		read++
-		batch = append(batch, toMessage(raw))
-		if len(batch) == batchSize {
-			if err := flush(); err != nil {
-				return read, added, err
-			}
-		}
-	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
+		if err := w.Add(toMessage(raw)); err != nil {
+			added, _ := w.Close()
 			return read, added, err
 		}
 	}
-	return read, added, nil
+	added, err = w.Close()
+	return read, added, err
 }
 
 // toMessage reads what the store keeps of raw from its header alone, so
