@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 )
@@ -11,7 +12,13 @@ import (
 // StartingHeap makes the collector lazier under its budget, and gives Go's
 // defaults back once the live heap passes half of it, and when stopped.
 func TestStartingHeap(t *testing.T) {
-	percent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	// Read GOGC without setting it: SetGCPercent(-1) and back would race
+	// with StartingHeap's own restore and could undo it.
+	percent := func() int {
+		s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+		metrics.Read(s)
+		return int(s[0].Value.Uint64())
+	}
 	limit := func() int64 { return debug.SetMemoryLimit(-1) }
 	before, beforeLimit := percent(), limit()
 
