@@ -468,8 +468,12 @@ func appendUnique(list []int, n int) []int {
 // ownLines returns the lines of text the sender wrote: quoted lines and
 // everything after a signature separator are dropped.
 func ownLines(text string) []string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
+	out := make([]string, 0, strings.Count(text, "\n")+1)
+	for lines := (lineCursor{rest: text}); ; {
+		l, more := lines.next()
+		if !more {
+			break
+		}
 		l = strings.TrimRight(l, "\r")
 		if l == "-- " || l == "--" {
 			break

@@ -95,9 +95,12 @@ func trailerKind(name string) (person, ok bool) {
 // extinfo, and <mailto:…> junk from HTML mailers is removed.
 func ParseTrailers(text string) []Trailer {
 	var out []Trailer
-	lines := strings.Split(text, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := strings.TrimRight(lines[i], "\r")
+	for lines := (lineCursor{rest: text}); ; {
+		line, more := lines.next()
+		if !more {
+			break
+		}
+		line = strings.TrimRight(line, "\r")
 		if line == "-- " || line == "--" {
 			break
 		}
@@ -119,11 +122,11 @@ func ParseTrailers(text string) []Trailer {
 		t := Trailer{Name: m[1], Value: m[2]}
 		if person {
 			t.Value = strings.TrimSpace(mailtoJunkRe.ReplaceAllString(t.Value, ""))
-			if !strings.Contains(t.Value, "@") && i+1 < len(lines) {
-				next := strings.TrimSpace(lines[i+1])
+			if next, ok := lines.peek(); ok && !strings.Contains(t.Value, "@") {
+				next = strings.TrimSpace(next)
 				if strings.Contains(next, "@") && trailerLineRe.FindStringSubmatch(next) == nil {
 					t.Value += " " + next
-					i++
+					lines.next()
 				}
 			}
 			a, ok := mail.ParseAddress(t.Value)
@@ -147,9 +150,9 @@ func ParseTrailers(text string) []Trailer {
 				t.Value = t.Value[:k]
 			}
 		}
-		if i+1 < len(lines) && extinfoLineRe.MatchString(lines[i+1]) {
-			t.Extinfo = strings.TrimRight(lines[i+1], "\r")
-			i++
+		if next, ok := lines.peek(); ok && extinfoLineRe.MatchString(next) {
+			t.Extinfo = strings.TrimRight(next, "\r")
+			lines.next()
 		}
 		// Clone: the parts are substrings of the whole message body, which
 		// must not stay alive for one trailer.
@@ -166,4 +169,35 @@ func ParseTrailers(text string) []Trailer {
 // (b4 keeps "Reviewed-by: A <x@y>" and "Reviewed-by: B <x@y>" both).
 func sameTrailer(a, b Trailer) bool {
 	return strings.EqualFold(a.Name, b.Name) && strings.EqualFold(a.Value, b.Value)
+}
+
+// lineCursor walks the lines of a text, as strings.Split(text, "\n")
+// would give them (a final empty line included), without allocating them.
+type lineCursor struct {
+	rest string
+	done bool
+}
+
+// next returns the next line; false after the last one.
+func (c *lineCursor) next() (line string, ok bool) {
+	if c.done {
+		return "", false
+	}
+	if i := strings.IndexByte(c.rest, '\n'); i >= 0 {
+		line, c.rest = c.rest[:i], c.rest[i+1:]
+	} else {
+		line, c.rest, c.done = c.rest, "", true
+	}
+	return line, true
+}
+
+// peek returns the next line without moving past it.
+func (c *lineCursor) peek() (string, bool) {
+	if c.done {
+		return "", false
+	}
+	if i := strings.IndexByte(c.rest, '\n'); i >= 0 {
+		return c.rest[:i], true
+	}
+	return c.rest, true
 }

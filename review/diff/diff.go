@@ -124,24 +124,30 @@ func Parse(text string) (p *Patch, err error) {
 	}
 	p = &Patch{Files: make([]File, 0, len(files)), Repaired: repaired}
 	h := sha1.New()
+	buf := make([]byte, 0, 8<<10) // the changed lines, hashed a block at a time
 	for _, f := range files {
 		df := convert(f)
 		p.Files = append(p.Files, df)
-		fmt.Fprintf(h, "%s\x00%s\n", f.OldName, f.NewName)
+		buf = fmt.Appendf(buf, "%s\x00%s\n", f.OldName, f.NewName)
 		if f.IsBinary && f.BinaryFragment != nil {
-			fmt.Fprintf(h, "binary %d %d\n", f.BinaryFragment.Method, f.BinaryFragment.Size)
+			buf = fmt.Appendf(buf, "binary %d %d\n", f.BinaryFragment.Method, f.BinaryFragment.Size)
 		}
 		for _, hk := range df.Hunks {
 			for _, l := range hk.Lines {
 				if l.Op == Context {
 					continue
 				}
-				h.Write([]byte{byte(l.Op)})
-				h.Write([]byte(stripSpace(l.Text)))
-				h.Write([]byte{'\n'})
+				buf = append(buf, byte(l.Op))
+				buf = appendStripped(buf, l.Text)
+				buf = append(buf, '\n')
+				if len(buf) >= 32<<10 {
+					h.Write(buf)
+					buf = buf[:0]
+				}
 			}
 		}
 	}
+	h.Write(buf)
 	p.ID = hex.EncodeToString(h.Sum(nil))
 	return p, nil
 }
@@ -194,18 +200,15 @@ func convert(f *gitdiff.File) File {
 	return df
 }
 
-func stripSpace(s string) string {
-	if !strings.ContainsAny(s, " \t\r") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
+// appendStripped appends s without its spaces, tabs and carriage
+// returns: the patch id ignores white space, as git patch-id does.
+func appendStripped(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c != ' ' && c != '\t' && c != '\r' {
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return b
 }
 
 // Find returns the byte offset of the first file header of a diff in a
