@@ -61,7 +61,8 @@ type keywordHit struct {
 func (f *File) lineKeywords(line string) []keywordHit {
 	return f.lines.get(line, func() []keywordHit {
 		var out []keywordHit
-		for i, s := range f.Sections {
+		for _, i := range f.keywordSections() {
+			s := f.Sections[i]
 			for j, re := range s.keywords {
 				if containsAny(line, s.keywordNeeds[j]) && re.MatchString(line) {
 					out = append(out, keywordHit{section: i, keyword: s.Keywords[j]})
@@ -71,6 +72,15 @@ func (f *File) lineKeywords(line string) []keywordHit {
 		}
 		return out
 	})
+}
+
+// keywordSections returns the indexes of the sections with K: regexes:
+// all of them for a File assembled by hand.
+func (f *File) keywordSections() []int {
+	if f.candidates != nil {
+		return f.keyworded
+	}
+	return f.allSections()
 }
 
 // memoLimit bounds each memo: a daemon that runs for months sees new

@@ -73,6 +73,9 @@ type File struct {
 	// by Parse; nil for a File assembled by hand, which is searched
 	// whole.
 	candidates map[string][]int
+	// keyworded lists the sections with K: regexes, in file order (a
+	// few hundred of the thousands); built by Parse with candidates.
+	keyworded []int
 	// paths and lines remember what pathHits and lineKeywords found:
 	// a list's series touch the same files again and again.
 	paths memo[[]pathHit]
@@ -150,7 +153,7 @@ func Parse(text string) (*File, []error) {
 	return f, errs
 }
 
-// index builds f.candidates.
+// index builds f.candidates and f.keyworded.
 func (f *File) index() {
 	f.candidates = map[string][]int{}
 	add := func(dir string, i int) {
@@ -169,18 +172,26 @@ func (f *File) index() {
 		if len(s.regexes) > 0 {
 			add("", i)
 		}
+		if len(s.keywords) > 0 {
+			f.keyworded = append(f.keyworded, i)
+		}
 	}
+}
+
+// allSections returns the indexes of every section.
+func (f *File) allSections() []int {
+	all := make([]int, len(f.Sections))
+	for i := range all {
+		all[i] = i
+	}
+	return all
 }
 
 // sectionsFor returns the indexes of the sections that may cover file, in
 // file order.
 func (f *File) sectionsFor(file string) []int {
 	if f.candidates == nil {
-		all := make([]int, len(f.Sections))
-		for i := range all {
-			all[i] = i
-		}
-		return all
+		return f.allSections()
 	}
 	out := f.candidates[""]
 	owned := false
