@@ -46,16 +46,20 @@ func (t Trailer) IsReview() bool {
 }
 
 var (
-	trailerLineRe = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9-]*[A-Za-z])\s?:\s+(\S.*?)\s*$`)
 	personNameRe  = regexp.MustCompile(`(?i)^[a-z][a-z0-9-]*-by$`)
 	fixesValueRe  = regexp.MustCompile(`^[0-9a-fA-F]{7,64}\b`)
 	mailtoJunkRe  = regexp.MustCompile(`<mailto:[^<>]*>`)
 	extinfoLineRe = regexp.MustCompile(`^\s*\[.*\]\s*$`)
 )
 
+// A trailer line is what the regexp trailerLineRe (in the tests, the
+// reference the fuzz targets compare with) matches:
+//
+//	^\s*([A-Za-z][A-Za-z0-9-]*[A-Za-z])\s?:\s+(\S.*?)\s*$
+//
 // trailerName is the name trailerLineRe would read in line, without the
 // regexp engine: ok is false when the line cannot match it (most lines of
-// a message; the regexp still decides the others).
+// a message); trailerValue decides the others.
 func trailerName(line string) (name string, ok bool) {
 	const space = " \t\n\f\r" // RE2's \s
 	s := strings.TrimLeft(line, space)
@@ -74,6 +78,23 @@ func trailerName(line string) (name string, ok bool) {
 		return "", false
 	}
 	return s[:n], true
+}
+
+// trailerValue is the value trailerLineRe would read in line (its second
+// group): ok is false when the line does not match it.
+func trailerValue(line string) (value string, ok bool) {
+	const space = " \t\n\f\r" // RE2's \s
+	name, ok := trailerName(line)
+	if !ok {
+		return "", false
+	}
+	rest := strings.TrimLeft(line, space)[len(name):]
+	rest = rest[strings.IndexByte(rest, ':')+1:] // trailerName saw it
+	value = strings.TrimRight(strings.TrimLeft(rest, space), space)
+	if value == "" || strings.IndexByte(value, '\n') >= 0 { // '.' stops at \n
+		return "", false
+	}
+	return value, true
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
@@ -115,16 +136,16 @@ func ParseTrailers(text string) []Trailer {
 		if !ok {
 			continue
 		}
-		m := trailerLineRe.FindStringSubmatch(line) // m[1] is name (FuzzTrailerName)
-		if m == nil {
+		value, ok := trailerValue(line)
+		if !ok {
 			continue
 		}
-		t := Trailer{Name: m[1], Value: m[2]}
+		t := Trailer{Name: name, Value: value}
 		if person {
 			t.Value = strings.TrimSpace(mailtoJunkRe.ReplaceAllString(t.Value, ""))
 			if next, ok := lines.peek(); ok && !strings.Contains(t.Value, "@") {
 				next = strings.TrimSpace(next)
-				if strings.Contains(next, "@") && trailerLineRe.FindStringSubmatch(next) == nil {
+				if _, isTrailer := trailerValue(next); strings.Contains(next, "@") && !isTrailer {
 					t.Value += " " + next
 					lines.next()
 				}
