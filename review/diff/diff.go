@@ -15,6 +15,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
@@ -111,12 +112,16 @@ func Parse(text string) (p *Patch, err error) {
 			p, err = nil, fmt.Errorf("parse diff: internal error: %v", r)
 		}
 	}()
-	files, _, err := gitdiff.Parse(strings.NewReader(text))
+	// One copy of the diff, which the hunks' lines share: they keep
+	// neither the mail (text is often a view of the raw message) alive
+	// nor a string each.
+	text = strings.Clone(text)
+	files, _, err := gitdiff.Parse(&lineReader{rest: text})
 	repaired := 0
 	if err != nil && strings.Contains(err.Error(), "invalid line operation") {
 		var fixed string
 		if fixed, repaired = restoreContext(text); repaired > 0 {
-			files, _, err = gitdiff.Parse(strings.NewReader(fixed))
+			files, _, err = gitdiff.Parse(&lineReader{rest: fixed})
 		}
 	}
 	if err != nil {
@@ -152,6 +157,36 @@ func Parse(text string) (p *Patch, err error) {
 	return p, nil
 }
 
+// lineReader gives go-gitdiff the lines of a string as substrings of
+// it: go-gitdiff reads through ReadString when its reader has one, which
+// otherwise (a bufio.Reader) copies every line into a string of its own.
+type lineReader struct{ rest string }
+
+// ReadString is bufio.Reader's: the text up to and including delim, with
+// io.EOF (and what is left, maybe "") when there is no delim.
+func (r *lineReader) ReadString(delim byte) (string, error) {
+	i := strings.IndexByte(r.rest, delim)
+	if i < 0 {
+		line := r.rest
+		r.rest = ""
+		return line, io.EOF
+	}
+	line := r.rest[:i+1]
+	r.rest = r.rest[i+1:]
+	return line, nil
+}
+
+// Read makes lineReader an io.Reader, as gitdiff.Parse's signature
+// asks; go-gitdiff itself only calls ReadString.
+func (r *lineReader) Read(p []byte) (int, error) {
+	if r.rest == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, r.rest)
+	r.rest = r.rest[n:]
+	return n, nil
+}
+
 func convert(f *gitdiff.File) File {
 	path := f.NewName
 	if f.IsDelete || path == "" {
@@ -159,7 +194,7 @@ func convert(f *gitdiff.File) File {
 	}
 	df := File{
 		src:    f,
-		Path:   path,
+		Path:   strings.Clone(path), // not a view of the whole diff
 		Class:  Classify(path),
 		New:    f.IsNew,
 		Delete: f.IsDelete,
@@ -168,7 +203,7 @@ func convert(f *gitdiff.File) File {
 		Binary: f.IsBinary,
 	}
 	if f.IsRename || f.IsCopy {
-		df.OldPath = f.OldName
+		df.OldPath = strings.Clone(f.OldName)
 	}
 	for _, frag := range f.TextFragments {
 		hk := Hunk{
