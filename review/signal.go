@@ -210,19 +210,19 @@ func ScanSignals(text, bot string) []Signal {
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if bot == "" {
-			if m := pwBotRe.FindStringSubmatch(t); m != nil {
+			if m := pwBotLine(t); m != nil {
 				if s, ok := directive(strings.ToLower(m[1])); ok {
 					s.Line = clip(t)
 					out = append(out, s)
 				}
 				continue
 			}
-			if m := listItemRe.FindStringSubmatch(t); m != nil {
+			if m := listItem(t); m != nil {
 				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 					listed = appendUnique(listed, n)
 				}
 			}
-			if m := b4tyItemRe.FindStringSubmatch(l); m != nil && i+1 < len(lines) && b4tyCommitRe.MatchString(lines[i+1]) {
+			if m := b4tyItem(l); m != nil && i+1 < len(lines) && b4tyCommitRe.MatchString(lines[i+1]) {
 				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 					b4parts = append(b4parts, n)
 					if b4line == "" {
@@ -235,6 +235,9 @@ func ScanSignals(text, bot string) []Signal {
 	var pw *Signal
 	for _, para := range paragraphs(lines) {
 		for _, sent := range sentences(para) {
+			if !maySignal(sent) {
+				continue
+			}
 			low := normalize(sent)
 			if s, ok := appliedSignal(low); ok {
 				s.Line = clip(sent)
@@ -323,6 +326,88 @@ func directive(v string) (Signal, bool) {
 		return s, false
 	}
 	return s, true
+}
+
+// maySignal says whether a sentence, before normalize, can hold what
+// appliedSignal or newRevisionRe look for: one of the words each of their
+// patterns needs (mayAnnounce's and appliedSignal's first tests), in any
+// ASCII case. Beyond ASCII it says yes: lower-casing turns a few other
+// letters (the Kelvin sign, a dotted capital I) into ASCII ones, and
+// normalize turns ’ into '. Most sentences of a reply are turned away
+// without being normalized.
+func maySignal(sent string) bool {
+	for i := 0; i < len(sent); i++ {
+		c := sent[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		var found bool
+		switch lowerASCII(c) {
+		case 'a':
+			found = hasPrefixFold(sent[i:], "applied")
+		case 'q':
+			found = hasPrefixFold(sent[i:], "queued")
+		case 'p':
+			found = hasPrefixFold(sent[i:], "picked") || hasPrefixFold(sent[i:], "plan")
+		case 'w':
+			found = hasPrefixFold(sent[i:], "will")
+		case 'g':
+			found = hasPrefixFold(sent[i:], "going")
+		case '\'':
+			found = hasPrefixFold(sent[i:], "'ll")
+		}
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s starts with lower (ASCII, lower case)
+// in any ASCII case.
+func hasPrefixFold(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for j := 0; j < len(lower); j++ {
+		if lowerASCII(s[j]) != lower[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// pwBotLine is pwBotRe.FindStringSubmatch(t), tried only on lines that
+// start with "pw-bot:" in any case (the regexp's (?i) folds no letter of
+// it beyond ASCII).
+func pwBotLine(t string) []string {
+	if !hasPrefixFold(t, "pw-bot:") {
+		return nil
+	}
+	return pwBotRe.FindStringSubmatch(t)
+}
+
+// listItem and b4tyItem are listItemRe's and b4tyItemRe's submatches,
+// tried only on lines that start with '[' as every match does.
+func listItem(t string) []string {
+	if !strings.HasPrefix(t, "[") {
+		return nil
+	}
+	return listItemRe.FindStringSubmatch(t)
+}
+
+func b4tyItem(l string) []string {
+	if !strings.HasPrefix(l, "[") {
+		return nil
+	}
+	return b4tyItemRe.FindStringSubmatch(l)
 }
 
 // mayAnnounce says whether a sentence has the future tense every
