@@ -52,7 +52,6 @@ var (
 	stableRe     = regexp.MustCompile(`^\d{1,2}\.\d{1,3}(\.\d{1,4})?(\.y)?$`)
 	looseCountRe = regexp.MustCompile(`^(\d{1,5})/(\d{1,5})(:\s*|\s+)`)
 	parenVerRe   = regexp.MustCompile(`(?i)\s*\(v(\d{1,4})\)\s*$`)
-	tokenSplitRe = regexp.MustCompile(`[,\s]+`)
 	gluedPatchRe = regexp.MustCompile(`^(?i)(v\d{1,4})?patch(v\d{1,4})?\d{1,5}/\d{1,5}(:\s*|\s+|$)`)
 )
 
@@ -152,14 +151,37 @@ func cutBracket(s string) (content, rest string, ok bool) {
 }
 
 func (sub *Subject) parseGroup(g string) {
-	if m := nOfMRe.FindStringSubmatchIndex(g); m != nil {
-		sub.setCounter(g[m[2]:m[3]], g[m[4]:m[5]])
-		g = g[:m[0]] + " " + g[m[1]:]
+	// "N of M" needs "of", in any case (no letter beyond ASCII folds to
+	// o or f).
+	if hasOf(g) {
+		if m := nOfMRe.FindStringSubmatchIndex(g); m != nil {
+			sub.setCounter(g[m[2]:m[3]], g[m[4]:m[5]])
+			g = g[:m[0]] + " " + g[m[1]:]
+		}
 	}
-	toks := tokenSplitRe.Split(strings.TrimSpace(g), -1)
-	for i := 0; i < len(toks); i++ {
-		sub.parseToken(toks[i])
+	// The tokens tokenSplitRe would split g into; the empty ones it also
+	// gives (around a leading or trailing separator) mean nothing.
+	for _, tok := range strings.FieldsFunc(strings.TrimSpace(g), isTokenSeparator) {
+		sub.parseToken(tok)
 	}
+}
+
+// isTokenSeparator is tokenSplitRe's class: a comma or RE2's \s.
+func isTokenSeparator(r rune) bool {
+	switch r {
+	case ',', ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
+}
+
+func hasOf(g string) bool {
+	for i := 0; i+1 < len(g); i++ {
+		if g[i]|0x20 == 'o' && g[i+1]|0x20 == 'f' {
+			return true
+		}
+	}
+	return false
 }
 
 func (sub *Subject) parseToken(tok string) {

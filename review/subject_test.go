@@ -2,6 +2,9 @@ package review
 
 import (
 	"reflect"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -116,4 +119,27 @@ func TestNormalizeTitle(t *testing.T) {
 			t.Errorf("NormalizeTitle(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// parseGroup's tokens are tokenSplitRe's, and its "of" test turns away
+// nothing nOfMRe matches.
+func FuzzSubjectTokens(f *testing.F) {
+	tokenSplitRe := regexp.MustCompile(`[,\s]+`)
+	for _, s := range []string{"PATCH v2 1/3", ",a,,b ", "RFC\tPATCH\v2", "1 OF 3", "x\u00a0y", "\xff,\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, g string) {
+		if nOfMRe.MatchString(g) && !hasOf(g) {
+			t.Errorf("%q: nOfMRe matches, hasOf says no", g)
+		}
+		var want []string
+		for _, tok := range tokenSplitRe.Split(g, -1) {
+			if tok != "" {
+				want = append(want, tok)
+			}
+		}
+		if got := strings.FieldsFunc(g, isTokenSeparator); !slices.Equal(got, want) {
+			t.Errorf("%q: tokens %q, tokenSplitRe gives %q", g, got, want)
+		}
+	})
 }
