@@ -105,8 +105,6 @@ func indented(buf *bytes.Buffer, v any, prefix string) error {
 	if err != nil {
 		return fmt.Errorf("encode report: %w", err)
 	}
-	if err := json.Indent(buf, compact, prefix, "  "); err != nil {
-		return fmt.Errorf("indent report: %w", err)
-	}
+	buf.Write(appendIndented(buf.AvailableBuffer(), compact, prefix, "  "))
 	return nil
 }
