@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 )
@@ -129,7 +130,14 @@ func Parse(text string) (p *Patch, err error) {
 	}
 	p = &Patch{Files: make([]File, 0, len(files)), Repaired: repaired}
 	h := sha1.New()
-	buf := make([]byte, 0, 8<<10) // the changed lines, hashed a block at a time
+	bp := hashBuffers.Get().(*[]byte) // the changed lines, hashed a block at a time
+	buf := (*bp)[:0]
+	defer func() {
+		if cap(buf) <= 64<<10 { // not one grown by a huge line
+			*bp = buf[:0]
+			hashBuffers.Put(bp)
+		}
+	}()
 	for _, f := range files {
 		df := convert(f)
 		p.Files = append(p.Files, df)
@@ -145,7 +153,7 @@ func Parse(text string) (p *Patch, err error) {
 				buf = append(buf, byte(l.Op))
 				buf = appendStripped(buf, l.Text)
 				buf = append(buf, '\n')
-				if len(buf) >= 32<<10 {
+				if len(buf) >= 8<<10 {
 					h.Write(buf)
 					buf = buf[:0]
 				}
@@ -156,6 +164,10 @@ func Parse(text string) (p *Patch, err error) {
 	p.ID = hex.EncodeToString(h.Sum(nil))
 	return p, nil
 }
+
+// hashBuffers holds the buffers Parse hashes the changed lines through,
+// one per goroutine parsing at a time.
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // lineReader gives go-gitdiff the lines of a string as substrings of
 // it: go-gitdiff reads through ReadString when its reader has one, which
