@@ -101,10 +101,22 @@ func (j *jsonWriter) series(series []SeriesReport) {
 // indented appends v's JSON to buf as json.Encoder with SetIndent(prefix,
 // "  ") writes it, without the final newline.
 func indented(buf *bytes.Buffer, v any, prefix string) error {
-	compact, err := json.Marshal(v)
-	if err != nil {
+	compact := compactBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if compact.Cap() <= 1<<20 {
+			compact.Reset()
+			compactBuffers.Put(compact)
+		}
+	}()
+	// json.Marshal's output, as Encode writes it (with a newline) into
+	// a reused buffer instead of a new slice.
+	if err := json.NewEncoder(compact).Encode(v); err != nil {
 		return fmt.Errorf("encode report: %w", err)
 	}
-	buf.Write(appendIndented(buf.AvailableBuffer(), compact, prefix, "  "))
+	b := bytes.TrimSuffix(compact.Bytes(), []byte("\n"))
+	buf.Write(appendIndented(buf.AvailableBuffer(), b, prefix, "  "))
 	return nil
 }
+
+// compactBuffers hold the compact JSON indented reads from.
+var compactBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
