@@ -139,9 +139,10 @@ func (m *Message) read(b []byte, withBody bool) error {
 		m.decodeHeader(h)
 		return nil
 	}
+	mt, mp, ctErr := h.ContentType()
+	c, fast := codecFor(mt, mp, h.Get("Content-Transfer-Encoding"))
 	var ent *message.Entity
-	ctype, params, plain := plainBody(h)
-	if !plain {
+	if !fast && !strings.HasPrefix(mt, "multipart/") {
 		var err error
 		if ent, err = message.New(h, bytes.NewReader(body)); err != nil {
 			// Only unknown charsets and encodings: the entity is still
@@ -151,17 +152,36 @@ func (m *Message) read(b []byte, withBody bool) error {
 	}
 	m.Header = h
 	m.decodeHeader(h)
-	if ent != nil {
-		m.Text = collectText(ent, m, 0)
-		return nil
-	}
-	if textTypes[ctype] || isPatchAttachment(h, ctype) {
-		if len(body) > DefaultMaxMessageBytes {
-			body = body[:DefaultMaxMessageBytes]
-		}
-		m.Text = partText(bytesView(body), params, m)
+	switch {
+	case ent != nil:
+		m.Text = m.collect(h, mt, mp, ctErr, ent.Body, 0)
+	case !fast: // multipart, which message.New leaves as it is
+		m.Text = m.collect(h, mt, mp, ctErr, bytes.NewReader(body), 0)
+	default:
+		m.Text = m.singleText(h, mt, mp, ctErr, c, body)
 	}
 	return nil
+}
+
+// singleText decodes the text of a single-part message whose body codecFor
+// covers, as collect would decode what message.New makes of it: in one
+// pass, and without copying text that is sent as it is.
+func (m *Message) singleText(h message.Header, mediaType string, params map[string]string, ctErr error, c bodyCodec, body []byte) string {
+	if !readable(h, mediaType, ctErr) {
+		return ""
+	}
+	out, owned, ok, err := c.decodeBytes(body)
+	if !ok {
+		e, _ := message.New(h, bytes.NewReader(body)) // c covers it: no error
+		return m.readText(e.Body, params)
+	}
+	if err != nil {
+		m.warnf("body: %v", err)
+	}
+	if !owned {
+		return partText(bytesView(out), params, m)
+	}
+	return ownText(out, params, m)
 }
 
 // readFull decodes b with go-message's reader, every header field
@@ -203,29 +223,6 @@ func headerBlock(b []byte) []byte {
 		return b
 	}
 	return b[:end]
-}
-
-// plainBody reports whether the body of a message with header h is single
-// part, untransformed by its transfer encoding (7bit, 8bit, binary) and in
-// UTF-8 or ASCII as far as it says: text that can be taken as it is.
-func plainBody(h message.Header) (ctype string, params map[string]string, ok bool) {
-	t, params, err := h.ContentType()
-	if err != nil || strings.HasPrefix(t, "multipart/") {
-		return "", nil, false
-	}
-	// Lower-cased as go-message does (strings.EqualFold would also match
-	// Unicode look-alikes go-message rejects).
-	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
-	case "", "7bit", "8bit", "binary":
-	default:
-		return "", nil, false
-	}
-	if cs, has := params["charset"]; has && strings.HasPrefix(t, "text/") {
-		if cs = strings.ToLower(cs); cs != "utf-8" && cs != "us-ascii" {
-			return "", nil, false
-		}
-	}
-	return t, params, true
 }
 
 // readEntity reads the MIME structure. A header go-message rejects is

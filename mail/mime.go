@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -27,13 +28,26 @@ var textTypes = map[string]bool{
 	"application/x-diff":  true,
 }
 
-// collectText walks e depth-first and concatenates its readable parts.
+// collectText walks e, an entity as go-message's message.New made it,
+// depth-first and concatenates its readable parts.
 func collectText(e *message.Entity, m *Message, depth int) string {
+	mt, mp, ctErr := e.Header.ContentType()
+	return m.collect(e.Header, mt, mp, ctErr, e.Body, depth)
+}
+
+// collect is collectText for an entity given by its header h, its
+// Content-Type as message.New read it (mediaType, params and the parse
+// error it ignored) and its body: transfer- and charset-decoded for a
+// single part, as it is for a multipart. The parts of a multipart are read
+// with go-message's textproto reader and decoded by part, which takes
+// quoted-printable text without go-message's decoding readers.
+func (m *Message) collect(h message.Header, mediaType string, params map[string]string, ctErr error, body io.Reader, depth int) string {
 	if depth > maxDepth {
 		m.warnf("multipart nesting deeper than %d ignored", maxDepth)
 		return ""
 	}
-	if mr := e.MultipartReader(); mr != nil {
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := textproto.NewMultipartReader(body, params["boundary"])
 		var parts []string
 		for {
 			p, err := mr.NextPart()
@@ -41,39 +55,83 @@ func collectText(e *message.Entity, m *Message, depth int) string {
 				break
 			}
 			if err != nil {
-				if p == nil || !(message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
-					m.warnf("multipart: %v", err)
-					break
-				}
-				m.warnf("%v", err)
+				m.warnf("multipart: %v", err)
+				break
 			}
-			if t := collectText(p, m, depth+1); t != "" {
+			if t := m.part(message.Header{Header: p.Header}, p, depth+1); t != "" {
 				parts = append(parts, t)
 			}
 		}
 		return strings.Join(parts, "")
 	}
-	t, params, err := e.Header.ContentType()
-	if err != nil || t == "" {
-		t = "text/plain" // RFC 2045 default, also for unparseable types
-	}
-	if !textTypes[t] && !isPatchAttachment(e.Header, t) {
+	if !readable(h, mediaType, ctErr) {
 		return ""
 	}
-	b, err := io.ReadAll(io.LimitReader(e.Body, DefaultMaxMessageBytes))
+	return m.readText(body, params)
+}
+
+// part decodes one part of a multipart, whose undecoded body is raw, as
+// collect would decode the entity message.New makes of it (warning about
+// an unknown charset or encoding as the multipart reader of go-message
+// reports it). Quoted-printable text in a charset codecFor covers is
+// decoded directly.
+func (m *Message) part(h message.Header, raw io.Reader, depth int) string {
+	mt, mp, ctErr := h.ContentType()
+	if c, ok := codecFor(mt, mp, h.Get("Content-Transfer-Encoding")); ok {
+		// message.New would not fail.
+		if depth > maxDepth {
+			m.warnf("multipart nesting deeper than %d ignored", maxDepth)
+			return ""
+		}
+		if !readable(h, mt, ctErr) {
+			return ""
+		}
+		if c.enc != encQP {
+			e, _ := message.New(h, raw)
+			return m.readText(e.Body, mp)
+		}
+		b, err := decodeQPFrom(raw)
+		b, _, err = c.convert(b, err)
+		if err != nil {
+			m.warnf("body: %v", err)
+		}
+		return ownText(b, mp, m)
+	}
+	e, err := message.New(h, raw)
+	if err != nil {
+		// Only unknown charsets and encodings: the entity is still
+		// readable.
+		m.warnf("%v", err)
+	}
+	return m.collect(h, mt, mp, ctErr, e.Body, depth)
+}
+
+// readable reports whether a single part with header h and Content-Type
+// mediaType (parse error ctErr) holds text a reviewer reads; a missing or
+// unparseable type counts as text/plain, RFC 2045's default.
+func readable(h message.Header, mediaType string, ctErr error) bool {
+	t := mediaType
+	if ctErr != nil || t == "" {
+		t = "text/plain"
+	}
+	return textTypes[t] || isPatchAttachment(h, t)
+}
+
+// readText reads the decoded body of a text part, at most
+// DefaultMaxMessageBytes of it, and turns it into lines of UTF-8.
+func (m *Message) readText(body io.Reader, params map[string]string) string {
+	b, err := io.ReadAll(io.LimitReader(body, DefaultMaxMessageBytes))
 	if err != nil {
 		m.warnf("body: %v", err)
 	}
-	return partText(string(b), params, m)
+	return ownText(b, params, m)
 }
 
 // partText turns the decoded body of a text part into lines of UTF-8. It
 // returns s itself when s needs no change.
 func partText(s string, params map[string]string, m *Message) string {
 	s = toUTF8(s)
-	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
-		m.warnf("format=flowed delsp=yes left as sent")
-	}
+	warnFlowed(params, m)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	// The line break before a MIME boundary belongs to the boundary
 	// (RFC 2046 §5.1.1); give every part its last newline back so parts
@@ -82,6 +140,14 @@ func partText(s string, params map[string]string, m *Message) string {
 		s += "\n"
 	}
 	return s
+}
+
+// warnFlowed notes text sent as format=flowed with delsp=yes, whose
+// line breaks are kept as they are.
+func warnFlowed(params map[string]string, m *Message) {
+	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
+		m.warnf("format=flowed delsp=yes left as sent")
+	}
 }
 
 // isPatchAttachment accepts octet-stream attachments named *.patch or
