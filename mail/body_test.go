@@ -63,7 +63,7 @@ func refRead(b []byte) (*Message, error) {
 		return nil, err
 	}
 	m.Header = ent.Header
-	m.decodeHeader(ent.Header)
+	m.decodeHeader(ent.Header, ParseOptions{})
 	m.Text = refCollectText(ent, m, 0)
 	return m, nil
 }

@@ -27,8 +27,8 @@ func sameAsFull(t *testing.T, b []byte) {
 		name string
 		read func(m *Message) error
 	}{
-		{"lean", func(m *Message) error { return m.read(b, true) }},
-		{"full", func(m *Message) error { return m.readFull(b, true) }},
+		{"lean", func(m *Message) error { return m.read(b, true, ParseOptions{}) }},
+		{"full", func(m *Message) error { return m.readFull(b, true, ParseOptions{}) }},
 	} {
 		got := &Message{}
 		err := path.read(got)
@@ -120,6 +120,7 @@ func TestLeanMatchesFull(t *testing.T) {
 			t.Run(raw.Position, func(t *testing.T) {
 				sameAsFull(t, stripFromLine(raw.Bytes))
 				sameHeader(t, raw.Bytes)
+				sameSkipped(t, raw.Bytes)
 			})
 		}
 	})
@@ -189,13 +190,14 @@ func FuzzLean(f *testing.F) {
 				full := &Message{}
 				func() {
 					defer func() { _ = recover() }()
-					_ = full.readFull(in, true)
+					_ = full.readFull(in, true, ParseOptions{})
 					t.Fatalf("lean path panicked (%v), full path did not", r)
 				}()
 			}
 		}()
 		sameAsFull(t, in)
 		sameHeader(t, in)
+		sameSkipped(t, in)
 	})
 }
 

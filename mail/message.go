@@ -78,7 +78,24 @@ type Message struct {
 // Parse decodes raw. Position is copied into the result and prefixed to
 // errors. Parse returns an error only when not even the header could be
 // read; smaller problems end up in Message.Warnings.
-func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true) }
+func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true, ParseOptions{}) }
+
+// ParseOptions tune Parse for callers that need less than the whole
+// message.
+type ParseOptions struct {
+	// SkipRecipients leaves Message.To and Message.Cc nil, saving the
+	// decoding of long recipient lists; Message.Recipients decodes them
+	// later from Message.Header. The warnings stay those of Parse.
+	SkipRecipients bool
+}
+
+// ParseWith is Parse tuned by o (nil: Parse itself).
+func ParseWith(raw *Raw, o *ParseOptions) (*Message, error) {
+	if o == nil {
+		return Parse(raw)
+	}
+	return decodeRaw(raw, true, *o)
+}
 
 // ParseHeader decodes only the header of raw: the same fields as Parse
 // (Message-ID, threading, addresses, Subject, Date, Header), with the same
@@ -87,9 +104,9 @@ func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true) }
 // memory and time do not grow with the body. It fails where Parse fails
 // except in one case: a body whose decoding panics (a bug in a decoder,
 // which Parse reports as an error) is not seen.
-func ParseHeader(raw *Raw) (*Message, error) { return decodeRaw(raw, false) }
+func ParseHeader(raw *Raw) (*Message, error) { return decodeRaw(raw, false, ParseOptions{}) }
 
-func decodeRaw(raw *Raw, withBody bool) (msg *Message, err error) {
+func decodeRaw(raw *Raw, withBody bool, o ParseOptions) (msg *Message, err error) {
 	defer func() {
 		// go-message and the charset decoders are third-party code fed
 		// hostile input: a panic there must not take down a whole run.
@@ -102,7 +119,7 @@ func decodeRaw(raw *Raw, withBody bool) (msg *Message, err error) {
 	}
 	b := stripFromLine(raw.Bytes)
 	m := &Message{Position: raw.Position, Raw: raw.Bytes}
-	if err := m.read(b, withBody); err != nil {
+	if err := m.read(b, withBody, o); err != nil {
 		return nil, fmt.Errorf("%s: %w", raw.Position, err)
 	}
 	if m.MessageID == "" {
@@ -129,14 +146,14 @@ func stripFromLine(b []byte) []byte {
 // go-message would reject or repair, multipart, transfer or charset
 // encodings) goes through go-message as a whole or from the body on, with
 // the same results. Without withBody only the header is read.
-func (m *Message) read(b []byte, withBody bool) error {
+func (m *Message) read(b []byte, withBody bool, o ParseOptions) error {
 	h, body, lean := scanHeader(b)
 	if !lean {
-		return m.readFull(b, withBody)
+		return m.readFull(b, withBody, o)
 	}
 	if !withBody {
 		m.Header = h
-		m.decodeHeader(h)
+		m.decodeHeader(h, o)
 		return nil
 	}
 	mt, mp, ctErr := h.ContentType()
@@ -151,7 +168,7 @@ func (m *Message) read(b []byte, withBody bool) error {
 		}
 	}
 	m.Header = h
-	m.decodeHeader(h)
+	m.decodeHeader(h, o)
 	switch {
 	case ent != nil:
 		m.Text = m.collect(h, mt, mp, ctErr, ent.Body, 0)
@@ -186,17 +203,23 @@ func (m *Message) singleText(h message.Header, mediaType string, params map[stri
 
 // readFull decodes b with go-message's reader, every header field
 // included; the body is read only withBody.
-func (m *Message) readFull(b []byte, withBody bool) error {
+func (m *Message) readFull(b []byte, withBody bool, o ParseOptions) error {
+	whole := b
 	if !withBody {
 		// A repaired header would otherwise be copied with the body.
 		b = headerBlock(b)
 	}
 	ent, err := readEntity(b, m)
+	if err != nil && !withBody && len(b) < len(whole) {
+		// The repair can see lines past the blank line headerBlock
+		// stops at; fail only where Parse fails.
+		ent, err = readEntity(whole, m)
+	}
 	if err != nil {
 		return err
 	}
 	m.Header = ent.Header
-	m.decodeHeader(ent.Header)
+	m.decodeHeader(ent.Header, o)
 	if withBody {
 		m.Text = collectText(ent, m, 0)
 	}
@@ -296,7 +319,7 @@ func (m *Message) warnf(format string, args ...any) {
 	}
 }
 
-func (m *Message) decodeHeader(h message.Header) {
+func (m *Message) decodeHeader(h message.Header, o ParseOptions) {
 	mh := gomail.Header{Header: h}
 	m.MessageID = firstMsgID(h.Get("Message-Id"))
 	m.InReplyTo = msgIDs(h.Values("In-Reply-To"))
@@ -304,8 +327,13 @@ func (m *Message) decodeHeader(h message.Header) {
 	m.Subject = m.text(h, "Subject")
 	m.From = m.firstAddress(mh, "From")
 	m.ReplyTo = m.addresses(mh, "Reply-To")
-	m.To = m.addresses(mh, "To")
-	m.Cc = m.addresses(mh, "Cc")
+	if o.SkipRecipients {
+		m.skipAddresses(mh, "To")
+		m.skipAddresses(mh, "Cc")
+	} else {
+		m.To = m.addresses(mh, "To")
+		m.Cc = m.addresses(mh, "Cc")
+	}
 	if h.Has("X-Original-From") {
 		m.OriginalFrom = m.firstAddress(mh, "X-Original-From")
 	}
@@ -359,6 +387,23 @@ func (m *Message) addresses(h gomail.Header, key string) []Address {
 		}
 	}
 	return out
+}
+
+// skipAddresses gives the warnings m.addresses would give for key without
+// keeping its list. Only an encoded word that fails to decode warns (in
+// the lenient fallback), so a value without "=?" is not decoded at all.
+func (m *Message) skipAddresses(h gomail.Header, key string) {
+	if strings.Contains(h.Get(key), "=?") {
+		m.addresses(h, key)
+	}
+}
+
+// Recipients decodes To and Cc from m.Header as Parse does, for a message
+// parsed with ParseOptions.SkipRecipients.
+func (m *Message) Recipients() (to, cc []Address) {
+	var scratch Message // Parse gave the warnings already
+	h := gomail.Header{Header: m.Header}
+	return scratch.addresses(h, "To"), scratch.addresses(h, "Cc")
 }
 
 func (m *Message) firstAddress(h gomail.Header, key string) Address {
