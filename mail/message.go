@@ -390,10 +390,14 @@ func (m *Message) addresses(h gomail.Header, key string) []Address {
 }
 
 // skipAddresses gives the warnings m.addresses would give for key without
-// keeping its list. Only an encoded word that fails to decode warns (in
-// the lenient fallback), so a value without "=?" is not decoded at all.
+// keeping its list. Only the lenient fallback warns, when the field's
+// encoded words fail to decode, so the list is decoded only then (and a
+// value without "=?" is not even looked at).
 func (m *Message) skipAddresses(h gomail.Header, key string) {
-	if strings.Contains(h.Get(key), "=?") {
+	if !strings.Contains(h.Get(key), "=?") {
+		return
+	}
+	if _, err := h.Text(key); err != nil {
 		m.addresses(h, key)
 	}
 }
