@@ -141,11 +141,11 @@ func stripFromLine(b []byte) []byte {
 }
 
 // read decodes the header and text of b (the message without its From_
-// line). The lean path reads only the header fields Parse uses and takes
-// single-part 7bit/8bit text without copying it; anything else (a header
-// go-message would reject or repair, multipart, transfer or charset
-// encodings) goes through go-message as a whole or from the body on, with
-// the same results. Without withBody only the header is read.
+// line). The lean path reads only the header fields Parse uses, takes
+// single-part 7bit/8bit text without copying it and decodes the bodies
+// codecFor covers itself; a header go-message would reject or repair goes
+// through go-message as a whole, other single-part bodies from the body
+// on, with the same results. Without withBody only the header is read.
 func (m *Message) read(b []byte, withBody bool, o ParseOptions) error {
 	h, body, lean := scanHeader(b)
 	if !lean {
