@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -96,7 +97,7 @@ func (c bodyCodec) decodeBytes(body []byte) (out []byte, owned, ok bool, err err
 // DefaultMaxMessageBytes, where the limit also hides the error.
 func (c bodyCodec) convert(b []byte, err error) (_ []byte, converted bool, _ error) {
 	if c.cm != nil {
-		b, converted = fromCharmap(b, c.cm), true
+		b, converted = appendCharmap(nil, b, c.cm), true
 	}
 	if len(b) >= DefaultMaxMessageBytes {
 		b, err = b[:DefaultMaxMessageBytes], nil
@@ -104,29 +105,29 @@ func (c bodyCodec) convert(b []byte, err error) (_ []byte, converted bool, _ err
 	return b, converted, err
 }
 
-// fromCharmap converts b from the single-byte charset cm to UTF-8 into a
-// new buffer, as cm's decoder does.
-func fromCharmap(b []byte, cm *charmap.Charmap) []byte {
+// appendCharmap appends b, converted from the single-byte charset cm to
+// UTF-8 as cm's decoder converts it, to dst.
+func appendCharmap(dst, b []byte, cm *charmap.Charmap) []byte {
 	n := len(b) + 1
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
 			n += utf8.UTFMax - 1
 		}
 	}
-	out := make([]byte, 0, n)
+	dst = slices.Grow(dst, n)
 	for len(b) > 0 {
 		i := 0
 		for i < len(b) && b[i] < utf8.RuneSelf {
 			i++
 		}
-		out = append(out, b[:i]...)
+		dst = append(dst, b[:i]...)
 		if i == len(b) {
 			break
 		}
-		out = utf8.AppendRune(out, cm.DecodeByte(b[i]))
+		dst = utf8.AppendRune(dst, cm.DecodeByte(b[i]))
 		b = b[i+1:]
 	}
-	return out
+	return dst
 }
 
 // decodeBase64 decodes a base64 body whose data, once the white space
@@ -159,8 +160,16 @@ func decodeBase64(body []byte) ([]byte, bool) {
 // result may share its memory, and b must not be used afterwards. Valid
 // UTF-8 without NUL bytes (nearly all text) is converted in place.
 func ownText(b []byte, params map[string]string, m *Message) string {
+	return bytesView(appendOwnText(b, 0, params, m))
+}
+
+// appendOwnText replaces dst[start:] by what partText makes of it, in
+// place when it is valid UTF-8 without NUL bytes, and returns the
+// extended dst.
+func appendOwnText(dst []byte, start int, params map[string]string, m *Message) []byte {
+	b := dst[start:]
 	if bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
-		return partText(bytesView(b), params, m)
+		return append(dst[:start], partText(string(b), params, m)...)
 	}
 	warnFlowed(params, m)
 	if i := bytes.Index(b, []byte("\r\n")); i >= 0 {
@@ -174,8 +183,9 @@ func ownText(b []byte, params map[string]string, m *Message) string {
 		}
 		b = b[:w]
 	}
+	dst = dst[:start+len(b)]
 	if len(b) > 0 && b[len(b)-1] != '\n' {
-		b = append(b, '\n')
+		dst = append(dst, '\n')
 	}
-	return bytesView(b)
+	return dst
 }

@@ -116,7 +116,11 @@ func sameQP(t *testing.T, in []byte) {
 		"timeout": iotest.TimeoutReader,
 	} {
 		want, werr := readQPRef(wrap(bytes.NewReader(in)))
-		got, gerr := decodeQPFrom(wrap(bytes.NewReader(in)))
+		got, gerr := decodeQPFrom([]byte("prefix"), wrap(bytes.NewReader(in)))
+		if !bytes.HasPrefix(got, []byte("prefix")) {
+			t.Fatalf("%s %q: what dst held is lost: %q", name, in, got)
+		}
+		got = got[len("prefix"):]
 		check(name, got, gerr, want, werr)
 	}
 }
@@ -145,7 +149,7 @@ func TestCharmapsMatchGoMessage(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", label, err)
 			}
-			if got := fromCharmap(all, cm); !bytes.Equal(got, want) {
+			if got := appendCharmap([]byte("x"), all, cm); !bytes.Equal(got[1:], want) || got[0] != 'x' {
 				t.Errorf("%s:\ngot  %q\nwant %q", label, got, want)
 			}
 		}
@@ -180,7 +184,8 @@ func FuzzBase64(f *testing.F) {
 	})
 }
 
-// FuzzOwnText checks ownText against partText.
+// FuzzOwnText checks ownText, and appendOwnText after other text, against
+// partText.
 func FuzzOwnText(f *testing.F) {
 	for _, s := range []string{"", "a", "a\r\n", "\r\r\n\r", "x\x00y", "caf\xe9\r\n", "\n"} {
 		f.Add([]byte(s), false)
@@ -190,10 +195,14 @@ func FuzzOwnText(f *testing.F) {
 		if flowed {
 			params["format"], params["delsp"] = "flowed", "Yes"
 		}
-		var mo, mp Message
+		var mo, ma, mp Message
 		want := partText(string(in), params, &mp)
 		if got := ownText(bytes.Clone(in), params, &mo); got != want || len(mo.Warnings) != len(mp.Warnings) {
 			t.Fatalf("%q: ownText %q %v, partText %q %v", in, got, mo.Warnings, want, mp.Warnings)
+		}
+		got := appendOwnText(append([]byte("pre\r"), in...), 4, params, &ma)
+		if string(got) != "pre\r"+want || len(ma.Warnings) != len(mp.Warnings) {
+			t.Fatalf("%q: appendOwnText %q %v, partText %q %v", in, got, ma.Warnings, want, mp.Warnings)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -48,7 +49,7 @@ func (m *Message) collect(h message.Header, mediaType string, params map[string]
 	}
 	if strings.HasPrefix(mediaType, "multipart/") {
 		mr := textproto.NewMultipartReader(body, params["boundary"])
-		var parts []string
+		var text []byte
 		for {
 			p, err := mr.NextPart()
 			if errors.Is(err, io.EOF) {
@@ -58,11 +59,9 @@ func (m *Message) collect(h message.Header, mediaType string, params map[string]
 				m.warnf("multipart: %v", err)
 				break
 			}
-			if t := m.part(message.Header{Header: p.Header}, p, depth+1); t != "" {
-				parts = append(parts, t)
-			}
+			text = m.appendPart(text, message.Header{Header: p.Header}, p, depth+1)
 		}
-		return strings.Join(parts, "")
+		return bytesView(text)
 	}
 	if !readable(h, mediaType, ctErr) {
 		return ""
@@ -70,41 +69,64 @@ func (m *Message) collect(h message.Header, mediaType string, params map[string]
 	return m.readText(body, params)
 }
 
-// part decodes one part of a multipart, whose undecoded body is raw, as
-// collect would decode the entity message.New makes of it (warning about
-// an unknown charset or encoding as the multipart reader of go-message
-// reports it). Quoted-printable text in a charset codecFor covers is
-// decoded directly.
-func (m *Message) part(h message.Header, raw io.Reader, depth int) string {
+// appendPart appends to dst the text of one part of a multipart, whose
+// undecoded body is raw, as collect would decode the entity message.New
+// makes of it (warning about an unknown charset or encoding as the
+// multipart reader of go-message reports it). Quoted-printable text in a
+// charset codecFor covers is decoded straight into dst.
+func (m *Message) appendPart(dst []byte, h message.Header, raw io.Reader, depth int) []byte {
 	mt, mp, ctErr := h.ContentType()
-	if c, ok := codecFor(mt, mp, h.Get("Content-Transfer-Encoding")); ok {
-		// message.New would not fail.
-		if depth > maxDepth {
-			m.warnf("multipart nesting deeper than %d ignored", maxDepth)
-			return ""
-		}
-		if !readable(h, mt, ctErr) {
-			return ""
-		}
-		if c.enc != encQP {
-			e, _ := message.New(h, raw)
-			return m.readText(e.Body, mp)
-		}
-		b, err := decodeQPFrom(raw)
-		b, _, err = c.convert(b, err)
+	c, ok := codecFor(mt, mp, h.Get("Content-Transfer-Encoding"))
+	if !ok {
+		e, err := message.New(h, raw)
 		if err != nil {
-			m.warnf("body: %v", err)
+			// Only unknown charsets and encodings: the entity is
+			// still readable.
+			m.warnf("%v", err)
 		}
-		return ownText(b, mp, m)
+		return append(dst, m.collect(h, mt, mp, ctErr, e.Body, depth)...)
 	}
-	e, err := message.New(h, raw)
+	// message.New would not fail.
+	if depth > maxDepth {
+		m.warnf("multipart nesting deeper than %d ignored", maxDepth)
+		return dst
+	}
+	if !readable(h, mt, ctErr) {
+		return dst
+	}
+	if c.enc != encQP {
+		e, _ := message.New(h, raw)
+		return append(dst, m.readText(e.Body, mp)...)
+	}
+	start := len(dst)
+	var err error
+	if c.cm == nil {
+		dst, err = decodeQPFrom(dst, raw)
+	} else {
+		sp := qpScratch.Get().(*[]byte)
+		var b []byte
+		b, err = decodeQPFrom((*sp)[:0], raw)
+		dst = appendCharmap(dst, b, c.cm)
+		if cap(b) <= maxScratch {
+			*sp = b[:0]
+			qpScratch.Put(sp)
+		}
+	}
+	if len(dst)-start >= DefaultMaxMessageBytes {
+		dst, err = dst[:start+DefaultMaxMessageBytes], nil
+	}
 	if err != nil {
-		// Only unknown charsets and encodings: the entity is still
-		// readable.
-		m.warnf("%v", err)
+		m.warnf("body: %v", err)
 	}
-	return m.collect(h, mt, mp, ctErr, e.Body, depth)
+	return appendOwnText(dst, start, mp, m)
 }
+
+// qpScratch recycles the buffers quoted-printable parts are decoded into
+// before their charset is converted; buffers over maxScratch are left to
+// the garbage collector.
+var qpScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxScratch = 1 << 20
 
 // readable reports whether a single part with header h and Content-Type
 // mediaType (parse error ctErr) holds text a reviewer reads; a missing or

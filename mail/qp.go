@@ -43,13 +43,13 @@ func (s *sliceLines) ReadSlice(delim byte) ([]byte, error) {
 // qpReaders recycles the buffers decodeQPFrom reads parts through.
 var qpReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, qpBufSize) }}
 
-// decodeQPFrom decodes the quoted-printable body r as decodeQP does,
-// reading it through a bufio.Reader of the size quotedprintable.NewReader
-// uses, so that r sees the same reads.
-func decodeQPFrom(r io.Reader) ([]byte, error) {
+// decodeQPFrom appends the quoted-printable body r to dst as decodeQP
+// does, reading it through a bufio.Reader of the size
+// quotedprintable.NewReader uses, so that r sees the same reads.
+func decodeQPFrom(dst []byte, r io.Reader) ([]byte, error) {
 	br := qpReaders.Get().(*bufio.Reader)
 	br.Reset(r)
-	out, err := decodeQP(nil, br)
+	out, err := decodeQP(dst, br)
 	br.Reset(nil)
 	qpReaders.Put(br)
 	return out, err
