@@ -3,6 +3,8 @@ package mail
 import (
 	"reflect"
 	"testing"
+
+	"github.com/emersion/go-message"
 )
 
 // sameSkipped checks that ParseWith with SkipRecipients fails where Parse
@@ -40,4 +42,23 @@ func TestSkipRecipients(t *testing.T) {
 	) {
 		sameSkipped(t, []byte(s))
 	}
+}
+
+// FuzzWordsDecode checks that header text wordsDecode clears decodes
+// without an error.
+func FuzzWordsDecode(f *testing.F) {
+	for _, s := range []string{"", "a@b", "Uwe =?utf-8?q?Kleine-K=C3=B6nig?= <u@x>", "=?x-unknown?q?a?=",
+		"=?UTF-8?B?!!?= =?iso-8859-1?q?=E9?=", "=?", "=?utf-8?", "=?koi8-r?q?=C1?= =?utf-8?q?x?="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !wordsDecode(v) {
+			return
+		}
+		h := message.Header{}
+		h.Set("To", v)
+		if _, err := h.Text("To"); err != nil {
+			t.Fatalf("%q: wordsDecode true, Text failed: %v", v, err)
+		}
+	})
 }
