@@ -267,3 +267,27 @@ func FuzzFastAddressList(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFastAddress checks the single-address shortcut against
+// net/mail.ParseAddress.
+func FuzzFastAddress(f *testing.F) {
+	for _, s := range []string{
+		"a@b.c", "Name <a@b.c>", `"Doe, Jane" <jane@x.org>`, "J. R. Doe <j@x>", "<a@b>", " a@b ",
+		"Uwe Kleine-König <u@p.de>", "=?utf-8?q?x?= <a@b>", "a@b (c)", "a@b c@d", `"" <a@b>`, "a@b <c@d>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := fastAddress(s)
+		if !ok {
+			return
+		}
+		want, err := netmail.ParseAddress(s)
+		if err != nil {
+			t.Fatalf("%q: shortcut gave %v, ParseAddress failed: %v", s, got, err)
+		}
+		if got != (Address{Name: want.Name, Email: want.Address}) {
+			t.Fatalf("%q: shortcut %#v, ParseAddress %#v", s, got, want)
+		}
+	})
+}

@@ -446,6 +446,9 @@ func parseAddressLoose(s string) (Address, bool) {
 	if s == "" {
 		return Address{}, false
 	}
+	if a, ok := fastAddress(s); ok {
+		return a, true
+	}
 	if a, err := netmail.ParseAddress(s); err == nil {
 		return Address{Name: a.Name, Email: a.Address}, true
 	}
