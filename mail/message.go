@@ -56,7 +56,7 @@ type Message struct {
 	From         Address
 	ReplyTo      []Address
 	OriginalFrom Address // X-Original-From, set by B4 Relay and Google Groups
-	To, Cc       []Address
+	To, Cc       []Address // nil under ParseOptions.SkipRecipients
 	Subject      string // RFC 2047 decoded, unfolded
 	Date         time.Time
 	ListID       string
