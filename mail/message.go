@@ -55,9 +55,9 @@ type Message struct {
 
 	From         Address
 	ReplyTo      []Address
-	OriginalFrom Address // X-Original-From, set by B4 Relay and Google Groups
+	OriginalFrom Address   // X-Original-From, set by B4 Relay and Google Groups
 	To, Cc       []Address // nil under ParseOptions.SkipRecipients
-	Subject      string // RFC 2047 decoded, unfolded
+	Subject      string    // RFC 2047 decoded, unfolded
 	Date         time.Time
 	ListID       string
 
