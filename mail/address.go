@@ -53,6 +53,21 @@ func fastAddressList(s string) (list []Address, ok bool) {
 	return list, len(list) > 0
 }
 
+// fastAddress parses s as net/mail.ParseAddress does when s is one
+// address of the common forms fastAddressList takes, without encoded
+// words (ParseAddress knows fewer charsets than go-message) or commas
+// (where a list and a single address differ). ok is false otherwise.
+func fastAddress(s string) (Address, bool) {
+	if strings.Contains(s, ",") || strings.Contains(s, "=?") {
+		return Address{}, false
+	}
+	list, ok := fastAddressList(s)
+	if !ok || len(list) != 1 {
+		return Address{}, false
+	}
+	return list[0], true
+}
+
 // addrSpec matches local@domain at s[i:], both dot-atoms of ASCII atext,
 // and returns the end.
 func addrSpec(s string, i int) (int, bool) {

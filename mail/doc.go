@@ -9,12 +9,16 @@
 // the Date, and the text a reviewer reads (text/plain parts and
 // text/x-patch or text/x-diff attachments, transfer-decoded and converted
 // to UTF-8). Parse scans the header once and keeps only the fields it
-// reads; plain single-part text is taken without copying it, and the
-// common Date and address forms are parsed directly. Anything else
-// (multipart, transfer or charset encodings, a header that needs repair,
-// unusual dates and addresses) goes through go-message and net/mail, with
-// the same results. [ParseHeader] decodes the header alone, with the same
-// fields, ids and errors, for storing a message without reading its body.
+// reads; plain single-part text is taken without copying it,
+// quoted-printable and base64 text in UTF-8 or a common single-byte
+// charset is decoded in one pass, multipart bodies are split by
+// go-message's textproto reader, and the common Date and address forms
+// are parsed directly. Anything else (other transfer encodings and
+// charsets, a header that needs repair, unusual dates and addresses) goes
+// through go-message and net/mail; the results are the same either way.
+// [ParseHeader] decodes the header alone, with the same fields, ids and
+// errors, for storing a message without reading its body; [ParseWith] can
+// leave the recipients undecoded until [Message.Recipients] asks for them.
 //
 // Hostile input is expected. Parse never panics; what it cannot decode is
 // reported as an error or, when the damage is local (an unknown charset, one

@@ -344,13 +344,20 @@ func (m *MboxReader) take() *Raw {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil
 	}
-	b := make([]byte, 0, m.msgLen)
-	from := m.msgStart
-	for _, q := range m.unquote {
-		b = append(b, m.buf[from:q]...)
-		from = q + 1
+	var b []byte
+	if len(m.unquote) == 0 {
+		// Appended rather than made: append does not zero what it
+		// copies over.
+		b = append([]byte(nil), src...)
+	} else {
+		b = make([]byte, 0, m.msgLen)
+		from := m.msgStart
+		for _, q := range m.unquote {
+			b = append(b, m.buf[from:q]...)
+			from = q + 1
+		}
+		b = append(b, m.buf[from:m.msgEnd]...)
 	}
-	b = append(b, m.buf[from:m.msgEnd]...)
 	// The mbox writer adds one blank line after each message.
 	switch {
 	case bytes.HasSuffix(b, []byte("\r\n\r\n")):

@@ -55,9 +55,9 @@ type Message struct {
 
 	From         Address
 	ReplyTo      []Address
-	OriginalFrom Address // X-Original-From, set by B4 Relay and Google Groups
-	To, Cc       []Address
-	Subject      string // RFC 2047 decoded, unfolded
+	OriginalFrom Address   // X-Original-From, set by B4 Relay and Google Groups
+	To, Cc       []Address // nil under ParseOptions.SkipRecipients
+	Subject      string    // RFC 2047 decoded, unfolded
 	Date         time.Time
 	ListID       string
 
@@ -78,7 +78,24 @@ type Message struct {
 // Parse decodes raw. Position is copied into the result and prefixed to
 // errors. Parse returns an error only when not even the header could be
 // read; smaller problems end up in Message.Warnings.
-func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true) }
+func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true, ParseOptions{}) }
+
+// ParseOptions tune Parse for callers that need less than the whole
+// message.
+type ParseOptions struct {
+	// SkipRecipients leaves Message.To and Message.Cc nil, saving the
+	// decoding of long recipient lists; Message.Recipients decodes them
+	// later from Message.Header. The warnings stay those of Parse.
+	SkipRecipients bool
+}
+
+// ParseWith is Parse tuned by o (nil: Parse itself).
+func ParseWith(raw *Raw, o *ParseOptions) (*Message, error) {
+	if o == nil {
+		return Parse(raw)
+	}
+	return decodeRaw(raw, true, *o)
+}
 
 // ParseHeader decodes only the header of raw: the same fields as Parse
 // (Message-ID, threading, addresses, Subject, Date, Header), with the same
@@ -87,9 +104,9 @@ func Parse(raw *Raw) (msg *Message, err error) { return decodeRaw(raw, true) }
 // memory and time do not grow with the body. It fails where Parse fails
 // except in one case: a body whose decoding panics (a bug in a decoder,
 // which Parse reports as an error) is not seen.
-func ParseHeader(raw *Raw) (*Message, error) { return decodeRaw(raw, false) }
+func ParseHeader(raw *Raw) (*Message, error) { return decodeRaw(raw, false, ParseOptions{}) }
 
-func decodeRaw(raw *Raw, withBody bool) (msg *Message, err error) {
+func decodeRaw(raw *Raw, withBody bool, o ParseOptions) (msg *Message, err error) {
 	defer func() {
 		// go-message and the charset decoders are third-party code fed
 		// hostile input: a panic there must not take down a whole run.
@@ -102,7 +119,7 @@ func decodeRaw(raw *Raw, withBody bool) (msg *Message, err error) {
 	}
 	b := stripFromLine(raw.Bytes)
 	m := &Message{Position: raw.Position, Raw: raw.Bytes}
-	if err := m.read(b, withBody); err != nil {
+	if err := m.read(b, withBody, o); err != nil {
 		return nil, fmt.Errorf("%s: %w", raw.Position, err)
 	}
 	if m.MessageID == "" {
@@ -124,24 +141,25 @@ func stripFromLine(b []byte) []byte {
 }
 
 // read decodes the header and text of b (the message without its From_
-// line). The lean path reads only the header fields Parse uses and takes
-// single-part 7bit/8bit text without copying it; anything else (a header
-// go-message would reject or repair, multipart, transfer or charset
-// encodings) goes through go-message as a whole or from the body on, with
-// the same results. Without withBody only the header is read.
-func (m *Message) read(b []byte, withBody bool) error {
+// line). The lean path reads only the header fields Parse uses, takes
+// single-part 7bit/8bit text without copying it and decodes the bodies
+// codecFor covers itself; a header go-message would reject or repair goes
+// through go-message as a whole, other single-part bodies from the body
+// on, with the same results. Without withBody only the header is read.
+func (m *Message) read(b []byte, withBody bool, o ParseOptions) error {
 	h, body, lean := scanHeader(b)
 	if !lean {
-		return m.readFull(b, withBody)
+		return m.readFull(b, withBody, o)
 	}
 	if !withBody {
 		m.Header = h
-		m.decodeHeader(h)
+		m.decodeHeader(h, o)
 		return nil
 	}
+	mt, mp, ctErr := h.ContentType()
+	c, fast := codecFor(mt, mp, h.Get("Content-Transfer-Encoding"))
 	var ent *message.Entity
-	ctype, params, plain := plainBody(h)
-	if !plain {
+	if !fast && !strings.HasPrefix(mt, "multipart/") {
 		var err error
 		if ent, err = message.New(h, bytes.NewReader(body)); err != nil {
 			// Only unknown charsets and encodings: the entity is still
@@ -150,33 +168,58 @@ func (m *Message) read(b []byte, withBody bool) error {
 		}
 	}
 	m.Header = h
-	m.decodeHeader(h)
-	if ent != nil {
-		m.Text = collectText(ent, m, 0)
-		return nil
-	}
-	if textTypes[ctype] || isPatchAttachment(h, ctype) {
-		if len(body) > DefaultMaxMessageBytes {
-			body = body[:DefaultMaxMessageBytes]
-		}
-		m.Text = partText(bytesView(body), params, m)
+	m.decodeHeader(h, o)
+	switch {
+	case ent != nil:
+		m.Text = m.collect(h, mt, mp, ctErr, ent.Body, 0)
+	case !fast: // multipart, which message.New leaves as it is
+		m.Text = m.collect(h, mt, mp, ctErr, bytes.NewReader(body), 0)
+	default:
+		m.Text = m.singleText(h, mt, mp, ctErr, c, body)
 	}
 	return nil
 }
 
+// singleText decodes the text of a single-part message whose body codecFor
+// covers, as collect would decode what message.New makes of it: in one
+// pass, and without copying text that is sent as it is.
+func (m *Message) singleText(h message.Header, mediaType string, params map[string]string, ctErr error, c bodyCodec, body []byte) string {
+	if !readable(h, mediaType, ctErr) {
+		return ""
+	}
+	out, owned, ok, err := c.decodeBytes(body)
+	if !ok {
+		e, _ := message.New(h, bytes.NewReader(body)) // c covers it: no error
+		return m.readText(e.Body, params)
+	}
+	if err != nil {
+		m.warnf("body: %v", err)
+	}
+	if !owned {
+		return partText(bytesView(out), params, m)
+	}
+	return ownText(out, params, m)
+}
+
 // readFull decodes b with go-message's reader, every header field
 // included; the body is read only withBody.
-func (m *Message) readFull(b []byte, withBody bool) error {
+func (m *Message) readFull(b []byte, withBody bool, o ParseOptions) error {
+	whole := b
 	if !withBody {
 		// A repaired header would otherwise be copied with the body.
 		b = headerBlock(b)
 	}
 	ent, err := readEntity(b, m)
+	if err != nil && !withBody && len(b) < len(whole) {
+		// The repair can see lines past the blank line headerBlock
+		// stops at; fail only where Parse fails.
+		ent, err = readEntity(whole, m)
+	}
 	if err != nil {
 		return err
 	}
 	m.Header = ent.Header
-	m.decodeHeader(ent.Header)
+	m.decodeHeader(ent.Header, o)
 	if withBody {
 		m.Text = collectText(ent, m, 0)
 	}
@@ -203,29 +246,6 @@ func headerBlock(b []byte) []byte {
 		return b
 	}
 	return b[:end]
-}
-
-// plainBody reports whether the body of a message with header h is single
-// part, untransformed by its transfer encoding (7bit, 8bit, binary) and in
-// UTF-8 or ASCII as far as it says: text that can be taken as it is.
-func plainBody(h message.Header) (ctype string, params map[string]string, ok bool) {
-	t, params, err := h.ContentType()
-	if err != nil || strings.HasPrefix(t, "multipart/") {
-		return "", nil, false
-	}
-	// Lower-cased as go-message does (strings.EqualFold would also match
-	// Unicode look-alikes go-message rejects).
-	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
-	case "", "7bit", "8bit", "binary":
-	default:
-		return "", nil, false
-	}
-	if cs, has := params["charset"]; has && strings.HasPrefix(t, "text/") {
-		if cs = strings.ToLower(cs); cs != "utf-8" && cs != "us-ascii" {
-			return "", nil, false
-		}
-	}
-	return t, params, true
 }
 
 // readEntity reads the MIME structure. A header go-message rejects is
@@ -299,7 +319,7 @@ func (m *Message) warnf(format string, args ...any) {
 	}
 }
 
-func (m *Message) decodeHeader(h message.Header) {
+func (m *Message) decodeHeader(h message.Header, o ParseOptions) {
 	mh := gomail.Header{Header: h}
 	m.MessageID = firstMsgID(h.Get("Message-Id"))
 	m.InReplyTo = msgIDs(h.Values("In-Reply-To"))
@@ -307,8 +327,13 @@ func (m *Message) decodeHeader(h message.Header) {
 	m.Subject = m.text(h, "Subject")
 	m.From = m.firstAddress(mh, "From")
 	m.ReplyTo = m.addresses(mh, "Reply-To")
-	m.To = m.addresses(mh, "To")
-	m.Cc = m.addresses(mh, "Cc")
+	if o.SkipRecipients {
+		m.skipAddresses(mh, "To")
+		m.skipAddresses(mh, "Cc")
+	} else {
+		m.To = m.addresses(mh, "To")
+		m.Cc = m.addresses(mh, "Cc")
+	}
 	if h.Has("X-Original-From") {
 		m.OriginalFrom = m.firstAddress(mh, "X-Original-From")
 	}
@@ -379,6 +404,9 @@ func parseAddressLoose(s string) (Address, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Address{}, false
+	}
+	if a, ok := fastAddress(s); ok {
+		return a, true
 	}
 	if a, err := netmail.ParseAddress(s); err == nil {
 		return Address{Name: a.Name, Email: a.Address}, true

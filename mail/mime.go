@@ -4,10 +4,12 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -27,53 +29,131 @@ var textTypes = map[string]bool{
 	"application/x-diff":  true,
 }
 
-// collectText walks e depth-first and concatenates its readable parts.
+// collectText walks e, an entity as go-message's message.New made it,
+// depth-first and concatenates its readable parts.
 func collectText(e *message.Entity, m *Message, depth int) string {
+	mt, mp, ctErr := e.Header.ContentType()
+	return m.collect(e.Header, mt, mp, ctErr, e.Body, depth)
+}
+
+// collect is collectText for an entity given by its header h, its
+// Content-Type as message.New read it (mediaType, params and the parse
+// error it ignored) and its body: transfer- and charset-decoded for a
+// single part, as it is for a multipart. The parts of a multipart are read
+// with go-message's textproto reader and decoded by part, which takes
+// quoted-printable text without go-message's decoding readers.
+func (m *Message) collect(h message.Header, mediaType string, params map[string]string, ctErr error, body io.Reader, depth int) string {
 	if depth > maxDepth {
 		m.warnf("multipart nesting deeper than %d ignored", maxDepth)
 		return ""
 	}
-	if mr := e.MultipartReader(); mr != nil {
-		var parts []string
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := textproto.NewMultipartReader(body, params["boundary"])
+		var text []byte
 		for {
 			p, err := mr.NextPart()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
-				if p == nil || !(message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
-					m.warnf("multipart: %v", err)
-					break
-				}
-				m.warnf("%v", err)
+				m.warnf("multipart: %v", err)
+				break
 			}
-			if t := collectText(p, m, depth+1); t != "" {
-				parts = append(parts, t)
-			}
+			text = m.appendPart(text, message.Header{Header: p.Header}, p, depth+1)
 		}
-		return strings.Join(parts, "")
+		return bytesView(text)
 	}
-	t, params, err := e.Header.ContentType()
-	if err != nil || t == "" {
-		t = "text/plain" // RFC 2045 default, also for unparseable types
-	}
-	if !textTypes[t] && !isPatchAttachment(e.Header, t) {
+	if !readable(h, mediaType, ctErr) {
 		return ""
 	}
-	b, err := io.ReadAll(io.LimitReader(e.Body, DefaultMaxMessageBytes))
+	return m.readText(body, params)
+}
+
+// appendPart appends to dst the text of one part of a multipart, whose
+// undecoded body is raw, as collect would decode the entity message.New
+// makes of it (warning about an unknown charset or encoding as the
+// multipart reader of go-message reports it). Quoted-printable text in a
+// charset codecFor covers is decoded straight into dst.
+func (m *Message) appendPart(dst []byte, h message.Header, raw io.Reader, depth int) []byte {
+	mt, mp, ctErr := h.ContentType()
+	c, ok := codecFor(mt, mp, h.Get("Content-Transfer-Encoding"))
+	if !ok {
+		e, err := message.New(h, raw)
+		if err != nil {
+			// Only unknown charsets and encodings: the entity is
+			// still readable.
+			m.warnf("%v", err)
+		}
+		return append(dst, m.collect(h, mt, mp, ctErr, e.Body, depth)...)
+	}
+	// message.New would not fail.
+	if depth > maxDepth {
+		m.warnf("multipart nesting deeper than %d ignored", maxDepth)
+		return dst
+	}
+	if !readable(h, mt, ctErr) {
+		return dst
+	}
+	if c.enc != encQP {
+		e, _ := message.New(h, raw)
+		return append(dst, m.readText(e.Body, mp)...)
+	}
+	start := len(dst)
+	var err error
+	if c.cm == nil {
+		dst, err = decodeQPFrom(dst, raw)
+	} else {
+		sp := qpScratch.Get().(*[]byte)
+		var b []byte
+		b, err = decodeQPFrom((*sp)[:0], raw)
+		dst = appendCharmap(dst, b, c.cm)
+		if cap(b) <= maxScratch {
+			*sp = b[:0]
+			qpScratch.Put(sp)
+		}
+	}
+	if len(dst)-start >= DefaultMaxMessageBytes {
+		dst, err = dst[:start+DefaultMaxMessageBytes], nil
+	}
 	if err != nil {
 		m.warnf("body: %v", err)
 	}
-	return partText(string(b), params, m)
+	return appendOwnText(dst, start, mp, m)
+}
+
+// qpScratch recycles the buffers quoted-printable parts are decoded into
+// before their charset is converted; buffers over maxScratch are left to
+// the garbage collector.
+var qpScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxScratch = 1 << 20
+
+// readable reports whether a single part with header h and Content-Type
+// mediaType (parse error ctErr) holds text a reviewer reads; a missing or
+// unparseable type counts as text/plain, RFC 2045's default.
+func readable(h message.Header, mediaType string, ctErr error) bool {
+	t := mediaType
+	if ctErr != nil || t == "" {
+		t = "text/plain"
+	}
+	return textTypes[t] || isPatchAttachment(h, t)
+}
+
+// readText reads the decoded body of a text part, at most
+// DefaultMaxMessageBytes of it, and turns it into lines of UTF-8.
+func (m *Message) readText(body io.Reader, params map[string]string) string {
+	b, err := io.ReadAll(io.LimitReader(body, DefaultMaxMessageBytes))
+	if err != nil {
+		m.warnf("body: %v", err)
+	}
+	return ownText(b, params, m)
 }
 
 // partText turns the decoded body of a text part into lines of UTF-8. It
 // returns s itself when s needs no change.
 func partText(s string, params map[string]string, m *Message) string {
 	s = toUTF8(s)
-	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
-		m.warnf("format=flowed delsp=yes left as sent")
-	}
+	warnFlowed(params, m)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	// The line break before a MIME boundary belongs to the boundary
 	// (RFC 2046 §5.1.1); give every part its last newline back so parts
@@ -82,6 +162,14 @@ func partText(s string, params map[string]string, m *Message) string {
 		s += "\n"
 	}
 	return s
+}
+
+// warnFlowed notes text sent as format=flowed with delsp=yes, whose
+// line breaks are kept as they are.
+func warnFlowed(params map[string]string, m *Message) {
+	if params["format"] == "flowed" && strings.EqualFold(params["delsp"], "yes") {
+		m.warnf("format=flowed delsp=yes left as sent")
+	}
 }
 
 // isPatchAttachment accepts octet-stream attachments named *.patch or

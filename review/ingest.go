@@ -256,9 +256,16 @@ func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post, hdr *mail
 			p = unparsed(raw, fmt.Errorf("%s: internal error: %v", raw.Position, r))
 		}
 	}()
-	m, err := mail.Parse(raw)
+	// Recipients about to be dropped are not decoded, unless a Visit
+	// hook may read them or resolveSender may look a relayed sender
+	// ("Name via List") up in Cc.
+	skip := o.DropRecipients && o.Visit == nil
+	m, err := mail.ParseWith(raw, &mail.ParseOptions{SkipRecipients: skip})
 	if err != nil {
 		return unparsed(raw, err), nil, err
+	}
+	if skip && strings.Contains(m.From.Name, " via") {
+		m.To, m.Cc = m.Recipients()
 	}
 	if o.Tee != nil {
 		hdr = &mail.Message{Position: m.Position, MessageID: m.MessageID, SyntheticID: m.SyntheticID, Subject: m.Subject, Date: m.Date}
