@@ -264,7 +264,7 @@ func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post, hdr *mail
 	if err != nil {
 		return unparsed(raw, err), nil, err
 	}
-	if skip && strings.Contains(m.From.Name, " via") {
+	if skip && relayIndex(m.From.Name) >= 0 {
 		m.To, m.Cc = m.Recipients()
 	}
 	if o.Tee != nil {

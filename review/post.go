@@ -224,16 +224,23 @@ func mergeRefs(refs, inReplyTo []string, self string) []string {
 	return out
 }
 
+// relayIndex is where " via …" starts in a relayed sender's name ("Name
+// via List", "Name via B4 Relay", "Name via"), or -1.
+func relayIndex(name string) int {
+	i := strings.LastIndex(name, " via ")
+	if i < 0 && strings.HasSuffix(name, " via") {
+		i = len(name) - len(" via")
+	}
+	return i
+}
+
 // resolveSender returns who sent m: a relay or DMARC-munged sender
 // ("Name via List", "Name via B4 Relay") is replaced by X-Original-From or
 // a Reply-To (or Cc) with the same name.
 func resolveSender(m *mail.Message) mail.Address {
 	from := m.From
 	name := from.Name
-	i := strings.LastIndex(name, " via ")
-	if i < 0 && strings.HasSuffix(name, " via") {
-		i = len(name) - len(" via")
-	}
+	i := relayIndex(name)
 	if i < 0 {
 		return from
 	}
