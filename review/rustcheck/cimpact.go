@@ -13,10 +13,8 @@ import (
 // symbol and the Rust files that use it.
 
 var (
-	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#").and("_H")
-	cFuncDefRe    = guarded(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`, "(")
-	exportNameRe  = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
-	cConfigElseRe = guarded(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`, "#")
+	cGuardRe     = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#").and("_H")
+	exportNameRe = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
 )
 
 // cChange is one changed C symbol of a patch.
@@ -107,8 +105,9 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 			continue
 		}
 		var post, pre *window
+		start := sectionScope(h.Section)
 		for _, side := range []diff.Op{diff.Add, diff.Delete} {
-			for _, ch := range windowCSymbols(hunkSide(h, side), h.Section, relevant) {
+			for _, ch := range windowCSymbols(hunkSide(h, side), start, relevant) {
 				if post == nil {
 					post, pre = hunkWindows(file, h)
 				}
@@ -228,9 +227,32 @@ func isIdentStart(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-// windowCSymbols walks one side of a hunk, tracking the enclosing
-// function, type and preprocessor branch.
-func windowCSymbols(lines iter.Seq2[int, sideLine], section string, relevant func(string) bool) []cChange {
+// scope is where a line of C is: in the function fn (a static inline one
+// when inline) or in the type typ.
+type scope struct {
+	fn     string
+	inline bool
+	typ    string
+}
+
+// sectionScope is what a hunk starts inside, from git's function-name
+// line.
+func sectionScope(section string) scope {
+	if name, ok := sectionTypeName(section); ok {
+		return scope{typ: name}
+	}
+	if name, ok := inlineName(section); ok {
+		return scope{fn: name, inline: true}
+	}
+	if name, ok := funcDefName(section); ok && !cStmtWords[firstWord(section)] {
+		return scope{fn: name}
+	}
+	return scope{}
+}
+
+// windowCSymbols walks one side of a hunk, which starts in scope at,
+// tracking the enclosing function, type and preprocessor branch.
+func windowCSymbols(lines iter.Seq2[int, sideLine], at scope, relevant func(string) bool) []cChange {
 	var out []cChange
 	add := func(name, how string, inline, stub bool, row int) {
 		if name == "" || cKeywords[name] || cStmtWords[name] || !relevant(name) {
@@ -238,15 +260,7 @@ func windowCSymbols(lines iter.Seq2[int, sideLine], section string, relevant fun
 		}
 		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row})
 	}
-	// What the hunk starts inside, from git's function-name line.
-	fn, fnInline, typ := "", false, ""
-	if m := cSectionRe.FindStringSubmatch(section); m != nil {
-		typ = m[3]
-	} else if m := cInlineRe.FindStringSubmatch(section); m != nil {
-		fn, fnInline = m[2], true
-	} else if m := cFuncDefRe.FindStringSubmatch(section); m != nil && !cStmtWords[firstWord(section)] {
-		fn = m[1]
-	}
+	fn, fnInline, typ := at.fn, at.inline, at.typ
 	elseBranch := false
 	inComment := false
 	for r, l := range lines {
@@ -262,21 +276,25 @@ func windowCSymbols(lines iter.Seq2[int, sideLine], section string, relevant fun
 				comment = false
 			}
 		}
-		if cConfigElseRe.MatchString(t) {
+		if configElse(t) {
 			elseBranch = true
 		} else if strings.HasPrefix(trim, "#endif") || strings.HasPrefix(trim, "#if") {
 			elseBranch = false
 		}
 		// Track where we are before judging the line.
 		col0 := len(t) > 0 && t[0] != ' ' && t[0] != '\t'
-		switch {
-		case comment || trim == "":
-		case cInlineRe.MatchString(t):
-			fn, fnInline, typ = cInlineRe.FindStringSubmatch(t)[2], true, ""
-		case col0 && cSectionRe.MatchString(t):
-			typ, fn = cSectionRe.FindStringSubmatch(t)[3], ""
-		case col0 && cFuncDefRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#"):
-			fn, fnInline, typ = cFuncDefRe.FindStringSubmatch(t)[1], false, ""
+		var inlined string // the static inline function the line opens
+		isInline := false
+		if !comment && trim != "" {
+			if inlined, isInline = inlineName(t); isInline {
+				fn, fnInline, typ = inlined, true, ""
+			} else if col0 {
+				if name, ok := sectionTypeName(t); ok {
+					typ, fn = name, ""
+				} else if name, ok := funcDefName(t); ok && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#") {
+					fn, fnInline, typ = name, false, ""
+				}
+			}
 		}
 		if l.changed && !comment && trim != "" && trim != "{" && trim != "}" {
 			switch {
@@ -286,30 +304,35 @@ func windowCSymbols(lines iter.Seq2[int, sideLine], section string, relevant fun
 			case isDefine(t):
 				name, funcLike := defineName(t)
 				add(name, "definition", funcLike, false, r)
-			case cInlineRe.MatchString(t):
-				add(cInlineRe.FindStringSubmatch(t)[2], "definition", true, elseBranch, r)
-			case cTypeRe.MatchString(t):
-				add(cTypeRe.FindStringSubmatch(t)[2], "definition", false, false, r)
-			case col0 && strings.HasPrefix(t, "static ") && !strings.Contains(t, "inline"):
-				// file-local: no Rust code can call it (a function that
-				// stops being static shows as a plain definition on the
-				// other side)
-			case col0 && cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)]:
-				// a prototype, or the first line of a definition: the
-				// signature or linkage changes
-				add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case strings.HasPrefix(trim, "#"):
-				// other preprocessor lines (#if, #include …) change no symbol
-			case typ != "" && cEnumConstRe.MatchString(t):
-				add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case fn != "":
-				how := "body"
-				if fnInline {
-					how = "definition"
+			case isInline:
+				add(inlined, "definition", true, elseBranch, r)
+			default:
+				if name, ok := typeDefName(t); ok {
+					add(name, "definition", false, false, r)
+					break
 				}
-				add(fn, how, fnInline, fnInline && elseBranch, r)
-			case typ != "":
-				add(typ, "definition", false, false, r) // a field of the enclosing type
+				switch {
+				case col0 && strings.HasPrefix(t, "static ") && !strings.Contains(t, "inline"):
+					// file-local: no Rust code can call it (a function that
+					// stops being static shows as a plain definition on the
+					// other side)
+				case col0 && cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)]:
+					// a prototype, or the first line of a definition: the
+					// signature or linkage changes
+					add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+				case strings.HasPrefix(trim, "#"):
+					// other preprocessor lines (#if, #include …) change no symbol
+				case typ != "" && cEnumConstRe.MatchString(t):
+					add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
+				case fn != "":
+					how := "body"
+					if fnInline {
+						how = "definition"
+					}
+					add(fn, how, fnInline, fnInline && elseBranch, r)
+				case typ != "":
+					add(typ, "definition", false, false, r) // a field of the enclosing type
+				}
 			}
 		}
 		if col0 && strings.HasPrefix(t, "}") {

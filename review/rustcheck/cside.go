@@ -70,7 +70,6 @@ var (
 	cProtoRe      = guarded(`^\s*(?:extern\s+)?(?:const\s+)?(?:(?:struct|enum|union|unsigned|signed)\s+)?\w+[\s*]+\**\s*(\w+)\s*\(`, "(")
 	cTypeRe       = guarded(`\b(struct|union|enum)\s+(\w+)\s*\{`, "struct", "union", "enum").and("{")
 	cEnumConstRe  = regexp.MustCompile(`^\s*([A-Z][A-Z0-9_]{2,})\s*(=[^,]*)?,?\s*(/\*.*)?$`)
-	cSectionRe    = guarded(`^\s*(typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{?\s*$`, "struct", "union", "enum")
 	cStmtWords    = map[string]bool{"return": true, "if": true, "else": true, "while": true, "for": true, "switch": true, "case": true, "goto": true, "do": true}
 	cKeywords     = map[string]bool{"if": true, "while": true, "for": true, "switch": true, "return": true, "sizeof": true, "defined": true}
 	helperDefRe   = regexp.MustCompile(`^(__rust_helper\s+)?[A-Za-z_][\w\s*]*?\b(\w+)\s*\([^;]*$`)
