@@ -28,8 +28,9 @@
 // [review.Images]) the answer is definite.
 //
 // A Checker is safe for concurrent use; it does no I/O (tree knowledge is
-// loaded by the caller into [Knowledge]). Every tree-sitter parser and tree
-// is closed before a check returns.
+// loaded by the caller into [Knowledge]). Every tree-sitter tree is closed
+// before a check returns; up to eight idle parsers are kept between checks
+// for reuse.
 package rustcheck
 
 import (

@@ -64,7 +64,8 @@ func FuzzCheck(f *testing.F) {
 }
 
 // TestNoCLeak parses thousands of windows and checks the resident set
-// stays flat: every tree-sitter parser, tree and query cursor is closed.
+// stays flat: every tree-sitter tree is closed, and parsers and query
+// cursors are reused or closed.
 func TestNoCLeak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("leak test skipped in -short mode")

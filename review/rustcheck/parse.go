@@ -95,7 +95,8 @@ func needsTree(w *window) bool {
 
 // parse fills w.code (comments and literals blanked) and w.cmt with the Go
 // lexer, then, where needed, runs tree-sitter over w and returns the items
-// found. The tree, parser and query cursor are closed before it returns.
+// found. The tree is closed before it returns; the parser and its query
+// cursor go back to the free list (parsers.go).
 func parse(w *window) []item {
 	w.code = make([]string, len(w.lines))
 	w.cmt = make([]string, len(w.lines))
@@ -107,12 +108,12 @@ func parse(w *window) []item {
 		return nil
 	}
 	src := w.source()
-	p := sitter.NewParser()
-	defer p.Close()
-	if err := p.SetLanguage(rustLanguage); err != nil {
+	rp := getParser()
+	if rp == nil {
 		return nil
 	}
-	tree := p.Parse(src, nil)
+	defer rp.put()
+	tree := rp.p.Parse(src, nil)
 	if tree == nil {
 		return nil
 	}
@@ -129,11 +130,9 @@ func parse(w *window) []item {
 
 	q := itemsQuery()
 	names := q.CaptureNames()
-	qc := sitter.NewQueryCursor()
-	defer qc.Close()
 	var items []item
 	var calls [][2]int // row ranges of macro invocation arguments
-	caps := qc.Captures(q, tree.RootNode(), src)
+	caps := rp.qc.Captures(q, tree.RootNode(), src)
 	for m, idx := caps.Next(); m != nil; m, idx = caps.Next() {
 		c := m.Captures[idx]
 		n := &c.Node
