@@ -166,17 +166,16 @@ func isDefine(t string) bool {
 // reads it, without the regexp engine (a header patch is mostly such
 // lines), and whether it takes arguments ("(" right after the name).
 func defineName(t string) (name string, funcLike bool) {
-	const space = " \t\n\f\r" // RE2's \s
-	s := strings.TrimLeft(t, space)
+	s := trimRESpace(t)
 	if !strings.HasPrefix(s, "#") {
 		return "", false
 	}
-	s = strings.TrimLeft(s[1:], space)
+	s = trimRESpace(s[1:])
 	if !strings.HasPrefix(s, "define") {
 		return "", false
 	}
 	s = s[len("define"):]
-	rest := strings.TrimLeft(s, space)
+	rest := trimRESpace(s)
 	if len(rest) == len(s) {
 		return "", false
 	}
@@ -223,6 +222,12 @@ func identifierIn(s string, relevant func(string) bool) bool {
 	return false
 }
 
+// upperStart reports whether s starts with an ASCII capital, as an enum
+// constant does.
+func upperStart(s string) bool {
+	return s != "" && s[0] >= 'A' && s[0] <= 'Z'
+}
+
 func isIdentStart(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
@@ -254,11 +259,16 @@ func sectionScope(section string) scope {
 // tracking the enclosing function, type and preprocessor branch.
 func windowCSymbols(lines iter.Seq2[int, sideLine], at scope, relevant func(string) bool) []cChange {
 	var out []cChange
+	// Most changed lines are in a function's body and name it again.
+	lastName, lastWanted := "", false
 	add := func(name, how string, inline, stub bool, row int) {
-		if name == "" || cKeywords[name] || cStmtWords[name] || !relevant(name) {
-			return
+		if name != lastName || name == "" {
+			lastName = name
+			lastWanted = name != "" && !cKeywords[name] && !cStmtWords[name] && relevant(name)
 		}
-		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row})
+		if lastWanted {
+			out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row})
+		}
 	}
 	fn, fnInline, typ := at.fn, at.inline, at.typ
 	elseBranch := false
@@ -322,7 +332,7 @@ func windowCSymbols(lines iter.Seq2[int, sideLine], at scope, relevant func(stri
 					add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
 				case strings.HasPrefix(trim, "#"):
 					// other preprocessor lines (#if, #include …) change no symbol
-				case typ != "" && cEnumConstRe.MatchString(t):
+				case typ != "" && upperStart(trim) && cEnumConstRe.MatchString(t):
 					add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
 				case fn != "":
 					how := "body"

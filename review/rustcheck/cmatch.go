@@ -19,6 +19,11 @@ func isWord(c byte) bool {
 	return isIdentStart(c) || c >= '0' && c <= '9'
 }
 
+// trimRESpace cuts the \s characters at the start of s.
+func trimRESpace(s string) string {
+	return s[spaceEnd(s, 0):]
+}
+
 // wordEnd returns the end of the run of \w characters starting at i.
 func wordEnd(s string, i int) int {
 	for i < len(s) && isWord(s[i]) {
@@ -73,9 +78,9 @@ func funcDefName(s string) (string, bool) {
 //
 // does, returning the third group.
 func sectionTypeName(s string) (string, bool) {
-	s = strings.TrimLeft(s, reSpace)
+	s = trimRESpace(s)
 	if rest, ok := strings.CutPrefix(s, "typedef"); ok && rest != "" && isRESpace(rest[0]) {
-		s = strings.TrimLeft(rest, reSpace)
+		s = trimRESpace(rest)
 	}
 	s, ok := cutKeywordSpace(s)
 	if !ok {
@@ -85,9 +90,9 @@ func sectionTypeName(s string) (string, bool) {
 	if n == 0 {
 		return "", false
 	}
-	rest := strings.TrimLeft(s[n:], reSpace)
+	rest := trimRESpace(s[n:])
 	rest = strings.TrimPrefix(rest, "{")
-	if strings.TrimLeft(rest, reSpace) != "" {
+	if trimRESpace(rest) != "" {
 		return "", false
 	}
 	return s[:n], true
@@ -101,7 +106,7 @@ func cutKeywordSpace(s string) (string, bool) {
 			if rest == "" || !isRESpace(rest[0]) {
 				return "", false
 			}
-			return strings.TrimLeft(rest, reSpace), true
+			return trimRESpace(rest), true
 		}
 	}
 	return "", false
@@ -117,7 +122,18 @@ func typeDefName(s string) (string, bool) {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != 's' && c != 'u' && c != 'e' || i > 0 && isWord(s[i-1]) {
+		var kw string
+		switch s[i] {
+		case 's':
+			kw = "struct"
+		case 'u':
+			kw = "union"
+		case 'e':
+			kw = "enum"
+		default:
+			continue
+		}
+		if i > 0 && isWord(s[i-1]) || !strings.HasPrefix(s[i:], kw) {
 			continue
 		}
 		rest, ok := cutKeywordSpace(s[i:])
@@ -163,7 +179,7 @@ func inlineName(s string) (string, bool) {
 // inlineAfterStatic matches the rest of inlineName's pattern after
 // "static".
 func inlineAfterStatic(s string) (string, bool) {
-	rest := strings.TrimLeft(s, reSpace)
+	rest := trimRESpace(s)
 	if len(rest) == len(s) {
 		return "", false
 	}
@@ -199,21 +215,21 @@ func inlineAfterStatic(s string) (string, bool) {
 //
 // does (the last two alternatives are within the second).
 func configElse(s string) bool {
-	s = strings.TrimLeft(s, reSpace)
+	s = trimRESpace(s)
 	s, ok := strings.CutPrefix(s, "#")
 	if !ok {
 		return false
 	}
-	s = strings.TrimLeft(s, reSpace)
+	s = trimRESpace(s)
 	if strings.HasPrefix(s, "else") {
 		return true
 	}
 	if rest, ok := strings.CutPrefix(s, "ifndef"); ok {
-		t := strings.TrimLeft(rest, reSpace)
+		t := trimRESpace(rest)
 		return len(t) < len(rest) && strings.HasPrefix(t, "CONFIG_")
 	}
 	if rest, ok := strings.CutPrefix(s, "if"); ok {
-		t := strings.TrimLeft(rest, reSpace)
+		t := trimRESpace(rest)
 		return len(t) < len(rest) && strings.HasPrefix(t, "!")
 	}
 	return false

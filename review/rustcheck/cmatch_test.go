@@ -2,6 +2,7 @@ package rustcheck
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ var (
 )
 
 // checkCLine compares every hand-written reader of cmatch.go with its
-// regexp on one line.
+// regexp, and firstWord with strings.Fields, on one line.
 func checkCLine(t *testing.T, line string) {
 	t.Helper()
 	for _, c := range []struct {
@@ -37,6 +38,13 @@ func checkCLine(t *testing.T, line string) {
 	}
 	if got, want := configElse(line), cConfigElseRe.MatchString(line); got != want {
 		t.Errorf("configElse(%q) = %v; the regexp says %v", line, got, want)
+	}
+	want := ""
+	if f := strings.Fields(line); len(f) > 0 {
+		want = f[0]
+	}
+	if got := firstWord(line); got != want {
+		t.Errorf("firstWord(%q) = %q; strings.Fields says %q", line, got, want)
 	}
 }
 
@@ -114,6 +122,9 @@ var cLines = []string{
 	"# if !",
 	"#",
 	"else",
+	"\u00a0 return\u2003x(",
+	" \xff\xfe if",
+	"\v\t",
 }
 
 func TestCLineMatchers(t *testing.T) {

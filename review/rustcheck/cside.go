@@ -3,6 +3,7 @@ package rustcheck
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"ferrule/review"
 	"ferrule/review/diff"
@@ -191,9 +192,11 @@ func (f *findings) helperBody(w *window, row int, name string) {
 	}
 }
 
+// firstWord is strings.Fields(s)[0], or "" when s is blank.
 func firstWord(s string) string {
-	if f := strings.Fields(s); len(f) > 0 {
-		return f[0]
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i]
 	}
-	return ""
+	return s
 }
