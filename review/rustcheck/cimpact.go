@@ -1,7 +1,6 @@
 package rustcheck
 
 import (
-	"iter"
 	"strings"
 
 	"ferrule/review"
@@ -105,13 +104,13 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 			continue
 		}
 		var post, pre *window
-		start := sectionScope(h.Section)
-		for _, side := range []diff.Op{diff.Add, diff.Delete} {
-			for _, ch := range windowCSymbols(hunkSide(h, side), start, relevant) {
+		added, removed := hunkCSymbols(h, relevant)
+		for side, changes := range [2][]cChange{added, removed} {
+			for _, ch := range changes {
 				if post == nil {
 					post, pre = hunkWindows(file, h)
 				}
-				if ch.w = post; side == diff.Delete {
+				if ch.w = post; side == 1 {
 					ch.w = pre
 				}
 				// one change per symbol; a definition outweighs a body
@@ -125,35 +124,6 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 		}
 	}
 	return out
-}
-
-// sideLine is a line of one side of a hunk: context, or changed on that
-// side.
-type sideLine struct {
-	text    string
-	changed bool
-}
-
-// hunkSide yields the lines of a hunk's post-image (changed: Add) or
-// pre-image (changed: Delete), numbered as hunkWindows numbers its rows:
-// every line but the other side's changed ones.
-func hunkSide(h *diff.Hunk, changed diff.Op) iter.Seq2[int, sideLine] {
-	other := diff.Delete
-	if changed == diff.Delete {
-		other = diff.Add
-	}
-	return func(yield func(int, sideLine) bool) {
-		row := 0
-		for _, l := range h.Lines {
-			if l.Op == other {
-				continue
-			}
-			if !yield(row, sideLine{l.Text, l.Op == changed}) {
-				return
-			}
-			row++
-		}
-	}
 }
 
 // isDefine reports whether t is a "#define NAME" line (cDefineRe).
@@ -230,124 +200,4 @@ func upperStart(s string) bool {
 
 func isIdentStart(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// scope is where a line of C is: in the function fn (a static inline one
-// when inline) or in the type typ.
-type scope struct {
-	fn     string
-	inline bool
-	typ    string
-}
-
-// sectionScope is what a hunk starts inside, from git's function-name
-// line.
-func sectionScope(section string) scope {
-	if name, ok := sectionTypeName(section); ok {
-		return scope{typ: name}
-	}
-	if name, ok := inlineName(section); ok {
-		return scope{fn: name, inline: true}
-	}
-	if name, ok := funcDefName(section); ok && !cStmtWords[firstWord(section)] {
-		return scope{fn: name}
-	}
-	return scope{}
-}
-
-// windowCSymbols walks one side of a hunk, which starts in scope at,
-// tracking the enclosing function, type and preprocessor branch.
-func windowCSymbols(lines iter.Seq2[int, sideLine], at scope, relevant func(string) bool) []cChange {
-	var out []cChange
-	// Most changed lines are in a function's body and name it again.
-	lastName, lastWanted := "", false
-	add := func(name, how string, inline, stub bool, row int) {
-		if name != lastName || name == "" {
-			lastName = name
-			lastWanted = name != "" && !cKeywords[name] && !cStmtWords[name] && relevant(name)
-		}
-		if lastWanted {
-			out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row})
-		}
-	}
-	fn, fnInline, typ := at.fn, at.inline, at.typ
-	elseBranch := false
-	inComment := false
-	for r, l := range lines {
-		t := l.text
-		trim := strings.TrimSpace(t)
-		comment := inComment || strings.HasPrefix(trim, "//") || strings.HasPrefix(trim, "/*") || strings.HasPrefix(trim, "*")
-		if strings.Contains(t, "/*") && !strings.Contains(t[strings.LastIndex(t, "/*"):], "*/") {
-			inComment = true
-		}
-		if inComment && strings.Contains(t, "*/") && !strings.Contains(t[strings.LastIndex(t, "*/"):], "/*") {
-			inComment = false
-			if !strings.HasPrefix(trim, "/*") && !strings.HasPrefix(trim, "*") {
-				comment = false
-			}
-		}
-		if configElse(t) {
-			elseBranch = true
-		} else if strings.HasPrefix(trim, "#endif") || strings.HasPrefix(trim, "#if") {
-			elseBranch = false
-		}
-		// Track where we are before judging the line.
-		col0 := len(t) > 0 && t[0] != ' ' && t[0] != '\t'
-		var inlined string // the static inline function the line opens
-		isInline := false
-		if !comment && trim != "" {
-			if inlined, isInline = inlineName(t); isInline {
-				fn, fnInline, typ = inlined, true, ""
-			} else if col0 {
-				if name, ok := sectionTypeName(t); ok {
-					typ, fn = name, ""
-				} else if name, ok := funcDefName(t); ok && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#") {
-					fn, fnInline, typ = name, false, ""
-				}
-			}
-		}
-		if l.changed && !comment && trim != "" && trim != "{" && trim != "}" {
-			switch {
-			case cGuardRe.MatchString(t):
-			case exportNameRe.MatchString(t):
-				add(exportNameRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case isDefine(t):
-				name, funcLike := defineName(t)
-				add(name, "definition", funcLike, false, r)
-			case isInline:
-				add(inlined, "definition", true, elseBranch, r)
-			default:
-				if name, ok := typeDefName(t); ok {
-					add(name, "definition", false, false, r)
-					break
-				}
-				switch {
-				case col0 && strings.HasPrefix(t, "static ") && !strings.Contains(t, "inline"):
-					// file-local: no Rust code can call it (a function that
-					// stops being static shows as a plain definition on the
-					// other side)
-				case col0 && cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)]:
-					// a prototype, or the first line of a definition: the
-					// signature or linkage changes
-					add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-				case strings.HasPrefix(trim, "#"):
-					// other preprocessor lines (#if, #include …) change no symbol
-				case typ != "" && upperStart(trim) && cEnumConstRe.MatchString(t):
-					add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-				case fn != "":
-					how := "body"
-					if fnInline {
-						how = "definition"
-					}
-					add(fn, how, fnInline, fnInline && elseBranch, r)
-				case typ != "":
-					add(typ, "definition", false, false, r) // a field of the enclosing type
-				}
-			}
-		}
-		if col0 && strings.HasPrefix(t, "}") {
-			fn, fnInline, typ = "", false, ""
-		}
-	}
-	return out
 }
