@@ -94,9 +94,8 @@ func needsTree(w *window) bool {
 }
 
 // parse fills w.code (comments and literals blanked) and w.cmt with the Go
-// lexer, then, where needed, runs tree-sitter over w and returns the items
-// found. The tree is closed before it returns; the parser and its query
-// cursor go back to the free list (parsers.go).
+// lexer, then, where needed, returns the items tree-sitter finds in w:
+// from the cache of windows already parsed (parsecache.go) when it can.
 func parse(w *window) []item {
 	w.code = make([]string, len(w.lines))
 	w.cmt = make([]string, len(w.lines))
@@ -107,7 +106,22 @@ func parse(w *window) []item {
 	if !needsTree(w) {
 		return nil
 	}
-	src := w.source()
+	key, ok := w.sourceKey()
+	if !ok {
+		return parseTree(w, []byte(key))
+	}
+	if items, ok := cachedItems(key); ok {
+		return items
+	}
+	items := parseTree(w, []byte(key))
+	cacheItems(key, items)
+	return items
+}
+
+// parseTree runs tree-sitter over w, whose source is src, and returns the
+// items found. The tree is closed before it returns; the parser and its
+// query cursor go back to the free list (parsers.go).
+func parseTree(w *window, src []byte) []item {
 	rp := getParser()
 	if rp == nil {
 		return nil
