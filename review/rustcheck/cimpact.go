@@ -89,7 +89,7 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 // or, for functions, whose bodies the changed lines fall in. Include
 // guards, comment-only and blank lines change nothing. A hunk none of
 // whose identifiers (nor its function-name line's) is relevant is skipped
-// unread: every symbol windowCSymbols names is one of them, and most C
+// unread: every symbol hunkCSymbols names is one of them, and most C
 // hunks on a list touch nothing Rust uses.
 //
 // Only relevant symbols are returned. A hunk's lines are read in place;

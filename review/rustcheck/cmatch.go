@@ -44,9 +44,10 @@ func spaceEnd(s string, i int) int {
 //
 //	^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$
 //
-// does: the name before the first "(" that ends a run of words, white
-// space and stars, with no ";" after it. The lazy prefix makes the
-// regexp's choice the leftmost such name.
+// does: the line starts with a run of words, white space and stars, and
+// the name is the first word of that run that follows white space or a
+// star and is followed, after white space, by a "(" with no ";" after it
+// (the lazy prefix makes the regexp's choice the leftmost such word).
 func funcDefName(s string) (string, bool) {
 	if s == "" || !isIdentStart(s[0]) {
 		return "", false
