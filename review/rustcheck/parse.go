@@ -146,10 +146,18 @@ func parseTree(w *window, src []byte) []item {
 	names := q.CaptureNames()
 	var items []item
 	var calls [][2]int // row ranges of macro invocation arguments
-	caps := rp.qc.Captures(q, tree.RootNode(), src)
-	for m, idx := caps.Next(); m != nil; m, idx = caps.Next() {
-		c := m.Captures[idx]
-		n := &c.Node
+	// Matches, not Captures: QueryCaptures.Next leaks a C allocation per
+	// capture (go-tree-sitter v0.25.0). Every pattern of the query is one
+	// node with one capture, so the matches come in the captures' order
+	// (TestQueryOrder).
+	matches := rp.qc.Matches(q, tree.RootNode(), src)
+	for m := matches.Next(); m != nil; m = matches.Next() {
+		if len(m.Captures) != 1 {
+			continue
+		}
+		c := m.Captures[0]
+		node := c.Node
+		n := &node
 		switch names[c.Index] {
 		case "unsafe_block":
 			anc := ancestors(n)
