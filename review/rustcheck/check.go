@@ -28,8 +28,11 @@
 // [review.Images]) the answer is definite.
 //
 // A Checker is safe for concurrent use; it does no I/O (tree knowledge is
-// loaded by the caller into [Knowledge]). Every tree-sitter parser and tree
-// is closed before a check returns.
+// loaded by the caller into [Knowledge]). Every tree-sitter tree is closed
+// before a check returns; up to eight idle parsers are kept between checks
+// for reuse, and what tree-sitter found in a window is cached by the
+// window's text (up to 16 MB of it, shared by all checkers): a series
+// posted again repeats most of its hunks.
 package rustcheck
 
 import (

@@ -1,7 +1,6 @@
 package rustcheck
 
 import (
-	"iter"
 	"strings"
 
 	"ferrule/review"
@@ -13,10 +12,8 @@ import (
 // symbol and the Rust files that use it.
 
 var (
-	cGuardRe      = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#").and("_H")
-	cFuncDefRe    = guarded(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`, "(")
-	exportNameRe  = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
-	cConfigElseRe = guarded(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`, "#")
+	cGuardRe     = guarded(`^\s*#\s*(?:ifndef|define|endif)\s*(?:/\*\s*)?(_*[A-Z0-9_]+_H_*)\b\s*(?:\*/)?\s*$`, "#").and("_H")
+	exportNameRe = guarded(`\bEXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL|_FOR_MODULES)?\s*\(\s*(\w+)`, "EXPORT_SYMBOL")
 )
 
 // cChange is one changed C symbol of a patch.
@@ -92,7 +89,7 @@ func (c *Checker) checkCImpact(f *findings, file *diff.File) {
 // or, for functions, whose bodies the changed lines fall in. Include
 // guards, comment-only and blank lines change nothing. A hunk none of
 // whose identifiers (nor its function-name line's) is relevant is skipped
-// unread: every symbol windowCSymbols names is one of them, and most C
+// unread: every symbol hunkCSymbols names is one of them, and most C
 // hunks on a list touch nothing Rust uses.
 //
 // Only relevant symbols are returned. A hunk's lines are read in place;
@@ -107,12 +104,13 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 			continue
 		}
 		var post, pre *window
-		for _, side := range []diff.Op{diff.Add, diff.Delete} {
-			for _, ch := range windowCSymbols(hunkSide(h, side), h.Section, relevant) {
+		added, removed := hunkCSymbols(h, relevant)
+		for side, changes := range [2][]cChange{added, removed} {
+			for _, ch := range changes {
 				if post == nil {
 					post, pre = hunkWindows(file, h)
 				}
-				if ch.w = post; side == diff.Delete {
+				if ch.w = post; side == 1 {
 					ch.w = pre
 				}
 				// one change per symbol; a definition outweighs a body
@@ -128,35 +126,6 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 	return out
 }
 
-// sideLine is a line of one side of a hunk: context, or changed on that
-// side.
-type sideLine struct {
-	text    string
-	changed bool
-}
-
-// hunkSide yields the lines of a hunk's post-image (changed: Add) or
-// pre-image (changed: Delete), numbered as hunkWindows numbers its rows:
-// every line but the other side's changed ones.
-func hunkSide(h *diff.Hunk, changed diff.Op) iter.Seq2[int, sideLine] {
-	other := diff.Delete
-	if changed == diff.Delete {
-		other = diff.Add
-	}
-	return func(yield func(int, sideLine) bool) {
-		row := 0
-		for _, l := range h.Lines {
-			if l.Op == other {
-				continue
-			}
-			if !yield(row, sideLine{l.Text, l.Op == changed}) {
-				return
-			}
-			row++
-		}
-	}
-}
-
 // isDefine reports whether t is a "#define NAME" line (cDefineRe).
 func isDefine(t string) bool {
 	name, _ := defineName(t)
@@ -167,17 +136,16 @@ func isDefine(t string) bool {
 // reads it, without the regexp engine (a header patch is mostly such
 // lines), and whether it takes arguments ("(" right after the name).
 func defineName(t string) (name string, funcLike bool) {
-	const space = " \t\n\f\r" // RE2's \s
-	s := strings.TrimLeft(t, space)
+	s := trimRESpace(t)
 	if !strings.HasPrefix(s, "#") {
 		return "", false
 	}
-	s = strings.TrimLeft(s[1:], space)
+	s = trimRESpace(s[1:])
 	if !strings.HasPrefix(s, "define") {
 		return "", false
 	}
 	s = s[len("define"):]
-	rest := strings.TrimLeft(s, space)
+	rest := trimRESpace(s)
 	if len(rest) == len(s) {
 		return "", false
 	}
@@ -224,97 +192,12 @@ func identifierIn(s string, relevant func(string) bool) bool {
 	return false
 }
 
-func isIdentStart(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// upperStart reports whether s starts with an ASCII capital, as an enum
+// constant does.
+func upperStart(s string) bool {
+	return s != "" && s[0] >= 'A' && s[0] <= 'Z'
 }
 
-// windowCSymbols walks one side of a hunk, tracking the enclosing
-// function, type and preprocessor branch.
-func windowCSymbols(lines iter.Seq2[int, sideLine], section string, relevant func(string) bool) []cChange {
-	var out []cChange
-	add := func(name, how string, inline, stub bool, row int) {
-		if name == "" || cKeywords[name] || cStmtWords[name] || !relevant(name) {
-			return
-		}
-		out = append(out, cChange{name: name, how: how, inline: inline, stub: stub, row: row})
-	}
-	// What the hunk starts inside, from git's function-name line.
-	fn, fnInline, typ := "", false, ""
-	if m := cSectionRe.FindStringSubmatch(section); m != nil {
-		typ = m[3]
-	} else if m := cInlineRe.FindStringSubmatch(section); m != nil {
-		fn, fnInline = m[2], true
-	} else if m := cFuncDefRe.FindStringSubmatch(section); m != nil && !cStmtWords[firstWord(section)] {
-		fn = m[1]
-	}
-	elseBranch := false
-	inComment := false
-	for r, l := range lines {
-		t := l.text
-		trim := strings.TrimSpace(t)
-		comment := inComment || strings.HasPrefix(trim, "//") || strings.HasPrefix(trim, "/*") || strings.HasPrefix(trim, "*")
-		if strings.Contains(t, "/*") && !strings.Contains(t[strings.LastIndex(t, "/*"):], "*/") {
-			inComment = true
-		}
-		if inComment && strings.Contains(t, "*/") && !strings.Contains(t[strings.LastIndex(t, "*/"):], "/*") {
-			inComment = false
-			if !strings.HasPrefix(trim, "/*") && !strings.HasPrefix(trim, "*") {
-				comment = false
-			}
-		}
-		if cConfigElseRe.MatchString(t) {
-			elseBranch = true
-		} else if strings.HasPrefix(trim, "#endif") || strings.HasPrefix(trim, "#if") {
-			elseBranch = false
-		}
-		// Track where we are before judging the line.
-		col0 := len(t) > 0 && t[0] != ' ' && t[0] != '\t'
-		switch {
-		case comment || trim == "":
-		case cInlineRe.MatchString(t):
-			fn, fnInline, typ = cInlineRe.FindStringSubmatch(t)[2], true, ""
-		case col0 && cSectionRe.MatchString(t):
-			typ, fn = cSectionRe.FindStringSubmatch(t)[3], ""
-		case col0 && cFuncDefRe.MatchString(t) && !cStmtWords[firstWord(t)] && !strings.HasPrefix(trim, "#"):
-			fn, fnInline, typ = cFuncDefRe.FindStringSubmatch(t)[1], false, ""
-		}
-		if l.changed && !comment && trim != "" && trim != "{" && trim != "}" {
-			switch {
-			case cGuardRe.MatchString(t):
-			case exportNameRe.MatchString(t):
-				add(exportNameRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case isDefine(t):
-				name, funcLike := defineName(t)
-				add(name, "definition", funcLike, false, r)
-			case cInlineRe.MatchString(t):
-				add(cInlineRe.FindStringSubmatch(t)[2], "definition", true, elseBranch, r)
-			case cTypeRe.MatchString(t):
-				add(cTypeRe.FindStringSubmatch(t)[2], "definition", false, false, r)
-			case col0 && strings.HasPrefix(t, "static ") && !strings.Contains(t, "inline"):
-				// file-local: no Rust code can call it (a function that
-				// stops being static shows as a plain definition on the
-				// other side)
-			case col0 && cProtoRe.MatchString(t) && !cStmtWords[firstWord(t)]:
-				// a prototype, or the first line of a definition: the
-				// signature or linkage changes
-				add(cProtoRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case strings.HasPrefix(trim, "#"):
-				// other preprocessor lines (#if, #include …) change no symbol
-			case typ != "" && cEnumConstRe.MatchString(t):
-				add(cEnumConstRe.FindStringSubmatch(t)[1], "definition", false, false, r)
-			case fn != "":
-				how := "body"
-				if fnInline {
-					how = "definition"
-				}
-				add(fn, how, fnInline, fnInline && elseBranch, r)
-			case typ != "":
-				add(typ, "definition", false, false, r) // a field of the enclosing type
-			}
-		}
-		if col0 && strings.HasPrefix(t, "}") {
-			fn, fnInline, typ = "", false, ""
-		}
-	}
-	return out
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

@@ -3,6 +3,7 @@ package rustcheck
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"ferrule/review"
 	"ferrule/review/diff"
@@ -70,7 +71,6 @@ var (
 	cProtoRe      = guarded(`^\s*(?:extern\s+)?(?:const\s+)?(?:(?:struct|enum|union|unsigned|signed)\s+)?\w+[\s*]+\**\s*(\w+)\s*\(`, "(")
 	cTypeRe       = guarded(`\b(struct|union|enum)\s+(\w+)\s*\{`, "struct", "union", "enum").and("{")
 	cEnumConstRe  = regexp.MustCompile(`^\s*([A-Z][A-Z0-9_]{2,})\s*(=[^,]*)?,?\s*(/\*.*)?$`)
-	cSectionRe    = guarded(`^\s*(typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{?\s*$`, "struct", "union", "enum")
 	cStmtWords    = map[string]bool{"return": true, "if": true, "else": true, "while": true, "for": true, "switch": true, "case": true, "goto": true, "do": true}
 	cKeywords     = map[string]bool{"if": true, "while": true, "for": true, "switch": true, "return": true, "sizeof": true, "defined": true}
 	helperDefRe   = regexp.MustCompile(`^(__rust_helper\s+)?[A-Za-z_][\w\s*]*?\b(\w+)\s*\([^;]*$`)
@@ -192,9 +192,11 @@ func (f *findings) helperBody(w *window, row int, name string) {
 	}
 }
 
+// firstWord is strings.Fields(s)[0], or "" when s is blank.
 func firstWord(s string) string {
-	if f := strings.Fields(s); len(f) > 0 {
-		return f[0]
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i]
 	}
-	return ""
+	return s
 }

@@ -94,8 +94,8 @@ func needsTree(w *window) bool {
 }
 
 // parse fills w.code (comments and literals blanked) and w.cmt with the Go
-// lexer, then, where needed, runs tree-sitter over w and returns the items
-// found. The tree, parser and query cursor are closed before it returns.
+// lexer, then, where needed, returns the items tree-sitter finds in w:
+// from the cache of windows already parsed (parsecache.go) when it can.
 func parse(w *window) []item {
 	w.code = make([]string, len(w.lines))
 	w.cmt = make([]string, len(w.lines))
@@ -106,13 +106,28 @@ func parse(w *window) []item {
 	if !needsTree(w) {
 		return nil
 	}
-	src := w.source()
-	p := sitter.NewParser()
-	defer p.Close()
-	if err := p.SetLanguage(rustLanguage); err != nil {
+	key, ok := w.sourceKey()
+	if !ok {
+		return parseTree(w, []byte(key))
+	}
+	if items, ok := cachedItems(key); ok {
+		return items
+	}
+	items := parseTree(w, []byte(key))
+	cacheItems(key, items)
+	return items
+}
+
+// parseTree runs tree-sitter over w, whose source is src, and returns the
+// items found. The tree is closed before it returns; the parser and its
+// query cursor go back to the free list (parsers.go).
+func parseTree(w *window, src []byte) []item {
+	rp := getParser()
+	if rp == nil {
 		return nil
 	}
-	tree := p.Parse(src, nil)
+	defer rp.put()
+	tree := rp.p.Parse(src, nil)
 	if tree == nil {
 		return nil
 	}
@@ -129,14 +144,20 @@ func parse(w *window) []item {
 
 	q := itemsQuery()
 	names := q.CaptureNames()
-	qc := sitter.NewQueryCursor()
-	defer qc.Close()
 	var items []item
 	var calls [][2]int // row ranges of macro invocation arguments
-	caps := qc.Captures(q, tree.RootNode(), src)
-	for m, idx := caps.Next(); m != nil; m, idx = caps.Next() {
-		c := m.Captures[idx]
-		n := &c.Node
+	// Matches, not Captures: QueryCaptures.Next leaks a C allocation per
+	// capture (go-tree-sitter v0.25.0). Every pattern of the query is one
+	// node with one capture, so the matches come in the captures' order
+	// (TestQueryOrder).
+	matches := rp.qc.Matches(q, tree.RootNode(), src)
+	for m := matches.Next(); m != nil; m = matches.Next() {
+		if len(m.Captures) != 1 {
+			continue
+		}
+		c := m.Captures[0]
+		node := c.Node
+		n := &node
 		switch names[c.Index] {
 		case "unsafe_block":
 			anc := ancestors(n)

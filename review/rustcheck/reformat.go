@@ -3,6 +3,8 @@ package rustcheck
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"ferrule/review/diff"
 )
@@ -149,17 +151,67 @@ func commonPrefix(a, b string) int {
 // file whose changes only move lines, changes nothing a rule looks at:
 // its lines are treated as context.
 
-var (
-	trailingCommaRe = regexp.MustCompile(`,([)\]}])`)
-	emptyCommentRe  = regexp.MustCompile(`//\s*$`)
-)
-
-// normalizeCode removes what formatting changes: white space, an empty
-// trailing "//" and a comma before a closing bracket.
+// normalizeCode removes what formatting changes: an empty trailing "//",
+// white space, and a comma before a closing bracket. It equals
+//
+//	trailingCommaRe.ReplaceAllString(strings.Join(strings.Fields(emptyCommentRe.ReplaceAllString(s, "")), ""), "$1")
+//
+// with the regexps `//\s*$` and `,([)\]}])` (FuzzNormalizeCode), in one
+// pass.
 func normalizeCode(s string) string {
-	s = emptyCommentRe.ReplaceAllString(s, "")
-	s = strings.Join(strings.Fields(s), "")
-	return trailingCommaRe.ReplaceAllString(s, "$1")
+	return string(appendNormalized(make([]byte, 0, len(s)), s))
+}
+
+// appendNormalized appends normalizeCode(s) to dst.
+func appendNormalized(dst []byte, s string) []byte {
+	if t := strings.TrimRight(s, reSpace); strings.HasSuffix(t, "//") {
+		s = t[:len(t)-2]
+	}
+	start := len(dst)
+	for i := 0; i < len(s); {
+		c := s[i]
+		w := 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				i += w
+				continue
+			}
+		} else if asciiSpace(c) {
+			i++
+			continue
+		}
+		if closing(c) && len(dst) > start && dst[len(dst)-1] == ',' {
+			dst = dst[:len(dst)-1]
+		}
+		dst = append(dst, s[i:i+w]...)
+		i += w
+	}
+	return dst
+}
+
+// asciiSpace is strings.Fields' idea of ASCII white space.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+func closing(c byte) bool { return c == ')' || c == ']' || c == '}' }
+
+// dropTrailingCommas removes every comma that comes right before a
+// closing bracket, as the regexp `,([)\]}])` replaced by "$1" does.
+func dropTrailingCommas(s string) string {
+	if !strings.Contains(s, ",") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == ',' && i+1 < len(s) && closing(s[i+1]) {
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
 
 // foldSemicolon treats "unsafe { f(); }" and "unsafe { f() };" alike: the
@@ -168,57 +220,50 @@ func foldSemicolon(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, ";}", "}"), "};", "}")
 }
 
-// reformatOnly reports whether a hunk's added lines are its removed lines
-// reformatted.
-func reformatOnly(h *diff.Hunk) bool {
-	var del, add strings.Builder
-	n := 0
-	for _, l := range h.Lines {
-		switch l.Op {
-		case diff.Delete:
-			del.WriteString(normalizeCode(l.Text))
-			n++
-		case diff.Add:
-			add.WriteString(normalizeCode(l.Text))
-			n++
-		}
-	}
-	norm := func(s string) string { return foldSemicolon(trailingCommaRe.ReplaceAllString(s, "$1")) }
-	return n > 0 && norm(del.String()) == norm(add.String())
-}
-
-// movedOnly reports whether a file's added lines are its removed lines,
-// moved (and possibly reformatted line by line).
-func movedOnly(f *diff.File) bool {
-	count := map[string]int{}
-	n := 0
-	for _, h := range f.Hunks {
+// formattingHunks returns the hunks of f that only reformat or move code:
+// a hunk whose added lines are its removed lines reformatted, or every
+// hunk when the file's added lines are its removed lines moved (and
+// possibly reformatted line by line). Each changed line is normalised
+// once for both tests.
+func formattingHunks(f *diff.File) map[*diff.Hunk]bool {
+	out := map[*diff.Hunk]bool{}
+	count := map[string]int{} // normalised added minus removed lines
+	changed := 0
+	var del, add []byte
+	for i := range f.Hunks {
+		h := &f.Hunks[i]
+		del, add = del[:0], add[:0]
+		n := 0
 		for _, l := range h.Lines {
 			switch l.Op {
 			case diff.Delete:
-				count[normalizeCode(l.Text)]--
+				start := len(del)
+				del = appendNormalized(del, l.Text)
+				count[string(del[start:])]--
 				n++
 			case diff.Add:
-				count[normalizeCode(l.Text)]++
+				start := len(add)
+				add = appendNormalized(add, l.Text)
+				count[string(add[start:])]++
 				n++
 			}
 		}
+		// The hunk's lines joined: a trailing comma or a semicolon may
+		// have moved to another line.
+		norm := func(b []byte) string { return foldSemicolon(dropTrailingCommas(string(b))) }
+		if n > 0 && norm(del) == norm(add) {
+			out[h] = true
+		}
+		changed += n
 	}
 	for _, c := range count {
 		if c != 0 {
-			return false
+			return out
 		}
 	}
-	return n > 0
-}
-
-// formattingHunks returns the hunks of f that only reformat or move code.
-func formattingHunks(f *diff.File) map[*diff.Hunk]bool {
-	out := map[*diff.Hunk]bool{}
-	moved := movedOnly(f)
-	for i := range f.Hunks {
-		if h := &f.Hunks[i]; moved || reformatOnly(h) {
-			out[h] = true
+	if changed > 0 {
+		for i := range f.Hunks {
+			out[&f.Hunks[i]] = true
 		}
 	}
 	return out

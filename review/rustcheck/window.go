@@ -101,13 +101,18 @@ func excerptAround(lines []diff.Line, i int) string {
 	return b.String()
 }
 
-func (w *window) source() []byte {
+// sourceKey returns w's lines, each ended by a newline; ok is false when
+// a line contains a newline, so that the text does not tell w's lines
+// apart.
+func (w *window) sourceKey() (src string, ok bool) {
 	var b strings.Builder
+	ok = true
 	for _, l := range w.lines {
+		ok = ok && strings.IndexByte(l.text, '\n') < 0
 		b.WriteString(l.text)
 		b.WriteByte('\n')
 	}
-	return []byte(b.String())
+	return b.String(), ok
 }
 
 func (w *window) anyChanged() bool {
