@@ -68,22 +68,74 @@ func (d *DB) SaveReview(ctx context.Context, r *Review) error {
 			return fmt.Errorf("save series %s: %w", s.ID, err)
 		}
 	}
-	member, err := tx.PrepareContext(ctx, `INSERT INTO series_messages (series_id, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("save review: %w", err)
-	}
-	defer member.Close()
-	for id, msgs := range r.Members {
-		for _, m := range msgs {
-			if _, err := member.ExecContext(ctx, id, m); err != nil {
-				return fmt.Errorf("save series %s: %w", id, err)
-			}
-		}
+	if err := saveMembers(ctx, tx, r.Members); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("save review: %w", err)
 	}
 	return nil
+}
+
+// membersPerInsert is how many (series, message) rows one INSERT adds:
+// a list's review has tens of thousands, and one statement each cost more
+// than the rest of saving it.
+const membersPerInsert = 200
+
+// saveMembers inserts the rows of series_messages, membersPerInsert at a
+// time.
+func saveMembers(ctx context.Context, tx *sql.Tx, members map[string][]string) error {
+	var stmt *sql.Stmt // for full batches, prepared when first needed
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, 2*membersPerInsert)
+	insert := func() error {
+		n := len(args) / 2
+		if n == 0 {
+			return nil
+		}
+		defer func() { args = args[:0] }()
+		if n < membersPerInsert {
+			_, err := tx.ExecContext(ctx, membersInsert(n), args...)
+			return err
+		}
+		if stmt == nil {
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, membersInsert(membersPerInsert)); err != nil {
+				return err
+			}
+		}
+		_, err := stmt.ExecContext(ctx, args...)
+		return err
+	}
+	for id, msgs := range members {
+		for _, m := range msgs {
+			args = append(args, id, m)
+			if len(args) == cap(args) {
+				if err := insert(); err != nil {
+					return fmt.Errorf("save series members: %w", err)
+				}
+			}
+		}
+	}
+	if err := insert(); err != nil {
+		return fmt.Errorf("save series members: %w", err)
+	}
+	return nil
+}
+
+// membersInsert is an INSERT of n rows into series_messages.
+func membersInsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO series_messages (series_id, message_id) VALUES (?, ?)")
+	for range n - 1 {
+		b.WriteString(", (?, ?)")
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	return b.String()
 }
 
 // ReviewQuery narrows what LastReview reads: only series of a tier (""

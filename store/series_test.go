@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -126,5 +127,35 @@ func TestSaveReviewRoundTrip(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "m:2 m:8" {
 		t.Errorf("MessagesByID positions = %v, want arrival order m:2 m:8", got)
+	}
+}
+
+// Members of more series than one INSERT holds are all saved, and read
+// back by series.
+func TestSaveManyMembers(t *testing.T) {
+	ctx := context.Background()
+	d := open(t, filepath.Join(t.TempDir(), "m.db"))
+	members := map[string][]string{}
+	var series []review.SeriesReport
+	for s := range 7 { // 7 × 101 rows: three full INSERTs and a partial one
+		id := fmt.Sprintf("s%d@x", s)
+		series = append(series, review.SeriesReport{ID: id})
+		for m := range 101 {
+			members[id] = append(members[id], fmt.Sprintf("m%d.%d@x", s, m))
+		}
+	}
+	members["s0@x"] = append(members["s0@x"], "m0.0@x") // a duplicate row is one row
+	if err := d.SaveReview(ctx, &Review{Series: series, Members: members}); err != nil {
+		t.Fatal(err)
+	}
+	for s := range 7 {
+		ids, err := d.Members(ctx, []string{fmt.Sprintf("s%d@x", s)})
+		if err != nil || len(ids) != 101 {
+			t.Errorf("series %d: %d members, %v; want 101", s, len(ids), err)
+		}
+	}
+	var n int
+	if err := d.db.QueryRow("SELECT count(*) FROM series_messages").Scan(&n); err != nil || n != 707 {
+		t.Errorf("%d rows, %v; want 707", n, err)
 	}
 }
