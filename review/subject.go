@@ -176,8 +176,8 @@ func isTokenSeparator(r rune) bool {
 }
 
 func hasOf(g string) bool {
-	for i := 0; i+1 < len(g); i++ {
-		if g[i]|0x20 == 'o' && g[i+1]|0x20 == 'f' {
+	for i := range len(g) {
+		if hasPrefixFold(g[i:], "of") {
 			return true
 		}
 	}
