@@ -176,4 +176,17 @@ Reviewed-by: Rita Reviewer <rita@example.net>
 	if code != cli.ExitOK || !strings.Contains(out, "commit: "+head[:12]) {
 		t.Errorf("thanks --tree from stdin: exit %d, %s; want commit: %s in\n%s", code, stderr, head[:12], out)
 	}
+	// From the store the config names: the series and its patches both.
+	db := filepath.Join(dir, "store.db")
+	if code, _, stderr := runCmd(t, "", "review", "--db", db, mbox); code != cli.ExitOK {
+		t.Fatalf("review --db: exit %d: %s", code, stderr)
+	}
+	cfg := filepath.Join(dir, "ferrule.yaml")
+	if err := os.WriteFile(cfg, []byte("store:\n  path: "+db+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCmd(t, "", "thanks", "-c", cfg, "--from", "Mo Maintainer <mo@example.com>", "--tree", tree, "note-1@example.org")
+	if code != cli.ExitOK || !strings.Contains(out, "commit: "+head[:12]) {
+		t.Errorf("thanks --tree from the config's store: exit %d, %s; want commit: %s in\n%s", code, stderr, head[:12], out)
+	}
 }

@@ -53,14 +53,14 @@ func runDraft(ctx context.Context, e *env, name string, d *draft.Flags, args []s
 	// below, unless the input is stdin (read once).
 	reread := inputs.Rereadable(args[1:])
 	opts.DropRecipients = reread
-	dbPath := e.dbPath(d.DB, settings)
+	d.DB = e.dbPath(d.DB, settings) // the store, for data's reads too
 	s, _, err := inputs.FindSeries(ctx, &inputs.SeriesQuery{ID: id, Paths: args[1:], Stdin: e.stdin,
-		DBPath: dbPath, Options: opts, UseSaved: d.Config == "" && d.Tree == ""})
+		DBPath: d.DB, Options: opts, UseSaved: d.Config == "" && d.Tree == ""})
 	if err != nil {
 		return e.fail(name, err)
 	}
 	if p, perr := pick(s, id); perr == nil && reread {
-		if err := inputs.Recipients(ctx, args[1:], e.stdin, dbPath, p); err != nil {
+		if err := inputs.Recipients(ctx, args[1:], e.stdin, d.DB, p); err != nil {
 			return e.fail(name, err)
 		}
 	}
@@ -98,7 +98,7 @@ func runThanks(ctx context.Context, e *env, args []string) int {
 		if tree == "" {
 			return templates.Thanks, data, nil
 		}
-		raw, err := inputs.Raw(ctx, fs.Args()[1:], stdin(), e.dbPath(d.DB, nil), t.Series)
+		raw, err := inputs.Raw(ctx, fs.Args()[1:], stdin(), d.DB, t.Series) // runDraft set d.DB
 		if err != nil {
 			return "", nil, err
 		}
