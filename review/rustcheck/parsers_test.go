@@ -20,6 +20,13 @@ func TestParserReuse(t *testing.T) {
 	if len(want) < 4 {
 		t.Fatalf("parse found %d items, want the block, the macro's block, the impl and the extern block: %+v", len(want), want)
 	}
+	// An earlier run (-count) leaves idle parsers, and the free list
+	// hands out the oldest first.
+	for len(idleParsers) > 0 {
+		p := <-idleParsers
+		p.qc.Close()
+		p.p.Close()
+	}
 	rp := getParser()
 	rp.put()
 	if again := getParser(); again != rp {
@@ -47,7 +54,7 @@ func TestParserReuse(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
-	if n := len(idleParsers); n > maxIdleParsers || n == 0 {
-		t.Errorf("%d idle parsers after the parses, want 1 to %d", n, maxIdleParsers)
+	if len(idleParsers) == 0 {
+		t.Error("no idle parser after the parses: none was given back")
 	}
 }

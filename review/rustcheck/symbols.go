@@ -183,7 +183,7 @@ func (im *Impact) Files() []string {
 // upper-case enum constant also matches bindgen's ENUM_CONSTANT names.
 func (k *Knowledge) ImpactOf(name string) *Impact {
 	uses := k.RustUses[name]
-	if strings.ToUpper(name) == name && len(name) > 3 && !strings.HasSuffix(name, "_H") {
+	if enumLike(name) {
 		for _, key := range k.enumKeys(name) {
 			uses = append(uses, k.RustUses[key]...)
 		}
@@ -215,15 +215,13 @@ func (k *Knowledge) ImpactOf(name string) *Impact {
 	return im
 }
 
-// enumKeys lists the indexed names bindgen would build for an enum
-// constant (<enum>_<CONSTANT>), from an index made once.
 // mayImpact reports whether ImpactOf(name) is non-nil, without building
 // the Impact.
 func (k *Knowledge) mayImpact(name string) bool {
 	if len(k.RustUses[name]) > 0 {
 		return true
 	}
-	if len(name) <= 3 || strings.HasSuffix(name, "_H") || strings.IndexFunc(name, unicode.IsLower) >= 0 {
+	if !enumLike(name) {
 		return false
 	}
 	for _, key := range k.enumKeys(name) {
@@ -234,6 +232,15 @@ func (k *Knowledge) mayImpact(name string) bool {
 	return false
 }
 
+// enumLike reports whether name may be an enum constant whose
+// bindgen names (enumKeys) Rust uses: upper case, longer than three, not
+// an include guard.
+func enumLike(name string) bool {
+	return len(name) > 3 && !strings.HasSuffix(name, "_H") && strings.IndexFunc(name, unicode.IsLower) < 0 && strings.ToUpper(name) == name
+}
+
+// enumKeys lists the indexed names bindgen would build for an enum
+// constant (<enum>_<CONSTANT>), from an index made once.
 func (k *Knowledge) enumKeys(constant string) []string {
 	k.enumsOnce.Do(func() {
 		k.enums = map[string][]string{}
