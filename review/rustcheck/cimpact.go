@@ -126,12 +126,6 @@ func changedCSymbols(file *diff.File, relevant func(name string) bool) []cChange
 	return out
 }
 
-// isDefine reports whether t is a "#define NAME" line (cDefineRe).
-func isDefine(t string) bool {
-	name, _ := defineName(t)
-	return name != ""
-}
-
 // defineName is the macro a "#define NAME…" line defines, as cDefineRe
 // reads it, without the regexp engine (a header patch is mostly such
 // lines), and whether it takes arguments ("(" right after the name).

@@ -166,13 +166,13 @@ func (w *cWalk) step(l *cLine, changed bool) {
 // changedLine records the symbol a changed line of code changes.
 func (w *cWalk) changedLine(l *cLine) {
 	t, trim := l.text, l.trim
+	macro, funcLike := defineName(t)
 	switch {
 	case cGuardRe.MatchString(t):
 	case exportNameRe.MatchString(t):
 		w.add(exportNameRe.FindStringSubmatch(t)[1], "definition", false, false)
-	case isDefine(t):
-		name, funcLike := defineName(t)
-		w.add(name, "definition", funcLike, false)
+	case macro != "":
+		w.add(macro, "definition", funcLike, false)
 	case l.inline:
 		w.add(l.opened.fn, "definition", true, w.elseBranch)
 	default:

@@ -195,3 +195,10 @@ func FuzzCWalk(f *testing.F) {
 	}
 	f.Fuzz(checkCWalk)
 }
+
+// isDefine reports whether t is a "#define NAME" line (cDefineRe), as
+// the regexp walk asked it.
+func isDefine(t string) bool {
+	name, _ := defineName(t)
+	return name != ""
+}
