@@ -36,6 +36,10 @@ func TestParseCache(t *testing.T) {
 	if !reflect.DeepEqual(second, fresh) {
 		t.Errorf("cached items %+v, tree-sitter says %+v", second, fresh)
 	}
+	second[0].row = 98 // and so does a change to what the cache gave
+	if third := parse(window()); third[0].row == 98 {
+		t.Error("the cache handed out its own slice")
+	}
 
 	// A line holding a newline would make two windows one text.
 	nl := window()
