@@ -84,12 +84,12 @@ func (f *File) keywordSections() []int {
 }
 
 // memoLimit bounds each memo: a daemon that runs for months sees new
-// paths and subjects forever; past the limit, results are computed and
-// not kept.
+// paths and subjects forever; at the limit the memo starts afresh.
 const memoLimit = 1 << 15
 
 // memo is a map from a string to a computed value, safe for concurrent
-// use, that stops growing at memoLimit entries. Its zero value is ready.
+// use, emptied when it reaches memoLimit entries. Its zero value is
+// ready.
 type memo[V any] struct {
 	mu sync.RWMutex
 	m  map[string]V
@@ -107,9 +107,10 @@ func (c *memo[V]) get(key string, compute func() V) V {
 	if c.m == nil {
 		c.m = map[string]V{}
 	}
-	if len(c.m) < memoLimit {
-		c.m[strings.Clone(key)] = v
+	if len(c.m) >= memoLimit {
+		clear(c.m) // a daemon's new paths and subjects get a place
 	}
+	c.m[strings.Clone(key)] = v
 	c.mu.Unlock()
 	return v
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -180,5 +181,19 @@ func TestFoldNeeds(t *testing.T) {
 		if containsAny("nothing here", n) {
 			t.Errorf("%s: the prefilter %v lets an unrelated ASCII line through", expr, n)
 		}
+	}
+}
+
+// A full memo starts afresh, so that new keys are kept again.
+func TestMemoStartsAfresh(t *testing.T) {
+	var m memo[int]
+	for i := range memoLimit {
+		m.get(strconv.Itoa(i), func() int { return i })
+	}
+	calls := 0
+	m.get("new", func() int { calls++; return -1 })
+	m.get("new", func() int { calls++; return -1 })
+	if calls != 1 || len(m.m) != 1 {
+		t.Errorf("past the limit: computed %d times, %d entries; want 1, 1", calls, len(m.m))
 	}
 }

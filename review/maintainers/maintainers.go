@@ -324,7 +324,8 @@ func (f *File) ForPaths(paths []string, patchLines []string) []Match {
 				}
 			}
 		}
-		for i, s := range f.Sections {
+		for _, i := range f.keywordSections() { // in file order
+			s := f.Sections[i]
 			if kw, ok := first[i]; ok && byTitle[s] == nil {
 				byTitle[s] = &Match{Section: s, Depth: 0, Why: "K: " + kw}
 				order = append(order, s)
