@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 )
@@ -130,44 +129,27 @@ func Parse(text string) (p *Patch, err error) {
 	}
 	p = &Patch{Files: make([]File, 0, len(files)), Repaired: repaired}
 	h := sha1.New()
-	bp := hashBuffers.Get().(*[]byte) // the changed lines, hashed a block at a time
-	buf := (*bp)[:0]
-	defer func() {
-		if cap(buf) <= 64<<10 { // not one grown by a huge line
-			*bp = buf[:0]
-			hashBuffers.Put(bp)
-		}
-	}()
+	var line []byte // one changed line as hashed, reused
 	for _, f := range files {
 		df := convert(f)
 		p.Files = append(p.Files, df)
-		buf = fmt.Appendf(buf, "%s\x00%s\n", f.OldName, f.NewName)
+		fmt.Fprintf(h, "%s\x00%s\n", f.OldName, f.NewName)
 		if f.IsBinary && f.BinaryFragment != nil {
-			buf = fmt.Appendf(buf, "binary %d %d\n", f.BinaryFragment.Method, f.BinaryFragment.Size)
+			fmt.Fprintf(h, "binary %d %d\n", f.BinaryFragment.Method, f.BinaryFragment.Size)
 		}
 		for _, hk := range df.Hunks {
 			for _, l := range hk.Lines {
 				if l.Op == Context {
 					continue
 				}
-				buf = append(buf, byte(l.Op))
-				buf = appendStripped(buf, l.Text)
-				buf = append(buf, '\n')
-				if len(buf) >= 8<<10 {
-					h.Write(buf)
-					buf = buf[:0]
-				}
+				line = append(appendStripped(append(line[:0], byte(l.Op)), l.Text), '\n')
+				h.Write(line)
 			}
 		}
 	}
-	h.Write(buf)
 	p.ID = hex.EncodeToString(h.Sum(nil))
 	return p, nil
 }
-
-// hashBuffers holds the buffers Parse hashes the changed lines through,
-// one per goroutine parsing at a time.
-var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // lineReader gives go-gitdiff the lines of a string as substrings of
 // it: go-gitdiff reads through ReadString when its reader has one, which
