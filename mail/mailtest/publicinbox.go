@@ -91,9 +91,6 @@ func NewPublicInbox(tb testing.TB, skipArtnum int) *PublicInbox {
 // installed.
 func (pi *PublicInbox) ServeHTTP(tb testing.TB) string {
 	tb.Helper()
-	if _, err := exec.LookPath("public-inbox-httpd"); err != nil {
-		tb.Skip("public-inbox-httpd not installed (apt-get install public-inbox; .ci/run does it)")
-	}
 	url := "http://127.0.0.1:" + strconv.Itoa(freePort(tb))
 	pi.serve(tb, "public-inbox-httpd", url, "httpd.log", func() error {
 		resp, err := http.Get(url + "/" + pi.Name + "/")
@@ -111,9 +108,13 @@ func (pi *PublicInbox) ServeHTTP(tb testing.TB) string {
 
 // serve starts a public-inbox daemon listening on listen, logging to
 // logName in the inbox's directory, stops it (SIGQUIT, then kill) when the
-// test ends, and waits up to 30 s until ready succeeds.
+// test ends, and waits up to 30 s until ready succeeds. It skips when prog
+// is not installed.
 func (pi *PublicInbox) serve(tb testing.TB, prog, listen, logName string, ready func() error) {
 	tb.Helper()
+	if _, err := exec.LookPath(prog); err != nil {
+		tb.Skipf("%s not installed (apt-get install public-inbox; .ci/run does it)", prog)
+	}
 	cmd := exec.Command(prog, "-W0", "-l", listen)
 	cmd.Env, cmd.Dir = pi.env, pi.dir
 	logPath := filepath.Join(pi.dir, logName)
