@@ -253,7 +253,8 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post, hdr *mail.Message, perr error) {
 	defer func() {
 		if r := recover(); r != nil {
-			p = unparsed(raw, fmt.Errorf("%s: internal error: %v", raw.Position, r))
+			perr = fmt.Errorf("%s: internal error: %v", raw.Position, r)
+			p, hdr = unparsed(raw, perr), nil // for Tee too: not decoded
 		}
 	}()
 	// Recipients about to be dropped are not decoded, unless a Visit

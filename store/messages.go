@@ -56,8 +56,10 @@ func toMessage(raw *mail.Raw) Message {
 
 // FromDecoded is what the store keeps of a message decoded elsewhere (by
 // a review): msg is Parse's result, or nil with the error that stopped
-// it. No fallback check is needed: the id is the one toMessage gave
-// before it read headers only.
+// it, and the message is then stored under its fallback id with that
+// error. Parse fails where ParseHeader does, but for a body whose
+// decoder panics: such a message is kept under its fallback id here and
+// under its Message-ID by toMessage.
 func FromDecoded(raw *mail.Raw, msg *mail.Message, err error) Message {
 	m := Message{Source: raw.Position, Raw: raw.Bytes}
 	if err != nil || msg == nil {
