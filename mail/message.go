@@ -89,13 +89,8 @@ type ParseOptions struct {
 	SkipRecipients bool
 }
 
-// ParseWith is Parse tuned by o (nil: Parse itself).
-func ParseWith(raw *Raw, o *ParseOptions) (*Message, error) {
-	if o == nil {
-		return Parse(raw)
-	}
-	return decodeRaw(raw, true, *o)
-}
+// ParseWith is Parse tuned by o.
+func ParseWith(raw *Raw, o ParseOptions) (*Message, error) { return decodeRaw(raw, true, o) }
 
 // ParseHeader decodes only the header of raw: the same fields as Parse
 // (Message-ID, threading, addresses, Subject, Date, Header), with the same

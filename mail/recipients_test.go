@@ -14,7 +14,7 @@ func sameSkipped(t *testing.T, b []byte) {
 	t.Helper()
 	raw := &Raw{Position: "p", Bytes: b}
 	full, errF := Parse(raw)
-	lean, errL := ParseWith(raw, &ParseOptions{SkipRecipients: true})
+	lean, errL := ParseWith(raw, ParseOptions{SkipRecipients: true})
 	if (errF == nil) != (errL == nil) {
 		t.Fatalf("SkipRecipients error %v, Parse error %v", errL, errF)
 	}

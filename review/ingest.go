@@ -261,7 +261,7 @@ func decode(raw *mail.Raw, o *IngestOptions, slab *postSlab) (p *Post, hdr *mail
 	// hook may read them or resolveSender may look a relayed sender
 	// ("Name via List") up in Cc.
 	skip := o.DropRecipients && o.Visit == nil
-	m, err := mail.ParseWith(raw, &mail.ParseOptions{SkipRecipients: skip})
+	m, err := mail.ParseWith(raw, mail.ParseOptions{SkipRecipients: skip})
 	if err != nil {
 		return unparsed(raw, err), nil, err
 	}
