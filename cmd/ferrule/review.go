@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -44,7 +43,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	e.stdin = stdin
 	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
 	if fs.NArg() == 0 && *dbPath == "" {
-		return e.fail("review", errors.New("no input (give a path, - for stdin, or --db PATH)"))
+		return e.fail("review", inputs.ErrNoInput) // before loading anything
 	}
 	renderer, ok := render.Formats[*format]
 	if !ok {

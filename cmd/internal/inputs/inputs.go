@@ -39,6 +39,9 @@ func Review(ctx context.Context, paths []string, stdin io.Reader, opts *review.I
 	return review.BuildReport(res, ro).Series, nil
 }
 
+// ErrNoInput is the review of neither inputs nor a store.
+var ErrNoInput = errors.New("no input (give a path, - for stdin, or --db PATH)")
+
 // ErrNoStorePath is returned when no store path is known.
 var ErrNoStorePath = errors.New("no store path: set --db (or HOME / XDG_DATA_HOME)")
 

@@ -53,7 +53,7 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	opts := *j.Options
 	if j.DBPath == "" {
 		if src == nil {
-			return nil, errors.New("no input (give a path, - for stdin, or --db PATH)")
+			return nil, ErrNoInput
 		}
 		res, cut, err := j.review(ctx, src, &opts)
 		if err != nil {
