@@ -8,6 +8,9 @@ import (
 
 // The regular expressions the hand-written C line readers replace.
 var (
+	cDefineRe     = regexp.MustCompile(`^\s*#\s*define\s+(\w+)`)
+	cInlineRe     = regexp.MustCompile(`\bstatic\s+(__always_)?inline\b[^(]*?\b(\w+)\s*\(`)
+	cTypeRe       = regexp.MustCompile(`\b(struct|union|enum)\s+(\w+)\s*\{`)
 	cFuncDefRe    = regexp.MustCompile(`^[A-Za-z_][\w\s*]*?\b([A-Za-z_]\w*)\s*\([^;]*$`)
 	cSectionRe    = regexp.MustCompile(`^\s*(typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{?\s*$`)
 	cConfigElseRe = regexp.MustCompile(`^\s*#\s*(else|if\s+!|ifndef\s+CONFIG_|if\s+!\s*IS_ENABLED|if\s+!\s*IS_REACHABLE)`)
@@ -25,8 +28,8 @@ func checkCLine(t *testing.T, line string) {
 	}{
 		{"funcDefName", funcDefName, cFuncDefRe, 1},
 		{"sectionTypeName", sectionTypeName, cSectionRe, 3},
-		{"typeDefName", typeDefName, cTypeRe.Regexp, 2},
-		{"inlineName", inlineName, cInlineRe.Regexp, 2},
+		{"typeDefName", typeDefName, cTypeRe, 2},
+		{"inlineName", inlineName, cInlineRe, 2},
 	} {
 		want, wantOK := "", false
 		if m := c.re.FindStringSubmatch(line); m != nil {

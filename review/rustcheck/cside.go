@@ -66,10 +66,7 @@ var bindingsGlueFiles = map[string]bool{
 }
 
 var (
-	cDefineRe     = guarded(`^\s*#\s*define\s+(\w+)`, "define")
-	cInlineRe     = guarded(`\bstatic\s+(__always_)?inline\b[^(]*?\b(\w+)\s*\(`, "inline")
 	cProtoRe      = guarded(`^\s*(?:extern\s+)?(?:const\s+)?(?:(?:struct|enum|union|unsigned|signed)\s+)?\w+[\s*]+\**\s*(\w+)\s*\(`, "(")
-	cTypeRe       = guarded(`\b(struct|union|enum)\s+(\w+)\s*\{`, "struct", "union", "enum").and("{")
 	cEnumConstRe  = regexp.MustCompile(`^\s*([A-Z][A-Z0-9_]{2,})\s*(=[^,]*)?,?\s*(/\*.*)?$`)
 	cStmtWords    = map[string]bool{"return": true, "if": true, "else": true, "while": true, "for": true, "switch": true, "case": true, "goto": true, "do": true}
 	cKeywords     = map[string]bool{"if": true, "while": true, "for": true, "switch": true, "return": true, "sizeof": true, "defined": true}

@@ -254,15 +254,18 @@ func (k *Knowledge) AddCDefinitions(homes map[string]string, file string, conten
 			continue
 		}
 		var name string
+		macro, _ := defineName(l)
+		inline, isInline := inlineName(l)
+		typ, isType := typeDefName(l)
 		switch {
 		case exportNameRe.MatchString(l):
 			name = exportNameRe.FindStringSubmatch(l)[1]
-		case cDefineRe.MatchString(l):
-			name = cDefineRe.FindStringSubmatch(l)[1]
-		case cInlineRe.MatchString(l):
-			name = cInlineRe.FindStringSubmatch(l)[2]
-		case cTypeRe.MatchString(l):
-			name = cTypeRe.FindStringSubmatch(l)[2]
+		case macro != "":
+			name = macro
+		case isInline:
+			name = inline
+		case isType:
+			name = typ
 		case l[0] != ' ' && l[0] != '\t' && l[0] != '#' && !strings.HasPrefix(l, "static ") && cProtoRe.MatchString(l):
 			name = cProtoRe.FindStringSubmatch(l)[1]
 		case cEnumConstRe.MatchString(l):
