@@ -26,7 +26,7 @@
 // the message is still returned. A message without a Message-ID gets a stable
 // synthetic one derived from its bytes ([FallbackID]); one over a size limit
 // is delivered without its bytes and named by its size and the digest of its
-// first 64 KiB ([TooLarge]), wherever it is read.
+// first 64 KiB ([TooLarge]) whichever mbox or Maildir it is read from.
 //
 // Writing: [Compose] builds an outgoing message ([Outgoing]: plain text or
 // multipart/alternative with HTML, threading headers, a fresh Message-ID

@@ -44,7 +44,9 @@ const OversizeHead = 64 << 10
 // message by its content alone, its size and a digest of its first bytes
 // (head, of which at most OversizeHead are used), never by where it was
 // found or by the limit, so that [FallbackID] gives the message the same
-// id wherever and whenever it is read again.
+// id whenever an mbox or Maildir holding it is read again. (The IMAP
+// poller names an oversize message its own way, from the server's size
+// and Message-ID.)
 func TooLarge(size int64, head []byte) error {
 	head = head[:min(len(head), OversizeHead)]
 	sum := sha256.Sum256(head)
