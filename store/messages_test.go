@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"ferrule/mail"
 )
@@ -73,5 +77,27 @@ func TestNewStorePageSize(t *testing.T) {
 	}
 	if n, err := d.CountMessages(t.Context()); n != 0 || err != nil {
 		t.Errorf("CountMessages = %d, %v", n, err)
+	}
+}
+
+// Row inserts run without a context of their own (perRow), yet a batch
+// whose context ends while it is being stored is stopped and rolled back
+// whole.
+func TestDeadlineStopsInserts(t *testing.T) {
+	d := open(t, filepath.Join(t.TempDir(), "d.db"))
+	body := bytes.Repeat([]byte("x"), 1024)
+	msgs := make([]Message, 50000) // about 0.5 s of inserts
+	for i := range msgs {
+		msgs[i] = Message{MessageID: fmt.Sprintf("m%d@x", i), Source: "test", Raw: body}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	n, err := d.AddMessages(ctx, msgs)
+	if err == nil {
+		t.Fatalf("AddMessages past its deadline = %d, nil after %v", n, time.Since(start))
+	}
+	if stored, cerr := d.CountMessages(t.Context()); stored != 0 || cerr != nil {
+		t.Errorf("%d messages stored after %v (%v)", stored, err, cerr)
 	}
 }

@@ -59,12 +59,13 @@ func (d *DB) SaveReview(ctx context.Context, r *Review) error {
 		return fmt.Errorf("save review: %w", err)
 	}
 	defer stmt.Close()
+	row := perRow(ctx)
 	for i, s := range r.Series {
 		b, err := json.Marshal(s)
 		if err != nil {
 			return fmt.Errorf("save review: %w", err)
 		}
-		if _, err := stmt.ExecContext(ctx, s.ID, s.Title, s.Version, s.SupersededBy, string(s.Tier), s.Score, string(b), now, i); err != nil {
+		if _, err := stmt.ExecContext(row, s.ID, s.Title, s.Version, s.SupersededBy, string(s.Tier), s.Score, string(b), now, i); err != nil {
 			return fmt.Errorf("save series %s: %w", s.ID, err)
 		}
 	}
@@ -92,6 +93,7 @@ func saveMembers(ctx context.Context, tx *sql.Tx, members map[string][]string) e
 		}
 	}()
 	args := make([]any, 0, 2*membersPerInsert)
+	row := perRow(ctx)
 	insert := func() error {
 		n := len(args) / 2
 		if n == 0 {
@@ -99,7 +101,7 @@ func saveMembers(ctx context.Context, tx *sql.Tx, members map[string][]string) e
 		}
 		defer func() { args = args[:0] }()
 		if n < membersPerInsert {
-			_, err := tx.ExecContext(ctx, membersInsert(n), args...)
+			_, err := tx.ExecContext(row, membersInsert(n), args...)
 			return err
 		}
 		if stmt == nil {
@@ -108,7 +110,7 @@ func saveMembers(ctx context.Context, tx *sql.Tx, members map[string][]string) e
 				return err
 			}
 		}
-		_, err := stmt.ExecContext(ctx, args...)
+		_, err := stmt.ExecContext(row, args...)
 		return err
 	}
 	for id, msgs := range members {

@@ -37,6 +37,18 @@ var schema string
 // queryTimeout bounds every statement (STYLE.md §3.2).
 const queryTimeout = 30 * time.Second
 
+// perRow is ctx for the statements a transaction runs once per row.
+// go-sqlite3 runs a statement whose context can end on a goroutine of its
+// own, so that it can interrupt sqlite, and waits for it: a hand-off
+// between threads for every insert. Without it, storing linux-pwm's
+// 23,541 messages takes 0.32-0.42 s CPU instead of 0.53-0.63 s (fsync
+// aside), and saving its review 0.24-0.29 s instead of 0.31-0.40 s. The
+// statements stay bounded by ctx through their transaction, begun with
+// it: database/sql rolls the transaction back when ctx ends, and the next
+// statement fails; one row's insert waits on nothing but a lock, which
+// the busy timeout bounds.
+func perRow(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // DB is an open store.
 type DB struct {
 	db *sql.DB
@@ -170,6 +182,7 @@ func (d *DB) AddMessages(ctx context.Context, msgs []Message) (int, error) {
 }
 
 func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
+	row := perRow(ctx)
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO messages (message_id, source, raw, subject, date, error, ingested_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`)
 	if err != nil {
@@ -202,9 +215,9 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
 					return 0, fmt.Errorf("add messages: %w", err)
 				}
 			}
-			res, err = unlessFallback.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now, m.Fallback)
+			res, err = unlessFallback.ExecContext(row, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now, m.Fallback)
 		} else {
-			res, err = stmt.ExecContext(ctx, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
+			res, err = stmt.ExecContext(row, m.MessageID, m.Source, m.Raw, m.Subject, date, m.Error, now)
 		}
 		if err != nil {
 			return 0, fmt.Errorf("add message <%s>: %w", m.MessageID, err)
