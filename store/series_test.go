@@ -43,7 +43,7 @@ PRAGMA user_version = 2;
 // saved review of this version (so the next view reviews again).
 func TestMigratesVersion2(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v2.db")
-	raw, err := sql.Open(driverName, dsn(path))
+	raw, err := sql.Open(driverName, dsn(path, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

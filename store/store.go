@@ -17,7 +17,9 @@
 // migrated in one transaction by the numbered migrations, keyed on PRAGMA
 // user_version; a database newer than the binary is refused. The database
 // runs in WAL mode with a busy timeout so the daemon and the CLI can share
-// it, and every query has a timeout. A DB is safe for concurrent use.
+// it, and every query has a timeout. A checkpoint waits for the disk
+// unless the process opened the store with [Options.NoSync] (a killed
+// process loses nothing either way). A DB is safe for concurrent use.
 package store
 
 import (
@@ -60,6 +62,24 @@ func Version() int { return len(migrations) }
 // Open opens (creating if needed) the store at path and brings its schema
 // up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// Options are how this process writes the store.
+type Options struct {
+	// NoSync leaves every write to the kernel without waiting for the
+	// disk (sqlite's synchronous=OFF, like public-inbox-index
+	// --no-fsync): a killed process still loses nothing it committed,
+	// but a kernel crash or a power loss can lose or corrupt the store.
+	// It is for filling a store from an archive, which can be done
+	// again: waiting for the disk is more than half of what `review
+	// --db` adds to a review of linux-pwm (BenchmarkReviewDB). Other
+	// processes on the same store keep their own setting.
+	NoSync bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
@@ -70,7 +90,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("create store %s: %w", path, err)
 		}
 	}
-	db, err := sql.Open(driverName, dsn(path))
+	db, err := sql.Open(driverName, dsn(path, o))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

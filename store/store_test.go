@@ -88,7 +88,7 @@ func TestFreshAndMigratedSchemasAgree(t *testing.T) {
 	}
 	// A database created by the first ferrule: version 1, then upgraded.
 	oldPath := filepath.Join(dir, "old.db")
-	raw, err := sql.Open(driverName, dsn(oldPath))
+	raw, err := sql.Open(driverName, dsn(oldPath, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,5 +204,28 @@ func TestSharedWAL(t *testing.T) {
 		if n, err := b.CountMessages(t.Context()); err != nil || n != i+1 {
 			t.Fatalf("reader sees %d, %v; want %d", n, err, i+1)
 		}
+	}
+}
+
+// NoSync turns fsync off for this process's connections only: another
+// opening the same store keeps synchronous=NORMAL.
+func TestNoSync(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	synchronous := func(d *DB) int {
+		t.Helper()
+		var n int
+		if err := d.db.QueryRow("PRAGMA synchronous").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	unsynced, err := OpenWith(t.Context(), path, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unsynced.Close()
+	other := open(t, path)
+	if off, normal := synchronous(unsynced), synchronous(other); off != 0 || normal != 1 {
+		t.Errorf("synchronous = %d with NoSync, %d without; want 0 and 1", off, normal)
 	}
 }

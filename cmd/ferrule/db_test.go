@@ -44,6 +44,14 @@ func TestReviewFromStore(t *testing.T) {
 	if count() != before || again != fromFiles {
 		t.Errorf("re-ingesting changed the store: %d -> %d messages", before, count())
 	}
+	// --no-fsync writes the same store.
+	unsynced := filepath.Join(t.TempDir(), "unsynced.db")
+	if code, out, stderr := runCmd(t, "", "review", "--format", "json", "--no-fsync", "--db", unsynced, example, kernelPatches); code != cli.ExitOK || out != fromFiles {
+		t.Errorf("review --no-fsync --db: exit %d, %s\n%s", code, stderr, firstDiffLine(fromFiles, out))
+	}
+	if _, out, _ := runCmd(t, "", "review", "--format", "json", "--db", unsynced); out != fromFiles {
+		t.Errorf("store written with --no-fsync reviews differently:\n%s", firstDiffLine(fromFiles, out))
+	}
 	code, out, stderr := runCmd(t, "", "show", "--db", db, "rita-1@example.net")
 	if code != cli.ExitOK || !strings.Contains(out, "interdiff: no previous version") || !strings.Contains(out, "v1 pwm: demo") {
 		t.Errorf("show from store: exit %d, stderr %q\n%s", code, stderr, out)

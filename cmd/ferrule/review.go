@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -33,6 +34,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	verbose := fs.Bool("verbose", false, "text: print every reason, not the first five")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
+	noFsync := fs.Bool("no-fsync", false, "with --db: do not wait for the disk on each write (as public-inbox-index --no-fsync), for a first import of an archive: safe if ferrule is killed, but a kernel crash or power loss can corrupt the store")
 	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}
@@ -44,6 +46,9 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	_ = fs.Parse(append([]string{"--"}, fetched...)) // fs.Args() are the files now
 	if fs.NArg() == 0 && *dbPath == "" {
 		return e.fail("review", inputs.ErrNoInput) // before loading anything
+	}
+	if *noFsync && *dbPath == "" {
+		return e.fail("review", errors.New("--no-fsync is for writing a store: give --db PATH"))
 	}
 	renderer, ok := render.Formats[*format]
 	if !ok {
@@ -82,6 +87,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		opts.Checkers = nil
 	}
 	job := &inputs.ReviewJob{Paths: fs.Args(), Stdin: e.stdin, Quoting: quoting, DBPath: *dbPath, Options: opts,
+		NoSync:   *noFsync,
 		UseSaved: *configPath == "" && *tree == "" && *rust && which.Since == "",
 		Printed:  review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock(), Me: me},
 		Saved:    review.ReportOptions{Weights: cfg.Weights, Now: e.clock(), Me: cfg.Me}}

@@ -103,6 +103,7 @@ func TestReviewErrors(t *testing.T) {
 	check(cli.ExitUsage, "unknown command", "frobnicate")
 	check(cli.ExitUsage, "no input", "review")
 	check(cli.ExitUsage, "unknown --format", "review", "--format", "yaml", example)
+	check(cli.ExitUsage, "give --db", "review", "--no-fsync", example)
 	check(cli.ExitUsage, "no-such.mbox", "review", "testdata/no-such.mbox")
 	check(cli.ExitOK, "", "review", "-h")
 }

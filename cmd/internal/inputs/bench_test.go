@@ -22,47 +22,45 @@ import (
 // BenchmarkReviewDB reviews the whole linux-pwm archive as `ferrule
 // review --format json` does, then as `ferrule review --db NEW.db --format
 // json` does (into an empty store: the inputs stored as they are decoded,
-// the review saved), alternately, and reports both times and their ratio
+// the review saved), and with --no-fsync, in turn (which goes first
+// rotates), and reports the times and their ratios to the plain review
 // (issue 14 asks for db/plain ≤ 1.3), in wall time and in CPU time (the
 // process's, less disturbed by other load on the machine). Each op is one
 // of each.
 func BenchmarkReviewDB(b *testing.B) {
 	ctx := context.Background()
 	path := archiveFile(b)
-	var plain, withDB, plainCPU, dbCPU time.Duration
+	modes := []string{"plain", "db", "nofsync"}
+	wall := make([]time.Duration, len(modes))
+	cpu := make([]time.Duration, len(modes))
 	dir := b.TempDir()
 	for i := 0; b.Loop(); i++ {
-		// Alternate which goes first; each starts from a collected heap.
-		for k := range 2 {
+		for k := range modes {
+			m := (i + k) % len(modes)
 			db := ""
-			if (i+k)%2 == 1 {
+			if modes[m] != "plain" {
 				db = filepath.Join(dir, fmt.Sprintf("review%d.db", i))
 			}
-			runtime.GC()
-			start, cpu := time.Now(), cpuTime(b)
-			mode := "plain"
-			if db != "" {
-				mode = "db"
-			}
-			pprof.Do(ctx, pprof.Labels("review", mode), func(ctx context.Context) { reviewFile(b, ctx, path, db) })
-			wall, used := time.Since(start), cpuTime(b)-cpu
-			if db == "" {
-				plain, plainCPU = plain+wall, plainCPU+used
-				continue
-			}
-			withDB, dbCPU = withDB+wall, dbCPU+used
+			runtime.GC() // each starts from a collected heap
+			start, used := time.Now(), cpuTime(b)
+			pprof.Do(ctx, pprof.Labels("review", modes[m]), func(ctx context.Context) {
+				reviewFile(b, ctx, path, db, modes[m] == "nofsync")
+			})
+			wall[m] += time.Since(start)
+			cpu[m] += cpuTime(b) - used
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				os.Remove(db + suffix)
 			}
 		}
 	}
 	n := float64(b.N)
-	b.ReportMetric(plain.Seconds()/n, "plain-s")
-	b.ReportMetric(withDB.Seconds()/n, "db-s")
-	b.ReportMetric(withDB.Seconds()/plain.Seconds(), "db/plain")
-	b.ReportMetric(plainCPU.Seconds()/n, "plain-cpu-s")
-	b.ReportMetric(dbCPU.Seconds()/n, "db-cpu-s")
-	b.ReportMetric(dbCPU.Seconds()/plainCPU.Seconds(), "db/plain-cpu")
+	b.ReportMetric(wall[0].Seconds()/n, "plain-s")
+	b.ReportMetric(cpu[0].Seconds()/n, "plain-cpu-s")
+	for m := 1; m < len(modes); m++ {
+		b.ReportMetric(wall[m].Seconds()/n, modes[m]+"-s")
+		b.ReportMetric(wall[m].Seconds()/wall[0].Seconds(), modes[m]+"/plain")
+		b.ReportMetric(cpu[m].Seconds()/cpu[0].Seconds(), modes[m]+"/plain-cpu")
+	}
 }
 
 // cpuTime is the CPU time (user and system) the process has used.
@@ -94,8 +92,9 @@ func archiveFile(b *testing.B) string {
 }
 
 // reviewFile is cmd/ferrule's review of path (into the store at dbPath
-// unless it is empty), the JSON output to io.Discard.
-func reviewFile(b *testing.B, ctx context.Context, path, dbPath string) {
+// unless it is empty, without fsync if noSync), the JSON output to
+// io.Discard.
+func reviewFile(b *testing.B, ctx context.Context, path, dbPath string, noSync bool) {
 	b.Helper()
 	opts, err := analysis.Options("", nil)
 	if err != nil {
@@ -103,7 +102,7 @@ func reviewFile(b *testing.B, ctx context.Context, path, dbPath string) {
 	}
 	opts.DropRecipients = true
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	job := &inputs.ReviewJob{Paths: []string{path}, DBPath: dbPath, Options: opts,
+	job := &inputs.ReviewJob{Paths: []string{path}, DBPath: dbPath, NoSync: noSync, Options: opts,
 		Printed: review.ReportOptions{Now: now}, Saved: review.ReportOptions{Now: now},
 		Print: func(rep *review.Report) error { return render.JSON(io.Discard, rep, render.Style{}) }}
 	if cut, err := job.Run(ctx); err != nil || cut != nil {

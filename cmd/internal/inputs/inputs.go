@@ -56,13 +56,13 @@ func OpenStore(ctx context.Context, path string) (*store.DB, error) {
 	return store.Open(ctx, path)
 }
 
-// Ingest opens the store at path (creating it) and adds src's messages
-// (src may be nil).
-func Ingest(ctx context.Context, path string, src mail.Source) (*store.DB, error) {
+// Ingest opens the store at path (creating it) with o and adds src's
+// messages (src may be nil).
+func Ingest(ctx context.Context, path string, o store.Options, src mail.Source) (*store.DB, error) {
 	if path == "" {
 		return nil, ErrNoStorePath
 	}
-	db, err := store.Open(ctx, path)
+	db, err := store.OpenWith(ctx, path, o)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"ferrule/cmd/internal/results"
 	"ferrule/mail"
 	"ferrule/review"
+	"ferrule/store"
 )
 
 // ReviewJob is one run of `ferrule review`: input files, the store, or
@@ -19,6 +20,8 @@ type ReviewJob struct {
 	Stdin   io.Reader // for a "-" path
 	Quoting mail.MboxFormat
 	DBPath  string // the store; "" for none
+	// NoSync writes the store without fsync (store.Options).
+	NoSync bool
 	// UseSaved answers from the store's saved review when there are no
 	// inputs: set it when the analysis is the default one.
 	UseSaved bool
@@ -61,7 +64,7 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 		}
 		return cut, j.print(review.BuildReport(res, &j.Printed))
 	}
-	db, err := Ingest(ctx, j.DBPath, nil)
+	db, err := Ingest(ctx, j.DBPath, store.Options{NoSync: j.NoSync}, nil)
 	if errors.Is(err, ErrNoStorePath) {
 		return nil, err
 	} else if err != nil {
