@@ -24,7 +24,9 @@ const (
 //  3. the same sender and the same normalised title;
 //  4. the same sender, a different version, mostly the same files and
 //     similar removed (or, for new files, added) lines, for series whose
-//     subject was reworded between versions.
+//     subject was reworded between versions;
+//  5. a series folded whole into a later, larger one of a higher version
+//     by the same sender (see linkFoldedIn).
 //
 // Within a group, revisions are ordered by version, then date; each one
 // supersedes the one before. Partial re-rolls are then completed from the
@@ -116,6 +118,7 @@ func linkRevisions(series []*Series) {
 			}
 		}
 	}
+	linkFoldedIn(series, bySender, uf)
 
 	groups := map[int][]*Series{}
 	for i, s := range series {
@@ -316,4 +319,73 @@ func (u *unionFind) union(i, j int) {
 		a, b = b, a
 	}
 	u.parent[b] = a
+}
+
+// linkFoldedIn links a series whose patches were all sent again inside a
+// later, larger series of the same sender as that series' previous
+// revision: a v1 of three patches folded into a v2 of seven, under a new
+// title and with no v1 of its own. Only the newest of its revisions can
+// be folded in, only into the oldest of another's, each at most once and
+// into the earliest such series: patches that merely travel as
+// prerequisites of a series while their own continues are left alone.
+func linkFoldedIn(series []*Series, bySender map[string][]int, uf *unionFind) {
+	minVersion, maxVersion := map[int]int{}, map[int]int{}
+	for i, s := range series {
+		r := uf.find(i)
+		if v, ok := minVersion[r]; !ok || s.Version < v {
+			minVersion[r] = s.Version
+		}
+		if v, ok := maxVersion[r]; !ok || s.Version > v {
+			maxVersion[r] = s.Version
+		}
+	}
+	titles := map[int]map[string]bool{}
+	titlesOf := func(i int) map[string]bool {
+		if t, ok := titles[i]; ok {
+			return t
+		}
+		t := map[string]bool{}
+		for _, p := range series[i].Parts {
+			t[NormalizeTitle(p.Post.Tags.Title)] = true
+		}
+		titles[i] = t
+		return t
+	}
+	taken := map[int]bool{} // a later series that has taken an earlier one
+	for _, list := range bySender {
+		for _, x := range list {
+			a := series[x]
+			if a.Version != maxVersion[uf.find(x)] {
+				continue
+			}
+			best := -1
+			for _, y := range list {
+				b := series[y]
+				if b.Version <= a.Version || b.Version != minVersion[uf.find(y)] || taken[y] ||
+					len(b.Parts) <= len(a.Parts) || !b.Date.After(a.Date) || !within(a.Date, b.Date, similarWindow) {
+					continue
+				}
+				if best >= 0 && !b.Date.Before(series[best].Date) {
+					continue
+				}
+				if containsAll(titlesOf(y), titlesOf(x)) {
+					best = y
+				}
+			}
+			if best >= 0 {
+				taken[best] = true
+				uf.union(x, best)
+			}
+		}
+	}
+}
+
+// containsAll reports whether every key of sub is in set.
+func containsAll(set, sub map[string]bool) bool {
+	for k := range sub {
+		if !set[k] {
+			return false
+		}
+	}
+	return len(sub) > 0
 }

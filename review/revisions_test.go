@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
+	"ferrule/mail"
 	"ferrule/mail/mailtest"
 	"ferrule/review"
 )
@@ -131,5 +133,77 @@ func TestRevisionsUnlabeled(t *testing.T) {
 	s := byDate(res)
 	if len(s) != 2 || s[0].Next != s[1] {
 		t.Errorf("revision-unlabeled: first series superseded by %v, want the second", name(s[0].Next))
+	}
+}
+
+// TestRevisionsFoldedIn: a series whose patches were all sent again
+// inside a later, larger series of a higher version by the same sender,
+// under another title, is that series' previous revision (DevresLt v1's
+// three patches became 5-7/7 of "ForLt/CovariantForLt split … and
+// DevresLt" v2 on linux-pwm); patches that only travel along with another
+// series while their own continues, or that another sender re-sends, are
+// not.
+func TestRevisionsFoldedIn(t *testing.T) {
+	const dakr, other = "Danilo <dakr@example.org>", "Olga <olga@example.org>"
+	// series is one series: a cover and a patch per title, each patch
+	// adding one line to a file of its own.
+	series := func(tag, from string, version int, title string, patches []string, day int) []msg {
+		v := ""
+		if version > 1 {
+			v = fmt.Sprintf("v%d ", version)
+		}
+		cover := tag + "-0@x"
+		out := []msg{{from: from, id: cover, subject: fmt.Sprintf("[PATCH %s0/%d] %s", v, len(patches), title), body: "A series.\n", day: day}}
+		for i, p := range patches {
+			file := "rust/kernel/" + strings.ReplaceAll(p, " ", "_") + ".rs"
+			body := fmt.Sprintf("Change.\n\nSigned-off-by: %s\n---\ndiff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n@@ -1,2 +1,3 @@\n line one\n+// %s\n line two\n",
+				from, file, file, file, file, p)
+			out = append(out, msg{from: from, id: fmt.Sprintf("%s-%d@x", tag, i+1), inReplyTo: cover,
+				subject: fmt.Sprintf("[PATCH %s%d/%d] %s", v, i+1, len(patches), p), body: body, day: day})
+		}
+		return out
+	}
+	devres := []string{"devres add DevresLt", "pci return DevresLt", "io mem return DevresLt"}
+	forLt := []string{"types rename ForLt", "types introduce ForLt", "auxiliary add closure API", "auxiliary sample"}
+	for _, tc := range []struct {
+		name   string
+		msgs   [][]msg
+		linked bool // whether "a" is superseded by "b"
+	}{
+		{"folded into a larger v2", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
+			series("b", dakr, 2, "ForLt split and DevresLt", append(forLt, devres...), 30)}, true},
+		{"re-sent by another sender", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
+			series("b", other, 2, "ForLt split and DevresLt", append(forLt, devres...), 30)}, false},
+		{"one patch left out", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
+			series("b", dakr, 2, "ForLt split and DevresLt", append(forLt, devres[:2]...), 30)}, false},
+		{"later series not of a higher version", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
+			series("b", dakr, 1, "ForLt split and DevresLt", append(forLt, devres...), 30)}, false},
+		{"a prerequisite while its own series goes on", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
+			series("b", dakr, 2, "ForLt split and DevresLt", append(forLt, devres...), 10),
+			series("a2", dakr, 2, "devres: DevresLt", devres, 20)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var all []msg
+			for _, m := range tc.msgs {
+				all = append(all, m...)
+			}
+			res, err := review.Ingest(t.Context(), mail.NewMboxReader(strings.NewReader(mbox(all)), "t.mbox", nil), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byCover := map[string]*review.Series{}
+			for _, s := range res.Series {
+				if s.Cover != nil {
+					byCover[s.Cover.MessageID] = s
+				}
+			}
+			a, b := byCover["a-0@x"], byCover["b-0@x"]
+			if a == nil || b == nil {
+				t.Fatalf("series: %d, a %v, b %v", len(res.Series), a != nil, b != nil)
+			}
+			if linked := a.Next == b && b.Previous == a; linked != tc.linked {
+				t.Errorf("a superseded by %s, b after %s; want linked %v", name(a.Next), name(b.Previous), tc.linked)
+			}
+		})
 	}
 }
