@@ -158,9 +158,13 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 	jobs := make(chan job, 4*o.Workers)
 	results := make(chan done, 4*o.Workers)
 	var readErr error
+	// The reader is waited for before Feed returns, so that the caller
+	// may close src then; it stops at the first message after ctx ends.
+	readerDone := make(chan struct{})
 	go func() {
+		defer close(readerDone)
 		defer close(jobs)
-		for seq := 0; ; seq++ {
+		for seq := 0; ctx.Err() == nil; seq++ {
 			raw, err := src.Next(ctx)
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
@@ -235,6 +239,7 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 			}
 		}
 	}
+	<-readerDone // before readErr is read
 	if teeErr != nil {
 		return teeErr
 	}

@@ -2,8 +2,12 @@ package review_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unsafe"
 
 	"ferrule/mail"
@@ -80,5 +84,67 @@ func TestIngestRecipients(t *testing.T) {
 	}
 	if lean.Counts != full.Counts || len(lean.Series) != len(full.Series) {
 		t.Errorf("counts %+v / %+v, %d / %d series", lean.Counts, full.Counts, len(lean.Series), len(full.Series))
+	}
+}
+
+// slowSource delivers one message at once, then blocks in Next until its
+// context ends and delivers another a little later, noting a call that
+// returns after Feed has.
+type slowSource struct {
+	calls    atomic.Int32
+	returned atomic.Bool // set by the test when Feed has returned
+	late     atomic.Bool // Next returned after Feed had
+}
+
+func (s *slowSource) Next(ctx context.Context) (*mail.Raw, error) {
+	n := s.calls.Add(1)
+	raw := &mail.Raw{Position: fmt.Sprintf("slow:%d", n), Bytes: []byte(fmt.Sprintf("Message-ID: <m%d@x>\nSubject: s\n\nbody\n", n))}
+	if n > 1 {
+		<-ctx.Done()
+		time.Sleep(10 * time.Millisecond) // a source that is slow to notice
+	}
+	if s.returned.Load() {
+		s.late.Store(true)
+	}
+	return raw, nil
+}
+
+func (s *slowSource) Position() string { return "slow" }
+
+// When Tee fails or ctx ends, Feed returns only after its reading
+// goroutine has stopped: the caller may close the source (a file, a
+// store's rows) as soon as Feed returns. Whether a reader left running
+// is still inside Next then depends on scheduling, hence the rounds.
+func TestFeedStopsReadingBeforeReturning(t *testing.T) {
+	failTee := errors.New("disk full")
+	for _, tc := range []struct {
+		name string
+		tee  func(*mail.Raw, *mail.Message, error) (bool, error)
+		ctx  func() (context.Context, context.CancelFunc)
+		want error
+	}{
+		{"tee fails", func(*mail.Raw, *mail.Message, error) (bool, error) { return false, failTee },
+			func() (context.Context, context.CancelFunc) { return context.WithCancel(t.Context()) }, failTee},
+		{"context ends", nil,
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(t.Context(), 10*time.Millisecond)
+			}, context.DeadlineExceeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 10 {
+				src := &slowSource{}
+				ctx, cancel := tc.ctx()
+				err := review.Feed(ctx, review.NewAssembler(), src, &review.IngestOptions{Tee: tc.tee, Workers: 2})
+				src.returned.Store(true)
+				cancel()
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("Feed = %v, want %v", err, tc.want)
+				}
+				time.Sleep(25 * time.Millisecond)
+				if src.late.Load() {
+					t.Fatal("the source was still being read after Feed returned")
+				}
+			}
+		})
 	}
 }
