@@ -42,7 +42,7 @@ const queryTimeout = 30 * time.Second
 // perRow is ctx for the statements a transaction runs once per row.
 // go-sqlite3 runs a statement whose context can end on a goroutine of its
 // own, so that it can interrupt sqlite, and waits for it: a hand-off
-// between threads for every insert. Without it, storing linux-pwm's
+// between threads for every insert. Run without it, storing linux-pwm's
 // 23,541 messages takes 0.32-0.42 s CPU instead of 0.53-0.63 s (fsync
 // aside), and saving its review 0.24-0.29 s instead of 0.31-0.40 s. The
 // statements stay bounded by ctx through their transaction, begun with
