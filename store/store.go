@@ -28,6 +28,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -109,15 +110,34 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 const newPageSize = 65536
 
 // create makes an empty database at path with newPageSize pages, which
-// can only be chosen before the first write and WAL mode.
+// can only be chosen before the first write and WAL mode. The database is
+// set up under a temporary name and linked into place, so that a process
+// opening path at the same time never finds an empty file (which it would
+// set up with 4 KiB pages); when another process created path first,
+// that store is kept.
 func create(path string) error {
-	db, err := sql.Open(driverName, "file:"+path)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".new-*")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)
+	db, err := sql.Open(driverName, "file:"+tmp)
+	if err != nil {
+		return err
+	}
 	_, err = db.Exec(fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", newPageSize))
-	return err
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return nil
 }
 
 // Close closes the database.

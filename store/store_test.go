@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"ferrule/mail"
@@ -227,5 +229,35 @@ func TestNoSync(t *testing.T) {
 	other := open(t, path)
 	if off, normal := synchronous(unsynced), synchronous(other); off != 0 || normal != 1 {
 		t.Errorf("synchronous = %d with NoSync, %d without; want 0 and 1", off, normal)
+	}
+}
+
+// Processes creating the same store at once all open it, and it has the
+// new store's page size and WAL mode whoever came first: one that finds
+// the file another is still creating must not set it up with defaults.
+func TestConcurrentCreate(t *testing.T) {
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("c%d.db", round))
+		var wg sync.WaitGroup
+		dbs := make([]*DB, 6)
+		errs := make([]error, len(dbs))
+		for i := range dbs {
+			wg.Go(func() { dbs[i], errs[i] = Open(t.Context(), path) })
+		}
+		wg.Wait()
+		for i, d := range dbs {
+			if errs[i] != nil {
+				t.Fatalf("round %d: open %d: %v", round, i, errs[i])
+			}
+			defer d.Close()
+		}
+		var size int
+		var mode string
+		if err := dbs[0].db.QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != newPageSize {
+			t.Fatalf("round %d: page_size = %d, %v; want %d", round, size, err, newPageSize)
+		}
+		if err := dbs[0].db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+			t.Fatalf("round %d: journal_mode = %q, %v", round, mode, err)
+		}
 	}
 }
