@@ -329,9 +329,13 @@ func (u *unionFind) union(i, j int) {
 // into the earliest such series: patches that merely travel as
 // prerequisites of a series while their own continues are left alone.
 func linkFoldedIn(series []*Series, bySender map[string][]int, uf *unionFind) {
+	// The groups as the other rules left them: the links made here do
+	// not change which series are the newest or oldest of theirs.
+	root := make([]int, len(series))
 	minVersion, maxVersion := map[int]int{}, map[int]int{}
 	for i, s := range series {
 		r := uf.find(i)
+		root[i] = r
 		if v, ok := minVersion[r]; !ok || s.Version < v {
 			minVersion[r] = s.Version
 		}
@@ -355,13 +359,13 @@ func linkFoldedIn(series []*Series, bySender map[string][]int, uf *unionFind) {
 	for _, list := range bySender {
 		for _, x := range list {
 			a := series[x]
-			if a.Version != maxVersion[uf.find(x)] {
+			if a.Version != maxVersion[root[x]] {
 				continue
 			}
 			best := -1
 			for _, y := range list {
 				b := series[y]
-				if b.Version <= a.Version || b.Version != minVersion[uf.find(y)] || taken[y] ||
+				if b.Version <= a.Version || b.Version != minVersion[root[y]] || taken[y] ||
 					len(b.Parts) <= len(a.Parts) || !b.Date.After(a.Date) || !within(a.Date, b.Date, similarWindow) {
 					continue
 				}

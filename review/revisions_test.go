@@ -168,7 +168,7 @@ func TestRevisionsFoldedIn(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		msgs   [][]msg
-		linked bool // whether "a" is superseded by "b"
+		linked bool // whether "a" is superseded by "b" (and "b" by "c", when there is a "c")
 	}{
 		{"folded into a larger v2", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
 			series("b", dakr, 2, "ForLt split and DevresLt", append(forLt, devres...), 30)}, true},
@@ -181,6 +181,9 @@ func TestRevisionsFoldedIn(t *testing.T) {
 		{"a prerequisite while its own series goes on", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
 			series("b", dakr, 2, "ForLt split and DevresLt", append(forLt, devres...), 10),
 			series("a2", dakr, 2, "devres: DevresLt", devres, 20)}, false},
+		{"folded twice", [][]msg{series("a", dakr, 1, "devres: DevresLt", devres, 0),
+			series("b", dakr, 2, "ForLt and DevresLt", append(forLt[:2:2], devres...), 10),
+			series("c", dakr, 3, "ForLt split, auxiliary and DevresLt", append(forLt, devres...), 20)}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var all []msg
@@ -203,6 +206,9 @@ func TestRevisionsFoldedIn(t *testing.T) {
 			}
 			if linked := a.Next == b && b.Previous == a; linked != tc.linked {
 				t.Errorf("a superseded by %s, b after %s; want linked %v", name(a.Next), name(b.Previous), tc.linked)
+			}
+			if c := byCover["c-0@x"]; c != nil && (b.Next == c) != tc.linked {
+				t.Errorf("b superseded by %s; want c: %v", name(b.Next), tc.linked)
 			}
 		})
 	}
