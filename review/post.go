@@ -50,6 +50,9 @@ type Post struct {
 	Diffstat bool   // the body has a "N files changed" diffstat
 	PullURL  string // where to pull from
 	Bot      string // set for robots (kernel test robot, patchwork-bot, …)
+	// Shortlog is what a pull request says it holds: its shortlog's
+	// commits (nil for other posts), which make those patches applied.
+	Shortlog []ShortlogEntry
 
 	Files   []diff.File // without hunks unless InspectOptions.KeepHunks
 	PatchID string
@@ -139,6 +142,9 @@ func inspectInto(p *Post, m *mail.Message, opts *InspectOptions) {
 	}
 	if p.Tags.Pull && !p.Tags.Reply {
 		p.Pull = true
+	}
+	if p.Pull && !p.Tags.Reply {
+		p.Shortlog = parseShortlog(body)
 	}
 	comment := body
 	if start >= 0 {

@@ -32,7 +32,12 @@ import (
 //   - b4 ty's "[n/m] subject" lines followed by "commit: <sha>" (or a
 //     commit URL, or "(no commit info)");
 //   - kernel.org patchwork-bot's "This series/patch was applied to …";
-//   - "pw-bot: accept" from a maintainer of the files.
+//   - "pw-bot: accept" from a maintainer of the files;
+//   - a pull request on the list whose shortlog (git request-pull's
+//     "Author (N):" and the subjects under it) lists a patch by its
+//     author's name and subject, sent after the patch: that tree holds
+//     it. Only the newest revision is matched (older ones share the
+//     subjects); the reason names the pull request.
 //     Not recognised: questions ("Applied?", "Has this been applied?"),
 //     "will be applied", "not applied", "can't be applied", "doesn't
 //     apply", "applied on top of", "applied … locally", "Could you apply",
@@ -127,6 +132,65 @@ type StateOptions struct {
 	// own patches). Off, an author's own word never makes a series
 	// applied.
 	MaintainerAuthorApplies bool
+
+	// pulls indexes the shortlogs of the pull requests SetStates sees,
+	// by normalised commit subject.
+	pulls map[string][]pulledCommit
+}
+
+// pulledCommit is a commit a pull request lists.
+type pulledCommit struct {
+	author string // normalised (lowercase, single spaces)
+	pull   *Post
+}
+
+// pullIndex indexes the shortlogs of the pull requests among posts.
+func pullIndex(posts []*Post) map[string][]pulledCommit {
+	var idx map[string][]pulledCommit
+	for _, p := range posts {
+		for _, e := range p.Shortlog {
+			if idx == nil {
+				idx = map[string][]pulledCommit{}
+			}
+			k := NormalizeTitle(e.Title)
+			idx[k] = append(idx[k], pulledCommit{author: normalizeName(e.Author), pull: p})
+		}
+	}
+	return idx
+}
+
+func normalizeName(n string) string { return strings.Join(strings.Fields(strings.ToLower(n)), " ") }
+
+// pullEvents are the applied events of the pull requests whose shortlog
+// lists patches of s by their author and subject, sent after the patch:
+// the tree the pull request comes from holds them. Only the newest
+// revision is matched (older ones carry the same subjects).
+func pullEvents(s *Series, pulls map[string][]pulledCommit) []event {
+	if len(pulls) == 0 || s.Next != nil {
+		return nil
+	}
+	var order []*Post
+	parts := map[*Post][]int{}
+	for _, pt := range ownParts(s) {
+		author := normalizeName(pt.Post.Author.Name)
+		if author == "" {
+			continue
+		}
+		for _, c := range pulls[NormalizeTitle(pt.Post.Tags.Title)] {
+			if c.author != author || !c.pull.Date.After(pt.Post.Date) {
+				continue
+			}
+			if parts[c.pull] == nil {
+				order = append(order, c.pull)
+			}
+			parts[c.pull] = append(parts[c.pull], pt.Number)
+		}
+	}
+	var out []event
+	for _, pr := range order {
+		out = append(out, event{sig: Signal{Kind: SignalApplied, Line: pr.Subject, Evidence: true, Parts: parts[pr]}, post: pr})
+	}
+	return out
 }
 
 // MaintainerCheck returns an IsMaintainer callback for a MAINTAINERS
@@ -195,6 +259,7 @@ func SetStates(r *Result, opts *StateOptions) {
 	if o.StaleAfter == 0 {
 		o.StaleAfter = DefaultStaleAfter
 	}
+	o.pulls = pullIndex(r.Posts)
 	for _, s := range r.Series {
 		s.State, s.StateReason = seriesState(s, &o)
 	}
@@ -353,6 +418,7 @@ func seriesEvents(s *Series, o *StateOptions) []event {
 			}
 		}
 	}
+	events = append(events, pullEvents(s, o.pulls)...)
 	sort.SliceStable(events, func(i, j int) bool {
 		a, b := events[i].post, events[j].post
 		if !a.Date.Equal(b.Date) {

@@ -400,3 +400,65 @@ func TestSignalsOfOneMessageAgree(t *testing.T) {
 		}
 	}
 }
+
+// pullRequest is a maintainer's pull request whose shortlog lists the
+// given patch titles by author.
+func pullRequest(id string, day int, author string, titles ...string) msg {
+	body := "Hello Linus,\n\nThe following changes since commit 254f49634ee16a731174d2ae34bc50bd5f45e731:\n\n" +
+		"  Linux 7.1-rc1 (2026-04-26 14:19:00 -0700)\n\nare available in the Git repository at:\n\n" +
+		"  https://git.kernel.org/pub/scm/linux/kernel/git/mo/linux.git tags/pwm/for-7.2-rc1\n\n" +
+		"----------------------------------------------------------------\n" + fmt.Sprintf("%s (%d):\n", author, len(titles))
+	for _, title := range titles {
+		body += "      " + title + "\n"
+	}
+	return msg{from: "Mo Maintainer <mo@kernel.org>", id: id, subject: "[GIT PULL] pwm: Changes for 7.2-rc1", body: body, day: day}
+}
+
+// A pull request that lists a series' patches, by their author, after
+// they were sent makes them applied: all of them the series, some of them
+// a note; another author's commits of the same title, or a pull request
+// sent before the patches, do not.
+func TestAppliedByPullRequest(t *testing.T) {
+	opts := &review.StateOptions{StaleAfter: -1}
+	two := []string{"drivers/pwm/pwm-foo.c", "drivers/pwm/pwm-bar.c"}
+	for _, tc := range []struct {
+		name       string
+		pull       msg
+		want       review.State
+		wantReason string
+	}{
+		{"every patch", pullRequest("pr@x", 5, "Ann Author", "foo: change 1", "foo: change 2"), review.StateApplied,
+			`applied by Mo Maintainer on 2025-01-06: "[GIT PULL] pwm: Changes for 7.2-rc1"`},
+		{"one of two", pullRequest("pr@x", 5, "Ann Author", "foo: change 2"), review.StateNew,
+			"no review yet; patch 2 of 2 applied by Mo Maintainer on 2025-01-06"},
+		{"another author", pullRequest("pr@x", 5, "Bea Other", "foo: change 1", "foo: change 2"), review.StateNew, "no review yet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := stateOf(t, append(thread(two), tc.pull), opts)
+			if s.State != tc.want || s.StateReason != tc.wantReason {
+				t.Errorf("state %s (%s), want %s (%s)", s.State, s.StateReason, tc.want, tc.wantReason)
+			}
+		})
+	}
+	t.Run("an older revision stays superseded", func(t *testing.T) {
+		msgs := thread(two)
+		v2 := msg{from: author, id: "cover2@x", subject: "[PATCH v2 0/2] foo: changes", body: "A series.\n", day: 3}
+		msgs = append(msgs, v2)
+		for _, n := range []int{1, 2} {
+			p := patchMsg(n, 2, two[n-1], 3)
+			p.id, p.inReplyTo, p.subject = fmt.Sprintf("p%dv2@x", n), "cover2@x", fmt.Sprintf("[PATCH v2 %d/2] foo: change %d", n, n)
+			msgs = append(msgs, p)
+		}
+		msgs = append(msgs, pullRequest("pr@x", 5, "Ann Author", "foo: change 1", "foo: change 2"))
+		if s := stateOf(t, msgs, opts); s.State != review.StateSuperseded {
+			t.Errorf("v1: state %s (%s), want superseded", s.State, s.StateReason)
+		}
+	})
+	t.Run("sent before the patches", func(t *testing.T) {
+		early := pullRequest("pr@x", 0, "Ann Author", "foo: change 1", "foo: change 2")
+		s := stateOf(t, append([]msg{early}, thread(two)...), opts)
+		if s.State != review.StateNew {
+			t.Errorf("state %s (%s), want new", s.State, s.StateReason)
+		}
+	})
+}
