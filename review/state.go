@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -336,15 +337,12 @@ func inTree(s *Series, ids map[string]bool) (string, bool) {
 func mailState(s *Series, o *StateOptions) (state State, reason, partial string) {
 	events := seriesEvents(s, o)
 	covered := map[int]bool{}
-	var lastApply *event
+	var appliers []applier // who took which patches, in order
 	for i := range events {
 		ev := &events[i]
 		switch ev.sig.Kind {
 		case SignalApplied:
-			for _, n := range appliedParts(s, ev) {
-				covered[n] = true
-			}
-			lastApply = ev
+			appliers = took(appliers, ev, appliedParts(s, ev), covered)
 			if left, ok := coverageDone(s, covered); ok && state == StateApplied {
 				// Already applied: the first complete application
 				// stays the reason; the note on what was left goes.
@@ -367,10 +365,56 @@ func mailState(s *Series, o *StateOptions) (state State, reason, partial string)
 			state, reason = StateChangesRequested, "author announced a new revision on "+day(ev.post.Date)+": "+quote(ev.sig.Line)
 		}
 	}
-	if state != StateApplied && lastApply != nil && len(covered) > 0 {
-		partial = fmt.Sprintf("%s of %d applied by %s on %s", numberList(covered), len(ownParts(s)), who(lastApply), day(lastApply.post.Date))
+	if state != StateApplied && len(covered) > 0 {
+		partial = partialNote(appliers, len(ownParts(s)))
 	}
 	return state, reason, partial
+}
+
+// applier is one person's (or robot's) share of a partial application:
+// the patches they were first to take, and when they last took some.
+type applier struct {
+	who   string
+	parts map[int]bool
+	last  time.Time
+}
+
+// took records that ev took parts: those not yet covered are ev's
+// applier's.
+func took(appliers []applier, ev *event, parts []int, covered map[int]bool) []applier {
+	w := who(ev)
+	k := slices.IndexFunc(appliers, func(a applier) bool { return a.who == w })
+	if k < 0 {
+		appliers = append(appliers, applier{who: w, parts: map[int]bool{}})
+		k = len(appliers) - 1
+	}
+	a := &appliers[k]
+	for _, n := range parts {
+		if !covered[n] {
+			covered[n] = true
+			a.parts[n] = true
+		}
+	}
+	a.last = ev.post.Date
+	return appliers
+}
+
+// partialNote says which of a series' total patches were applied, by
+// whom: "patch 2 of 6 applied by Uwe Kleine-König on 2026-06-15,
+// patches 3-6 by Bjorn Andersson on 2026-07-02".
+func partialNote(appliers []applier, total int) string {
+	var b strings.Builder
+	for _, a := range appliers {
+		if len(a.parts) == 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			fmt.Fprintf(&b, "%s of %d applied by %s on %s", numberList(a.parts), total, a.who, day(a.last))
+		} else {
+			fmt.Fprintf(&b, ", %s by %s on %s", numberList(a.parts), a.who, day(a.last))
+		}
+	}
+	return b.String()
 }
 
 // seriesEvents lists the signals of s's replies that their senders may

@@ -440,6 +440,15 @@ func TestAppliedByPullRequest(t *testing.T) {
 			}
 		})
 	}
+	t.Run("two appliers", func(t *testing.T) {
+		three := append(two, "drivers/pwm/pwm-baz.c")
+		msgs := append(thread(three, reply("Sam Soc <sam@kernel.org>", "r3@x", "p3@x", "Applied, thanks!\n", 6)),
+			pullRequest("pr@x", 5, "Ann Author", "foo: change 2"))
+		want := "no review yet; patch 2 of 3 applied by Mo Maintainer on 2025-01-06, patch 3 by Sam Soc on 2025-01-07"
+		if s := stateOf(t, msgs, opts); s.State != review.StateNew || s.StateReason != want {
+			t.Errorf("state %s (%s), want new (%s)", s.State, s.StateReason, want)
+		}
+	})
 	t.Run("an older revision stays superseded", func(t *testing.T) {
 		msgs := thread(two)
 		v2 := msg{from: author, id: "cover2@x", subject: "[PATCH v2 0/2] foo: changes", body: "A series.\n", day: 3}
