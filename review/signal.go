@@ -80,8 +80,9 @@ var (
 	hedgeRe = regexp.MustCompile(`\b(?:once|when|after|if|until|unless|before|should|would|could|can|will|may|might|please|i'll|i'd)\b`)
 
 	// testerRe marks a sentence that tells of testing, not applying:
-	// "applied it to next-20240101 and it works".
-	testerRe = regexp.MustCompile(`\b(?:breaks?|broke|fails?|failed|failing|causes?|caused|regress\w*|crash\w*|works|worked|tested|boots?|booted|conflicts?|cleanly|locally|not|n't|base|using b4)\b`)
+	// "applied it to next-20240101 and it works", "just applied it to my
+	// own branch, all okay from my side".
+	testerRe = regexp.MustCompile(`\b(?:breaks?|broke|fails?|failed|failing|causes?|caused|regress\w*|crash\w*|works|worked|tested|boots?|booted|conflicts?|cleanly|locally|own\s+(?:branch|tree)|not|n't|base|using b4)\b`)
 	// destRe is what may follow "applied to/into/on/in/for": something
 	// that names a tree, a branch or a release.
 	destRe = regexp.MustCompile(`^(?:to|into|onto|on|in|for)\s*(?:$|[:.,!]|\s+(?:the\s+|my\s+|our\s+|local\s+|his\s+|her\s+|[` + "`" + `'"(<]\s*)*(?:\S+\s+){0,3}?(?:\S*(?:/|next|fixes|tree|branch|\.git|https?:|queue|mainline|for-|-dt|master|main\b|\d+\.\d+)|v?\d+\.\d+))`)

@@ -91,6 +91,7 @@ func TestScanSignals(t *testing.T) {
 		{"suggestion", "I applied your suggestion.\n", "", none},
 		{"future pick", "I'll pick it up after -rc1.\n", "", none},
 		{"locally", "Applied locally, will push later.\n", "", none},
+		{"own branch", "Just applied it to my own branch, all okay from my side.\n", "", none},
 		{"picked up work", "I've picked up work based on Devi's last submission.\n", "", none},
 		{"drm queued branch", "This goes via drm-intel-next-queued.\n", "", none},
 		{"robot footer", "[If your patch is applied to the wrong git tree, kindly drop us a note.\n", "", none},
