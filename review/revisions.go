@@ -324,10 +324,12 @@ func (u *unionFind) union(i, j int) {
 // linkFoldedIn links a series whose patches were all sent again inside a
 // later, larger series of the same sender as that series' previous
 // revision: a v1 of three patches folded into a v2 of seven, under a new
-// title and with no v1 of its own. Only the newest of its revisions can
-// be folded in, only into the oldest of another's, each at most once and
-// into the earliest such series: patches that merely travel as
-// prerequisites of a series while their own continues are left alone.
+// title and with no v1 of its own. Only the newest of a group's
+// revisions can be folded in, only into the oldest of another's, each
+// group at most once either way and into the earliest such series:
+// patches that merely travel as prerequisites of a series while their own
+// continues are left alone, and a v1 and its RESEND do not fold into two
+// different series.
 func linkFoldedIn(series []*Series, bySender map[string][]int, uf *unionFind) {
 	// The groups as the other rules left them: the links made here do
 	// not change which series are the newest or oldest of theirs.
@@ -355,17 +357,29 @@ func linkFoldedIn(series []*Series, bySender map[string][]int, uf *unionFind) {
 		titles[i] = t
 		return t
 	}
-	taken := map[int]bool{} // a later series that has taken an earlier one
+	folded, took := map[int]bool{}, map[int]bool{} // by group root
+	var candidates []int
 	for _, list := range bySender {
+		// Only the oldest revision of a group, and not a v1, can take
+		// one: few of a prolific v1 sender's series.
+		candidates = candidates[:0]
+		for _, y := range list {
+			if b := series[y]; b.Version >= 2 && b.Version == minVersion[root[y]] {
+				candidates = append(candidates, y)
+			}
+		}
+		if len(candidates) == 0 {
+			continue
+		}
 		for _, x := range list {
 			a := series[x]
-			if a.Version != maxVersion[root[x]] {
+			if a.Version != maxVersion[root[x]] || folded[root[x]] {
 				continue
 			}
 			best := -1
-			for _, y := range list {
+			for _, y := range candidates {
 				b := series[y]
-				if b.Version <= a.Version || b.Version != minVersion[root[y]] || taken[y] ||
+				if b.Version <= a.Version || took[root[y]] ||
 					len(b.Parts) <= len(a.Parts) || !b.Date.After(a.Date) || !within(a.Date, b.Date, similarWindow) {
 					continue
 				}
@@ -377,7 +391,7 @@ func linkFoldedIn(series []*Series, bySender map[string][]int, uf *unionFind) {
 				}
 			}
 			if best >= 0 {
-				taken[best] = true
+				folded[root[x]], took[root[best]] = true, true
 				uf.union(x, best)
 			}
 		}
