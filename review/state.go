@@ -131,13 +131,20 @@ type StateOptions struct {
 	// MaintainerAuthorApplies honours "Applied …" from the series author
 	// when the author maintains its files (a maintainer applying their
 	// own patches). Off, an author's own word never makes a series
-	// applied.
+	// applied (a pull request they send is not their word but their
+	// tree's content: see pullEvents).
 	MaintainerAuthorApplies bool
 
 	// pulls indexes the shortlogs of the pull requests SetStates sees,
 	// by normalised commit subject.
 	pulls map[string][]pulledCommit
 }
+
+// pullWindow bounds how long after a patch a pull request may list it:
+// a patch can wait a year for its merge window, but the same author's
+// subject in a pull request four years on is a later series, sent again
+// (linux-pwm's GPIO PWM driver: 2020's v1, applied as 2024's v7).
+const pullWindow = 2 * 365 * 24 * time.Hour
 
 // pulledCommit is a commit a pull request lists.
 type pulledCommit struct {
@@ -163,9 +170,12 @@ func pullIndex(posts []*Post) map[string][]pulledCommit {
 func normalizeName(n string) string { return strings.Join(strings.Fields(strings.ToLower(n)), " ") }
 
 // pullEvents are the applied events of the pull requests whose shortlog
-// lists patches of s by their author and subject, sent after the patch:
-// the tree the pull request comes from holds them. Only the newest
-// revision is matched (older ones carry the same subjects).
+// lists patches of s by their author and subject, sent after the patch
+// and within pullWindow of it: the tree the pull request comes from
+// holds them. Only the newest revision is matched (older ones carry the
+// same subjects). A pull request counts whoever sends it, the series'
+// author too: on linux-pwm all 85 come from tree owners, and a
+// maintainer's pull request often holds only their own fixes.
 func pullEvents(s *Series, pulls map[string][]pulledCommit) []event {
 	if len(pulls) == 0 || s.Next != nil {
 		return nil
@@ -178,7 +188,7 @@ func pullEvents(s *Series, pulls map[string][]pulledCommit) []event {
 			continue
 		}
 		for _, c := range pulls[NormalizeTitle(pt.Post.Tags.Title)] {
-			if c.author != author || !c.pull.Date.After(pt.Post.Date) {
+			if c.author != author || !c.pull.Date.After(pt.Post.Date) || !within(pt.Post.Date, c.pull.Date, pullWindow) {
 				continue
 			}
 			if parts[c.pull] == nil {
@@ -393,9 +403,9 @@ func took(appliers []applier, ev *event, parts []int, covered map[int]bool) []ap
 		if !covered[n] {
 			covered[n] = true
 			a.parts[n] = true
+			a.last = ev.post.Date
 		}
 	}
-	a.last = ev.post.Date
 	return appliers
 }
 

@@ -433,6 +433,7 @@ func TestAppliedByPullRequest(t *testing.T) {
 		{"one of two", pullRequest("pr@x", 5, "Ann Author", "foo: change 2"), review.StateNew,
 			"no review yet; patch 2 of 2 applied by Mo Maintainer on 2025-01-06"},
 		{"another author", pullRequest("pr@x", 5, "Bea Other", "foo: change 1", "foo: change 2"), review.StateNew, "no review yet"},
+		{"more than two years later", pullRequest("pr@x", 800, "Ann Author", "foo: change 1", "foo: change 2"), review.StateNew, "no review yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := stateOf(t, append(thread(two), tc.pull), opts)
@@ -441,6 +442,14 @@ func TestAppliedByPullRequest(t *testing.T) {
 			}
 		})
 	}
+	t.Run("listed again", func(t *testing.T) {
+		msgs := append(thread(two, reply("Mo Maintainer <mo@kernel.org>", "r2@x", "p2@x", "Applied, thanks!\n", 4)),
+			pullRequest("pr@x", 5, "Ann Author", "foo: change 2"))
+		want := "no review yet; patch 2 of 2 applied by Mo Maintainer on 2025-01-05" // the reply's day, not the pull request's
+		if s := stateOf(t, msgs, opts); s.StateReason != want {
+			t.Errorf("state %s (%s), want %q", s.State, s.StateReason, want)
+		}
+	})
 	t.Run("two appliers", func(t *testing.T) {
 		three := append(two, "drivers/pwm/pwm-baz.c")
 		msgs := append(thread(three, reply("Sam Soc <sam@kernel.org>", "r3@x", "p3@x", "Applied, thanks!\n", 6)),
