@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"ferrule/mail"
 )
@@ -159,7 +160,8 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 	results := make(chan done, 4*o.Workers)
 	var readErr error
 	// The reader is waited for before Feed returns, so that the caller
-	// may close src then; it stops at the first message after ctx ends.
+	// may close src then (but see readerGrace); it stops at the first
+	// message after ctx ends.
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
@@ -188,7 +190,17 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 		go func() {
 			defer wg.Done()
 			var slab postSlab
-			for j := range jobs {
+			for {
+				var j job
+				select {
+				case next, ok := <-jobs:
+					if !ok {
+						return
+					}
+					j = next
+				case <-ctx.Done(): // the reader may be stuck in a read
+					return
+				}
 				d := done{seq: j.seq}
 				d.post, d.hdr, d.err = decode(j.raw, &o, &slab)
 				if o.Tee != nil {
@@ -239,6 +251,20 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 			}
 		}
 	}
+	if ctx.Err() != nil {
+		// The reader stops at its next message. A source blocked in a
+		// read that ignores ctx (a terminal, an idle pipe) is left
+		// behind after a grace period rather than holding up an
+		// interrupt; readErr is not read then.
+		select {
+		case <-readerDone:
+		case <-time.After(readerGrace):
+			if teeErr != nil {
+				return teeErr
+			}
+			return ctx.Err()
+		}
+	}
 	<-readerDone // before readErr is read
 	if teeErr != nil {
 		return teeErr
@@ -251,6 +277,10 @@ func Feed(ctx context.Context, a *Assembler, src mail.Source, opts *IngestOption
 	}
 	return nil
 }
+
+// readerGrace is how long Feed waits, once ctx has ended, for a source
+// to return from Next.
+const readerGrace = time.Second
 
 // decode turns one raw message into a post (from slab); it never panics.
 // For o.Tee it also returns what mail.Parse gave: the header fields a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -146,5 +147,41 @@ func TestFeedStopsReadingBeforeReturning(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// stuckSource delivers one message, then blocks in Next without looking
+// at its context (a read of an idle terminal) until released.
+type stuckSource struct {
+	calls   atomic.Int32
+	release chan struct{}
+}
+
+func (s *stuckSource) Next(context.Context) (*mail.Raw, error) {
+	if s.calls.Add(1) > 1 {
+		<-s.release
+		return nil, io.EOF
+	}
+	return &mail.Raw{Position: "stuck:1", Bytes: []byte("Message-ID: <m1@x>\nSubject: s\n\nbody\n")}, nil
+}
+
+func (s *stuckSource) Position() string { return "stuck" }
+
+// An interrupt ends Feed even when the source cannot be: after a grace
+// period the reader is left in its read.
+func TestFeedLeavesAStuckSource(t *testing.T) {
+	src := &stuckSource{release: make(chan struct{})}
+	defer close(src.release)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- review.Feed(ctx, review.NewAssembler(), src, nil) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Feed = %v, want the deadline", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Feed still waiting for a source stuck in a read 5 s after its context ended")
 	}
 }
