@@ -114,7 +114,9 @@ const newPageSize = 65536
 // set up under a temporary name and linked into place, so that a process
 // opening path at the same time never finds an empty file (which it would
 // set up with 4 KiB pages); when another process created path first,
-// that store is kept.
+// that store is kept. Where the file system has no hard links, it is
+// renamed into place instead, and the race stays open there; a dangling
+// symbolic link at path is set up in place, through the link.
 func create(path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".new-*")
 	if err != nil {
@@ -122,8 +124,34 @@ func create(path string) error {
 	}
 	tmp := f.Name()
 	f.Close()
-	defer os.Remove(tmp)
-	db, err := sql.Open(driverName, "file:"+tmp)
+	defer func() {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(tmp + suffix)
+		}
+	}()
+	if err := setUp(tmp); err != nil {
+		return err
+	}
+	err = os.Link(tmp, path)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			return setUp(path) // a dangling symbolic link
+		}
+		return nil // another process created it
+	default:
+		if _, serr := os.Lstat(path); errors.Is(serr, fs.ErrNotExist) {
+			return os.Rename(tmp, path)
+		}
+		return nil
+	}
+}
+
+// setUp gives the database at path newPageSize pages and WAL mode.
+func setUp(path string) error {
+	db, err := sql.Open(driverName, "file:"+path)
 	if err != nil {
 		return err
 	}
@@ -131,13 +159,7 @@ func create(path string) error {
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return err
-	}
-	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	return nil
+	return err
 }
 
 // Close closes the database.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -259,5 +260,32 @@ func TestConcurrentCreate(t *testing.T) {
 		if err := dbs[0].db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 			t.Fatalf("round %d: journal_mode = %q, %v", round, mode, err)
 		}
+		entries, _ := os.ReadDir(filepath.Dir(path))
+		for _, e := range entries {
+			if name := e.Name(); strings.Contains(name, ".new-") {
+				t.Fatalf("round %d: %s left behind", round, name)
+			}
+		}
+	}
+}
+
+// A store path that is a dangling symbolic link gets the store, set up
+// as a new one, where it points.
+func TestCreateThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target, path := filepath.Join(dir, "real.db"), filepath.Join(dir, "link.db")
+	if err := os.Symlink(target, path); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	d := open(t, path)
+	var size int
+	if err := d.db.QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != newPageSize {
+		t.Errorf("page_size = %d, %v; want %d", size, err, newPageSize)
+	}
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a symbolic link: %v", path, err)
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("no store where the link points: %v", err)
 	}
 }
