@@ -428,7 +428,7 @@ func partialNote(appliers []applier, total int) string {
 }
 
 // seriesEvents lists the signals of s's replies that their senders may
-// give, in message order.
+// give, and the pull requests that list its patches, in message order.
 func seriesEvents(s *Series, o *StateOptions) []event {
 	authors := seriesAuthors(s)
 	var files []string
