@@ -50,3 +50,21 @@ Not a heading (x):
 		t.Errorf("parseShortlog of plain text = %q", got)
 	}
 }
+
+// FuzzParseShortlog: any text reads without a panic, into entries with
+// an author and a title, and at most maxShortlog of them.
+func FuzzParseShortlog(f *testing.F) {
+	f.Add("Chen Ni (1):\n      pwm: atmel-tcb: Remove unneeded semicolon\n\nA (2):\n      x\n      y\n")
+	f.Add("x (():\n      a\n ():\n      b\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		got := parseShortlog(body)
+		if len(got) > maxShortlog {
+			t.Fatalf("%d entries", len(got))
+		}
+		for _, e := range got {
+			if e.Author == "" || e.Title == "" {
+				t.Fatalf("entry %+v", e)
+			}
+		}
+	})
+}
