@@ -9,16 +9,28 @@ import (
 
 // Parsers from the free list give the items a new parser gives, also
 // when more goroutines parse at once than parsers are kept idle (past the
-// cache of parsed windows).
+// cache of parsed windows), and when a parser's previous parse was of
+// other code: nothing of one parse carries into the next.
 func TestParserReuse(t *testing.T) {
-	file := fuzzHunk("    // SAFETY: ok.\n    let x = unsafe { f(p) };\n    m!(unsafe { g() });\n}\nunsafe impl Send for X {}\nextern \"C\" { fn h(); }\n")
-	window := func() *window {
-		post, _ := hunkWindows(file, &file.Hunks[0])
-		return post
+	texts := []string{
+		"    // SAFETY: ok.\n    let x = unsafe { f(p) };\n    m!(unsafe { g() });\n}\nunsafe impl Send for X {}\nextern \"C\" { fn h(); }\n",
+		"    unsafe trait T {}\n    fn f() { unsafe { g() } }\n",
 	}
-	want := parse(window())
-	if len(want) < 4 {
-		t.Fatalf("parse found %d items, want the block, the macro's block, the impl and the extern block: %+v", len(want), want)
+	windows := make([]func() *window, len(texts))
+	wants := make([][]item, len(texts))
+	for i, text := range texts {
+		file := fuzzHunk(text)
+		windows[i] = func() *window {
+			post, _ := hunkWindows(file, &file.Hunks[0])
+			return post
+		}
+		wants[i] = parse(windows[i]())
+	}
+	if len(wants[0]) < 4 {
+		t.Fatalf("parse found %d items, want the block, the macro's block, the impl and the extern block: %+v", len(wants[0]), wants[0])
+	}
+	if reflect.DeepEqual(wants[0], wants[1]) {
+		t.Fatalf("the two windows give the same items: %+v", wants[0])
 	}
 	// An earlier run (-count) leaves idle parsers, and the free list
 	// hands out the oldest first.
@@ -38,12 +50,13 @@ func TestParserReuse(t *testing.T) {
 	errs := make(chan string, 3*maxIdleParsers)
 	for g := range 3 * maxIdleParsers {
 		wg.Go(func() {
-			for range 20 {
-				w := window()
+			for i := range 20 {
+				k := (g + i) % len(texts) // each parser parses both in turn
+				w := windows[k]()
 				parse(w) // the code parseTree reads, from the lexer
 				src, _ := w.sourceKey()
-				if got := parseTree(w, []byte(src)); !reflect.DeepEqual(got, want) {
-					errs <- fmt.Sprintf("goroutine %d: items %+v, want %+v", g, got, want)
+				if got := parseTree(w, []byte(src)); !reflect.DeepEqual(got, wants[k]) {
+					errs <- fmt.Sprintf("goroutine %d, window %d: items %+v, want %+v", g, k, got, wants[k])
 					return
 				}
 			}
