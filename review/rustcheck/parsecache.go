@@ -26,8 +26,13 @@ func cachedItems(key string) ([]item, bool) {
 	return slices.Clone(items), ok
 }
 
-// cacheItems keeps a copy of items for the window text key.
+// cacheItems keeps a copy of items for the window text key. A window of
+// more than an eighth of the cache (a whole file, with a kernel tree) is
+// not kept: it would empty the cache for one entry.
 func cacheItems(key string, items []item) {
+	if len(key) > maxParsedBytes/8 {
+		return
+	}
 	parsed.Lock()
 	defer parsed.Unlock()
 	if _, ok := parsed.items[key]; ok {

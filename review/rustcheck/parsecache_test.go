@@ -1,7 +1,9 @@
 package rustcheck
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -50,8 +52,10 @@ func TestParseCache(t *testing.T) {
 
 	// A full cache is emptied before it grows past its bound.
 	defer func(n int) { maxParsedBytes = n }(maxParsedBytes)
-	maxParsedBytes = len(key) + 10
-	cacheItems("0123456789a", nil)
+	maxParsedBytes = 8 * len(key)
+	for i := 0; i < 9; i++ { // nine windows of key's size fill eight
+		cacheItems(fmt.Sprintf("%0*d", len(key), i), nil)
+	}
 	if _, ok := cachedItems(key); ok {
 		t.Error("the cache kept a window past its bound")
 	}
@@ -60,5 +64,18 @@ func TestParseCache(t *testing.T) {
 	parsed.Unlock()
 	if n > maxParsedBytes {
 		t.Errorf("the cache holds %d bytes, bound %d", n, maxParsedBytes)
+	}
+
+	// A window of more than an eighth of the bound is not kept, and
+	// does not empty the cache for itself.
+	maxParsedBytes = 80
+	cacheItems("small", nil)
+	big := strings.Repeat("x", 11)
+	cacheItems(big, nil)
+	if _, ok := cachedItems(big); ok {
+		t.Error("a window of more than an eighth of the cache was kept")
+	}
+	if _, ok := cachedItems("small"); !ok {
+		t.Error("a large window emptied the cache")
 	}
 }
