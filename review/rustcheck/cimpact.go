@@ -143,10 +143,7 @@ func defineName(t string) (name string, funcLike bool) {
 	if len(rest) == len(s) {
 		return "", false
 	}
-	n := 0
-	for n < len(rest) && (isIdentStart(rest[n]) || rest[n] >= '0' && rest[n] <= '9') {
-		n++
-	}
+	n := wordEnd(rest, 0)
 	if n == 0 {
 		return "", false
 	}
@@ -174,10 +171,7 @@ func identifierIn(s string, relevant func(string) bool) bool {
 			i++
 			continue
 		}
-		j := i + 1
-		for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
-			j++
-		}
+		j := wordEnd(s, i+1)
 		if relevant(s[i:j]) {
 			return true
 		}

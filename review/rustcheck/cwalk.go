@@ -68,8 +68,6 @@ type cLine struct {
 	// side when the line is a comment).
 	read   bool
 	opened scope
-	// inline: the line opens a static inline function (opened.fn).
-	inline bool
 }
 
 func readCLine(t string) cLine {
@@ -95,7 +93,7 @@ func (l *cLine) opensScope() (s scope, ok bool) {
 		l.read = true
 		t := l.text
 		if name, isInline := inlineName(t); isInline {
-			l.opened, l.inline = scope{fn: name, inline: true}, true
+			l.opened = scope{fn: name, inline: true}
 		} else if l.col0 {
 			if name, ok := sectionTypeName(t); ok {
 				l.opened = scope{typ: name}
@@ -167,14 +165,15 @@ func (w *cWalk) step(l *cLine, changed bool) {
 func (w *cWalk) changedLine(l *cLine) {
 	t, trim := l.text, l.trim
 	macro, funcLike := defineName(t)
+	opened, _ := l.opensScope()
 	switch {
 	case cGuardRe.MatchString(t):
 	case exportNameRe.MatchString(t):
 		w.add(exportNameRe.FindStringSubmatch(t)[1], "definition", false, false)
 	case macro != "":
 		w.add(macro, "definition", funcLike, false)
-	case l.inline:
-		w.add(l.opened.fn, "definition", true, w.elseBranch)
+	case opened.inline: // a static inline function
+		w.add(opened.fn, "definition", true, w.elseBranch)
 	default:
 		if name, ok := typeDefName(t); ok {
 			w.add(name, "definition", false, false)

@@ -232,11 +232,11 @@ func (k *Knowledge) mayImpact(name string) bool {
 	return false
 }
 
-// enumLike reports whether name may be an enum constant whose
-// bindgen names (enumKeys) Rust uses: upper case, longer than three, not
-// an include guard.
+// enumLike reports whether name, a C identifier (ASCII), may be an enum
+// constant whose bindgen names (enumKeys) Rust uses: upper case, longer
+// than three, not an include guard.
 func enumLike(name string) bool {
-	return len(name) > 3 && !strings.HasSuffix(name, "_H") && strings.IndexFunc(name, unicode.IsLower) < 0 && strings.ToUpper(name) == name
+	return len(name) > 3 && !strings.HasSuffix(name, "_H") && strings.IndexFunc(name, unicode.IsLower) < 0
 }
 
 // enumKeys lists the indexed names bindgen would build for an enum
