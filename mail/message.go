@@ -199,17 +199,11 @@ func (m *Message) singleText(h message.Header, mediaType string, params map[stri
 // readFull decodes b with go-message's reader, every header field
 // included; the body is read only withBody.
 func (m *Message) readFull(b []byte, withBody bool, o ParseOptions) error {
-	whole := b
 	if !withBody {
 		// A repaired header would otherwise be copied with the body.
 		b = headerBlock(b)
 	}
 	ent, err := readEntity(b, m)
-	if err != nil && !withBody && len(b) < len(whole) {
-		// The repair can see lines past the blank line headerBlock
-		// stops at; fail only where Parse fails.
-		ent, err = readEntity(whole, m)
-	}
 	if err != nil {
 		return err
 	}
@@ -224,23 +218,34 @@ func (m *Message) readFull(b []byte, withBody bool, o ParseOptions) error {
 // headerBlock returns b up to and including the blank line that ends its
 // header (all of b when there is none).
 func headerBlock(b []byte) []byte {
-	switch {
-	case bytes.HasPrefix(b, []byte("\n")):
-		return b[:1]
-	case bytes.HasPrefix(b, []byte("\r\n")):
-		return b[:2]
+	switch end := headerEnd(b); {
+	case end < 0: // the blank line comes first
+		return b[:bytes.IndexByte(b, '\n')+1]
+	case end == len(b):
+		return b
+	case b[end+1] == '\n':
+		return b[:end+2]
+	default: // "\r\n"
+		return b[:end+3]
 	}
-	end := -1
-	if i := bytes.Index(b, []byte("\n\n")); i >= 0 {
-		end = i + 2
+}
+
+// headerEnd returns the index of the newline that ends b's last header
+// line, found as go-message finds the blank line after it ("\n\n" or
+// "\n\r\n"); -1 when b starts with the blank line, len(b) when there is
+// none.
+func headerEnd(b []byte) int {
+	if bytes.HasPrefix(b, []byte("\n")) || bytes.HasPrefix(b, []byte("\r\n")) {
+		return -1
 	}
-	if i := bytes.Index(b, []byte("\n\r\n")); i >= 0 && (end < 0 || i+3 < end) {
-		end = i + 3
+	end := bytes.Index(b, []byte("\n\n"))
+	if i := bytes.Index(b, []byte("\n\r\n")); i >= 0 && (end < 0 || i < end) {
+		end = i
 	}
 	if end < 0 {
-		return b
+		return len(b)
 	}
-	return b[:end]
+	return end
 }
 
 // readEntity reads the MIME structure. A header go-message rejects is
@@ -268,13 +273,7 @@ func readEntity(b []byte, m *Message) (*message.Entity, error) {
 // repairHeader drops header lines that are neither "Key: value" fields nor
 // continuation lines.
 func repairHeader(b []byte) ([]byte, int) {
-	end := bytes.Index(b, []byte("\n\n"))
-	if crlf := bytes.Index(b, []byte("\r\n\r\n")); crlf >= 0 && (end < 0 || crlf < end) {
-		end = crlf + 1
-	}
-	if end < 0 {
-		end = len(b)
-	}
+	end := headerEnd(b) // where headerBlock and go-message end the header
 	var out bytes.Buffer
 	dropped := 0
 	for _, line := range bytes.SplitAfter(b[:min(end+1, len(b))], []byte("\n")) {
