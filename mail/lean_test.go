@@ -48,9 +48,21 @@ func sameAsFull(t *testing.T, b []byte) {
 		t.Fatalf("lean error %v, full error %v", errL, errF)
 	}
 	if errL == nil {
-		lean.Warnings, full.Warnings = nil, nil
+		lean.Warnings, full.Warnings = withoutBase64Offsets(lean.Warnings), withoutBase64Offsets(full.Warnings)
 		sameMessage(t, "lean/full", lean, full)
 	}
+}
+
+// withoutBase64Offsets drops the warnings of corrupt base64, whose byte
+// offsets the two paths count differently; the others must agree.
+func withoutBase64Offsets(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		if !strings.HasPrefix(w, "body: illegal base64 data at input byte") {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // sameMessage reports the fields of got that differ from want (Header
