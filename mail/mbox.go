@@ -346,9 +346,7 @@ func (m *MboxReader) take() *Raw {
 	}
 	var b []byte
 	if len(m.unquote) == 0 {
-		// Appended rather than made: append does not zero what it
-		// copies over.
-		b = append([]byte(nil), src...)
+		b = bytes.Clone(src)
 	} else {
 		b = make([]byte, 0, m.msgLen)
 		from := m.msgStart

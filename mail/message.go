@@ -139,8 +139,9 @@ func stripFromLine(b []byte) []byte {
 // line). The lean path reads only the header fields Parse uses, takes
 // single-part 7bit/8bit text without copying it and decodes the bodies
 // codecFor covers itself; a header go-message would reject or repair goes
-// through go-message as a whole, other single-part bodies from the body
-// on, with the same results. Without withBody only the header is read.
+// to readFull, other single-part bodies to go-message from the body on,
+// with the same results. Multipart bodies are split by collect on either
+// path. Without withBody only the header is read.
 func (m *Message) read(b []byte, withBody bool, o ParseOptions) error {
 	h, body, lean := scanHeader(b)
 	if !lean {
@@ -196,8 +197,9 @@ func (m *Message) singleText(h message.Header, mediaType string, params map[stri
 	return ownText(out, params, m)
 }
 
-// readFull decodes b with go-message's reader, every header field
-// included; the body is read only withBody.
+// readFull decodes b's header with go-message's reader, every header
+// field included, and its body (only withBody) through collect, as the
+// lean path does its multipart bodies.
 func (m *Message) readFull(b []byte, withBody bool, o ParseOptions) error {
 	if !withBody {
 		// A repaired header would otherwise be copied with the body.

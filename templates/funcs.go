@@ -85,11 +85,7 @@ func trimSignature(s string) string {
 func names(as []mail.Address) string {
 	var out []string
 	for _, a := range as {
-		if a.Name != "" {
-			out = append(out, a.Name)
-		} else {
-			out = append(out, a.Email)
-		}
+		out = append(out, a.DisplayName())
 	}
 	return strings.Join(out, ", ")
 }

@@ -178,16 +178,6 @@ func (pi *PublicInbox) ImportMbox(tb testing.TB, mboxrd []byte) {
 	pi.run(tb, mboxrd, "perl", "-e", importScript, pi.Name)
 }
 
-// Log returns what the server logged so far.
-func (pi *PublicInbox) Log(tb testing.TB) string {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(pi.dir, "imapd.log"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(b)
-}
-
 var fromLine = regexp.MustCompile(`(?m)^(>*From )`)
 
 // MboxRD joins raw messages into an mboxrd: a From line before each, and

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	fmail "ferrule/mail"
 	"ferrule/review"
 	"ferrule/review/diff"
 )
@@ -291,15 +290,8 @@ func table(ew *errWriter, list []review.SeriesReport, st Style) {
 			date = date[:10]
 		}
 		ew.printf("%s %6.1f %-10s %-8s %-*s %-7s %-18s %s\n", label, s.Score, date, s.ShortID,
-			ver, versionTag(s), parts, cut(authorName(s.Author), 18), title)
+			ver, versionTag(s), parts, cut(s.Author.DisplayName(), 18), title)
 	}
-}
-
-func authorName(a fmail.Address) string {
-	if a.Name != "" {
-		return a.Name
-	}
-	return a.Email
 }
 
 // cut shortens s to n runes, marking the cut.
