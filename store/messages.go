@@ -9,7 +9,7 @@ import (
 	"ferrule/mail"
 )
 
-// batchSize is how many messages one transaction or query carries.
+// batchSize is how many messages one query of a MessageSource reads.
 const batchSize = 256
 
 // Ingest stores every message of src whose Message-ID is new, through a

@@ -9,7 +9,7 @@ import (
 var errWriterClosed = errors.New("add messages: writer closed")
 
 // writerBatchBytes bounds the raw bytes of one batch a Writer sends.
-const writerBatchBytes = 32 << 20
+const writerBatchBytes = 8 << 20
 
 // Writer adds messages to the store in batched transactions, written by
 // a goroutine of its own while the caller goes on: at most three batches
@@ -69,7 +69,7 @@ func (w *Writer) Add(m Message) error {
 	}
 	w.batch = append(w.batch, m)
 	w.bytes += len(m.Raw)
-	if len(w.batch) >= batchSize || w.bytes >= writerBatchBytes {
+	if w.bytes >= writerBatchBytes {
 		w.flush()
 	}
 	return nil
