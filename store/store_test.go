@@ -233,6 +233,29 @@ func TestNoSync(t *testing.T) {
 	}
 }
 
+// Every connection of a store has the settings storing an archive was
+// measured with: the page cache and the WAL's checkpoint interval (set
+// by the driver, which the DSN cannot carry).
+func TestConnectionSettings(t *testing.T) {
+	d := open(t, filepath.Join(t.TempDir(), "s.db"))
+	defer d.Close()
+	d.db.SetMaxIdleConns(0) // each query below on a new connection
+	for _, c := range []struct {
+		pragma string
+		want   int
+	}{{"wal_autocheckpoint", walCheckpointPages}, {"cache_size", -16384}} {
+		for range 2 {
+			var n int
+			if err := d.db.QueryRow("PRAGMA " + c.pragma).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != c.want {
+				t.Errorf("PRAGMA %s = %d, want %d", c.pragma, n, c.want)
+			}
+		}
+	}
+}
+
 // Processes creating the same store at once all open it, and it has the
 // new store's page size and WAL mode whoever came first: one that finds
 // the file another is still creating must not set it up with defaults.
