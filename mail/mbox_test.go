@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readAll drains a source into (position, bytes-or-error) strings.
@@ -125,5 +126,47 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := Open([]string{dir}, nil); err == nil || !strings.Contains(err.Error(), "Maildir") {
 		t.Errorf("Open(plain dir) = %v, want a Maildir error", err)
+	}
+}
+
+// Standard input that never sends a byte (a terminal, an idle pipe) does
+// not hold OpenContext past its context; input that does arrive is read.
+func TestOpenStdinThatStalls(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := OpenContext(ctx, []string{"-"}, &OpenOptions{Stdin: r})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) || !strings.HasPrefix(err.Error(), "stdin: ") {
+			t.Errorf("OpenContext(idle stdin) = %v, want stdin: and the deadline", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OpenContext still waiting for stdin 5 s after its context ended")
+	}
+
+	r, w = io.Pipe()
+	go func() {
+		time.Sleep(10 * time.Millisecond) // arrives late, but before any deadline
+		w.Write([]byte("From x Mon Jan  1 00:00:00 2024\nSubject: late\n\nb\n"))
+		w.Close()
+	}()
+	src, err := OpenContext(t.Context(), []string{"-"}, &OpenOptions{Stdin: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := readAll(t, src); len(got) != 1 || !strings.Contains(got[0], "Subject: late") {
+		t.Errorf("late stdin: got %q", got)
+	}
+
+	xz := bytes.NewReader([]byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2})
+	if _, err := OpenContext(t.Context(), []string{"-"}, &OpenOptions{Stdin: xz}); err == nil || !strings.Contains(err.Error(), "xz -dc FILE.xz | ferrule review -") {
+		t.Errorf("OpenContext(xz on stdin) = %v, want advice to decompress first", err)
 	}
 }

@@ -28,6 +28,15 @@ type OpenOptions struct {
 // must be a Maildir, anything else is an mbox file (gzip-compressed ones are
 // detected by their magic number). The caller must Close the result.
 func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
+	return OpenContext(context.Background(), paths, opts)
+}
+
+// OpenContext is Open for a caller that can be interrupted. Telling gzip
+// from a plain mbox reads an input's first bytes, and standard input (or
+// a named pipe) may be a terminal or a pipe nobody writes to: that wait
+// ends with ctx, which OpenContext then returns. The read is left behind;
+// nothing reads from that input afterwards.
+func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*MultiSource, error) {
 	var o OpenOptions
 	if opts != nil {
 		o = *opts
@@ -48,7 +57,7 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 			if in == nil {
 				in = os.Stdin
 			}
-			s, c, err := mboxFromStream(in, "stdin", &o.Mbox)
+			s, c, err := mboxFromStream(ctx, in, "stdin", &o.Mbox, true)
 			if err != nil {
 				return fail(err)
 			}
@@ -74,7 +83,7 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 		if err != nil {
 			return fail(fmt.Errorf("open input: %w", err))
 		}
-		s, c, err := mboxFromStream(f, p, &o.Mbox)
+		s, c, err := mboxFromStream(ctx, f, p, &o.Mbox, !fi.Mode().IsRegular())
 		if err != nil {
 			_ = f.Close()
 			return fail(err)
@@ -98,9 +107,12 @@ var (
 	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
 )
 
-func mboxFromStream(r io.Reader, name string, opts *MboxOptions) (Source, func() error, error) {
+func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOptions, mayStall bool) (Source, func() error, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(6)
+	head, err := peek(ctx, br, len(xzMagic), mayStall)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
 		zr, err := gzip.NewReader(br)
@@ -110,10 +122,34 @@ func mboxFromStream(r io.Reader, name string, opts *MboxOptions) (Source, func()
 		mr := NewMboxReader(zr, name, opts)
 		mr.compressed = true
 		return mr, zr.Close, nil
+	case bytes.HasPrefix(head, xzMagic) && name == "stdin":
+		return nil, nil, errors.New("stdin: xz-compressed input is not read directly; decompress it first: xz -dc FILE.xz | ferrule review -")
 	case bytes.HasPrefix(head, xzMagic):
 		return nil, nil, fmt.Errorf("%s: xz-compressed input is not read directly; stream it: xz -dc %s | ferrule review -", name, name)
 	}
 	return NewMboxReader(br, name, opts), func() error { return nil }, nil
+}
+
+// peek returns br's first n bytes, fewer at the end of the input (a read
+// error is left for the reader that follows). When the input may stall
+// (standard input, a pipe), the read runs on a goroutine of its own and
+// is left behind when ctx ends first.
+func peek(ctx context.Context, br *bufio.Reader, n int, mayStall bool) ([]byte, error) {
+	if !mayStall {
+		head, _ := br.Peek(n)
+		return head, nil
+	}
+	done := make(chan []byte, 1)
+	go func() {
+		head, _ := br.Peek(n)
+		done <- head
+	}()
+	select {
+	case head := <-done:
+		return head, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // MaildirReader reads the messages of a Maildir (new/ then cur/, each

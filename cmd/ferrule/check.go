@@ -54,7 +54,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 			return e.fail("check", err)
 		}
 	} else {
-		ms, err := inputs.Files(fs.Args(), e.stdin, mail.MboxRD)
+		ms, err := inputs.Files(ctx, fs.Args(), e.stdin, mail.MboxRD)
 		if err != nil {
 			return e.fail("check", err)
 		}

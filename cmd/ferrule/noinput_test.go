@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ferrule/cmd/internal/cli"
 )
@@ -59,5 +62,27 @@ func TestNoPatchInput(t *testing.T) {
 	}
 	if strings.Count(stderr, "cut.mbox.gz:") != 1 {
 		t.Errorf("review of a cut .gz: the place should be named once: %q", stderr)
+	}
+}
+
+// TestReviewIdleStdinInterrupted: `ferrule review -` on a standard input
+// that sends nothing ends when interrupted (a runtime error), instead of
+// waiting for the first bytes forever.
+func TestReviewIdleStdinInterrupted(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	var out, errb bytes.Buffer
+	e := &env{stdin: r, stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, now: testNow}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, []string{"review", "-"}) }()
+	select {
+	case code := <-done:
+		if code != cli.ExitRuntime || !strings.Contains(errb.String(), "stdin: context deadline exceeded") {
+			t.Errorf("review - interrupted: exit %d, stderr %q", code, errb.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("review - still waiting for stdin 5 s after the interrupt")
 	}
 }

@@ -17,17 +17,23 @@ import (
 )
 
 // Files opens the named inputs: "-" is stdin, a directory a Maildir,
-// anything else an mbox or a single message. The caller closes it.
-func Files(paths []string, stdin io.Reader, format mail.MboxFormat) (*mail.MultiSource, error) {
+// anything else an mbox or a single message. The caller closes it. An
+// input that cannot be opened is the user's to fix; ctx ending while
+// standard input sends nothing is a *RuntimeError.
+func Files(ctx context.Context, paths []string, stdin io.Reader, format mail.MboxFormat) (*mail.MultiSource, error) {
 	o := &mail.OpenOptions{Stdin: stdin}
 	o.Mbox.Format = format
-	return mail.Open(paths, o)
+	ms, err := mail.OpenContext(ctx, paths, o)
+	if err != nil && ctx.Err() != nil { // interrupted: not the input's fault
+		return nil, runtime("open input", err)
+	}
+	return ms, err
 }
 
 // Review reviews the files as `ferrule review` would and returns every
 // series' report (digest with INPUT: nothing is ingested).
 func Review(ctx context.Context, paths []string, stdin io.Reader, opts *review.IngestOptions, ro *review.ReportOptions) ([]review.SeriesReport, error) {
-	src, err := Files(paths, stdin, mail.MboxRD)
+	src, err := Files(ctx, paths, stdin, mail.MboxRD)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +128,7 @@ func FindSeries(ctx context.Context, q *SeriesQuery) (s *review.Series, saved *r
 	var src mail.Source
 	var answers *results.Saved
 	if len(q.Paths) > 0 {
-		ms, err := Files(q.Paths, q.Stdin, mail.MboxRD)
+		ms, err := Files(ctx, q.Paths, q.Stdin, mail.MboxRD)
 		if err != nil {
 			return nil, nil, err
 		}

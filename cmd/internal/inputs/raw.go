@@ -16,7 +16,7 @@ import (
 func Raw(ctx context.Context, paths []string, stdin io.Reader, dbPath string, s *review.Series) (am.RawFunc, error) {
 	ids := am.MessageIDs(s)
 	if len(paths) > 0 {
-		ms, err := Files(paths, stdin, mail.MboxRD)
+		ms, err := Files(ctx, paths, stdin, mail.MboxRD)
 		if err != nil {
 			return nil, err
 		}

@@ -38,7 +38,7 @@ func reread(ctx context.Context, paths []string, stdin io.Reader, dbPath string,
 	restore func(context.Context, mail.Source, []*review.Post) (int, error)) error {
 	var src mail.Source
 	if len(paths) > 0 {
-		ms, err := Files(paths, stdin, mail.MboxRD)
+		ms, err := Files(ctx, paths, stdin, mail.MboxRD)
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ type ReviewJob struct {
 func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	var src mail.Source
 	if len(j.Paths) > 0 {
-		ms, err := Files(j.Paths, j.Stdin, j.Quoting)
+		ms, err := Files(ctx, j.Paths, j.Stdin, j.Quoting)
 		if err != nil {
 			return nil, err
 		}
