@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -43,10 +42,7 @@ PRAGMA user_version = 2;
 // saved review of this version (so the next view reviews again).
 func TestMigratesVersion2(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v2.db")
-	raw, err := sql.Open(driverName, dsn(path, Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := openDB(dsn(path, Options{}))
 	if _, err := raw.Exec(schemaV2); err != nil {
 		t.Fatal(err)
 	}
@@ -137,10 +133,12 @@ func TestSaveManyMembers(t *testing.T) {
 	d := open(t, filepath.Join(t.TempDir(), "m.db"))
 	members := map[string][]string{}
 	var series []review.SeriesReport
-	for s := range 7 { // 7 × 101 rows: three full INSERTs and a partial one
+	// Two full INSERTs (the prepared one, run twice) and a partial one.
+	const seriesN, perSeries = 7, (2*membersPerInsert + 100) / 7
+	for s := range seriesN {
 		id := fmt.Sprintf("s%d@x", s)
 		series = append(series, review.SeriesReport{ID: id})
-		for m := range 101 {
+		for m := range perSeries {
 			members[id] = append(members[id], fmt.Sprintf("m%d.%d@x", s, m))
 		}
 	}
@@ -148,14 +146,14 @@ func TestSaveManyMembers(t *testing.T) {
 	if err := d.SaveReview(ctx, &Review{Series: series, Members: members}); err != nil {
 		t.Fatal(err)
 	}
-	for s := range 7 {
+	for s := range seriesN {
 		ids, err := d.Members(ctx, []string{fmt.Sprintf("s%d@x", s)})
-		if err != nil || len(ids) != 101 {
-			t.Errorf("series %d: %d members, %v; want 101", s, len(ids), err)
+		if err != nil || len(ids) != perSeries {
+			t.Errorf("series %d: %d members, %v; want %d", s, len(ids), err, perSeries)
 		}
 	}
 	var n int
-	if err := d.db.QueryRow("SELECT count(*) FROM series_messages").Scan(&n); err != nil || n != 707 {
-		t.Errorf("%d rows, %v; want 707", n, err)
+	if err := d.db.QueryRow("SELECT count(*) FROM series_messages").Scan(&n); err != nil || n != seriesN*perSeries {
+		t.Errorf("%d rows, %v; want %d", n, err, seriesN*perSeries)
 	}
 }

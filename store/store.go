@@ -73,8 +73,8 @@ type Options struct {
 	// --no-fsync): a killed process still loses nothing it committed,
 	// but a kernel crash or a power loss can lose or corrupt the store.
 	// It is for filling a store from an archive, which can be done
-	// again: waiting for the disk is more than half of what `review
-	// --db` adds to a review of linux-pwm (BenchmarkReviewDB). Other
+	// again: waiting for the disk is about half of what `review --db`
+	// adds to a review of linux-pwm (BenchmarkReviewDB). Other
 	// processes on the same store keep their own setting.
 	NoSync bool
 }
@@ -91,10 +91,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 			return nil, fmt.Errorf("create store %s: %w", path, err)
 		}
 	}
-	db, err := sql.Open(driverName, dsn(path, o))
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
+	db := openDB(dsn(path, o))
 	d := &DB{db: db}
 	if err := d.upgrade(ctx); err != nil {
 		db.Close()
@@ -151,11 +148,8 @@ func create(path string) error {
 
 // setUp gives the database at path newPageSize pages and WAL mode.
 func setUp(path string) error {
-	db, err := sql.Open(driverName, "file:"+path)
-	if err != nil {
-		return err
-	}
-	_, err = db.Exec(fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", newPageSize))
+	db := openDB("file:" + path)
+	_, err := db.Exec(fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", newPageSize))
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,10 +90,7 @@ func TestFreshAndMigratedSchemasAgree(t *testing.T) {
 	}
 	// A database created by the first ferrule: version 1, then upgraded.
 	oldPath := filepath.Join(dir, "old.db")
-	raw, err := sql.Open(driverName, dsn(oldPath, Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := openDB(dsn(oldPath, Options{}))
 	if _, err := raw.Exec(schemaV1); err != nil {
 		t.Fatal(err)
 	}
