@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -165,8 +166,50 @@ func TestOpenStdinThatStalls(t *testing.T) {
 		t.Errorf("late stdin: got %q", got)
 	}
 
-	xz := bytes.NewReader([]byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2})
-	if _, err := OpenContext(t.Context(), []string{"-"}, &OpenOptions{Stdin: xz}); err == nil || !strings.Contains(err.Error(), "xz -dc FILE.xz | ferrule review -") {
+	xzBytes := []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2}
+	if _, err := OpenContext(t.Context(), []string{"-"}, &OpenOptions{Stdin: bytes.NewReader(xzBytes)}); err == nil || !strings.Contains(err.Error(), "xz -dc FILE.xz | ferrule review -") {
 		t.Errorf("OpenContext(xz on stdin) = %v, want advice to decompress first", err)
+	}
+	named := filepath.Join(t.TempDir(), "stdin") // a file, not standard input
+	if err := os.WriteFile(named, xzBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenContext(t.Context(), []string{named}, nil); err == nil || !strings.Contains(err.Error(), "xz -dc "+named) {
+		t.Errorf("OpenContext(xz file named stdin) = %v, want advice to stream the file", err)
+	}
+}
+
+// A named pipe whose writer is open but sends nothing does not hold
+// OpenContext past its context either.
+func TestOpenIdleNamedPipe(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	writer := make(chan *os.File, 1)
+	go func() { // opening either end waits for the other
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+		}
+		writer <- w
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := OpenContext(ctx, []string{fifo}, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) || !strings.HasPrefix(err.Error(), fifo+": ") {
+			t.Errorf("OpenContext(idle named pipe) = %v, want its name and the deadline", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OpenContext still waiting for the named pipe 5 s after its context ended")
+	}
+	if w := <-writer; w != nil {
+		w.Close()
 	}
 }

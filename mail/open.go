@@ -33,9 +33,13 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 
 // OpenContext is Open for a caller that can be interrupted. Telling gzip
 // from a plain mbox reads an input's first bytes, and standard input (or
-// a named pipe) may be a terminal or a pipe nobody writes to: that wait
-// ends with ctx, which OpenContext then returns. The read is left behind;
-// nothing reads from that input afterwards.
+// a named pipe whose writer has opened it) may be a terminal or a pipe
+// nobody writes to: that wait ends with ctx, and OpenContext returns
+// ctx's error. The read may still be pending then: the caller must not
+// read opts.Stdin again. Only this first wait is bounded here: reading an
+// input that stalls later is the reader's to bound (review.Feed gives up
+// on a stuck source), and opening a named pipe that no writer has opened
+// yet waits in the open itself.
 func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*MultiSource, error) {
 	var o OpenOptions
 	if opts != nil {
@@ -57,7 +61,7 @@ func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*Multi
 			if in == nil {
 				in = os.Stdin
 			}
-			s, c, err := mboxFromStream(ctx, in, "stdin", &o.Mbox, true)
+			s, c, err := mboxFromStream(ctx, in, "stdin", &o.Mbox, standardInput)
 			if err != nil {
 				return fail(err)
 			}
@@ -83,7 +87,11 @@ func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*Multi
 		if err != nil {
 			return fail(fmt.Errorf("open input: %w", err))
 		}
-		s, c, err := mboxFromStream(ctx, f, p, &o.Mbox, !fi.Mode().IsRegular())
+		kind := regularFile
+		if !fi.Mode().IsRegular() {
+			kind, sized = pipe, false // no size to measure progress by
+		}
+		s, c, err := mboxFromStream(ctx, f, p, &o.Mbox, kind)
 		if err != nil {
 			_ = f.Close()
 			return fail(err)
@@ -107,9 +115,18 @@ var (
 	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
 )
 
-func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOptions, mayStall bool) (Source, func() error, error) {
+// streamKind is where an mbox stream comes from.
+type streamKind int
+
+const (
+	regularFile   streamKind = iota
+	pipe                     // a named pipe or another file that may stall
+	standardInput            // "-"
+)
+
+func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOptions, kind streamKind) (Source, func() error, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	head, err := peek(ctx, br, len(xzMagic), mayStall)
+	head, err := peek(ctx, br, len(xzMagic), kind != regularFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -122,7 +139,7 @@ func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOpt
 		mr := NewMboxReader(zr, name, opts)
 		mr.compressed = true
 		return mr, zr.Close, nil
-	case bytes.HasPrefix(head, xzMagic) && name == "stdin":
+	case bytes.HasPrefix(head, xzMagic) && kind == standardInput:
 		return nil, nil, errors.New("stdin: xz-compressed input is not read directly; decompress it first: xz -dc FILE.xz | ferrule review -")
 	case bytes.HasPrefix(head, xzMagic):
 		return nil, nil, fmt.Errorf("%s: xz-compressed input is not read directly; stream it: xz -dc %s | ferrule review -", name, name)

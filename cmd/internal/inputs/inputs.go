@@ -24,7 +24,7 @@ func Files(ctx context.Context, paths []string, stdin io.Reader, format mail.Mbo
 	o := &mail.OpenOptions{Stdin: stdin}
 	o.Mbox.Format = format
 	ms, err := mail.OpenContext(ctx, paths, o)
-	if err != nil && ctx.Err() != nil { // interrupted: not the input's fault
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) { // interrupted: not the input's fault
 		return nil, runtime("open input", err)
 	}
 	return ms, err
