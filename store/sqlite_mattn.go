@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 
 	"github.com/mattn/go-sqlite3"
@@ -54,7 +55,7 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	exec, ok := conn.(driver.ExecerContext)
 	if !ok {
 		conn.Close()
-		return nil, fmt.Errorf("sqlite connection cannot execute statements")
+		return nil, errors.New("sqlite connection cannot execute statements")
 	}
 	if _, err := exec.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walCheckpointPages), nil); err != nil {
 		conn.Close()
