@@ -32,14 +32,13 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 }
 
 // OpenContext is Open for a caller that can be interrupted. Telling gzip
-// from a plain mbox reads an input's first bytes, and standard input (or
-// a named pipe whose writer has opened it) may be a terminal or a pipe
-// nobody writes to: that wait ends with ctx, and OpenContext returns
-// ctx's error. The read may still be pending then: the caller must not
-// read opts.Stdin again. Only this first wait is bounded here: reading an
-// input that stalls later is the reader's to bound (review.Feed gives up
-// on a stuck source), and opening a named pipe that no writer has opened
-// yet waits in the open itself.
+// from a plain mbox reads an input's first bytes, and standard input or a
+// named pipe may be a terminal or a pipe nobody writes to (opening a
+// named pipe even waits for a writer): those waits end with ctx, and
+// OpenContext returns ctx's error. The read may still be pending then:
+// the caller must not read opts.Stdin again. Only these first waits are
+// bounded here: reading an input that stalls later is the reader's to
+// bound (review.Feed gives up on a stuck source).
 func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*MultiSource, error) {
 	var o OpenOptions
 	if opts != nil {
@@ -83,13 +82,13 @@ func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*Multi
 			sources = append(sources, md)
 			continue
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return fail(fmt.Errorf("open input: %w", err))
-		}
 		kind := regularFile
 		if !fi.Mode().IsRegular() {
 			kind, sized = pipe, false // no size to measure progress by
+		}
+		f, err := openFile(ctx, p, kind != regularFile)
+		if err != nil {
+			return fail(fmt.Errorf("open input: %w", err))
 		}
 		s, c, err := mboxFromStream(ctx, f, p, &o.Mbox, kind)
 		if err != nil {
@@ -145,6 +144,35 @@ func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOpt
 		return nil, nil, fmt.Errorf("%s: xz-compressed input is not read directly; stream it: xz -dc %s | ferrule review -", name, name)
 	}
 	return NewMboxReader(br, name, opts), func() error { return nil }, nil
+}
+
+// openFile opens path. One that may stall (opening a named pipe waits
+// for a writer) is opened on a goroutine of its own, left behind when ctx
+// ends first; it closes the file if the open succeeds after that.
+func openFile(ctx context.Context, path string, mayStall bool) (*os.File, error) {
+	if !mayStall {
+		return os.Open(path)
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(path)
+		done <- opened{f, err}
+	}()
+	select {
+	case o := <-done:
+		return o.f, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-done; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, fmt.Errorf("%s: %w", path, ctx.Err())
+	}
 }
 
 // peek returns br's first n bytes, fewer at the end of the input (a read

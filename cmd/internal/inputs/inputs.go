@@ -18,14 +18,14 @@ import (
 
 // Files opens the named inputs: "-" is stdin, a directory a Maildir,
 // anything else an mbox or a single message. The caller closes it. An
-// input that cannot be opened is the user's to fix; ctx ending while
-// standard input sends nothing is a *RuntimeError.
+// input that cannot be opened is the user's to fix; ctx ending while an
+// input sends nothing (standard input, a named pipe) is a *RuntimeError.
 func Files(ctx context.Context, paths []string, stdin io.Reader, format mail.MboxFormat) (*mail.MultiSource, error) {
 	o := &mail.OpenOptions{Stdin: stdin}
 	o.Mbox.Format = format
 	ms, err := mail.OpenContext(ctx, paths, o)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) { // interrupted: not the input's fault
-		return nil, runtime("open input", err)
+		return nil, &RuntimeError{Err: err}
 	}
 	return ms, err
 }
