@@ -35,10 +35,15 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 // from a plain mbox reads an input's first bytes, and standard input or a
 // named pipe may be a terminal or a pipe nobody writes to (opening a
 // named pipe even waits for a writer): those waits end with ctx, and
-// OpenContext returns ctx's error. The read may still be pending then:
-// the caller must not read opts.Stdin again. Only these first waits are
-// bounded here: reading an input that stalls later is the reader's to
-// bound (review.Feed gives up on a stuck source).
+// OpenContext returns ctx's error. Only these first waits are bounded
+// here: reading an input that stalls later is the reader's to bound
+// (review.Feed gives up on a stuck source).
+//
+// What was waiting is left behind, for a process that is about to exit:
+// a read of standard input may still be pending (the caller must not read
+// opts.Stdin again), and an open of a named pipe keeps a thread blocked
+// until a writer comes, whose writes then fail (the reader is closed at
+// once). A process that lives on pays a thread per interrupted open.
 func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*MultiSource, error) {
 	var o OpenOptions
 	if opts != nil {
@@ -87,7 +92,9 @@ func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*Multi
 			kind, sized = pipe, false // no size to measure progress by
 		}
 		f, err := openFile(ctx, p, kind != regularFile)
-		if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return fail(err) // it says what was waited for
+		} else if err != nil {
 			return fail(fmt.Errorf("open input: %w", err))
 		}
 		s, c, err := mboxFromStream(ctx, f, p, &o.Mbox, kind)
@@ -127,7 +134,7 @@ func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOpt
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := peek(ctx, br, len(xzMagic), kind != regularFile)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, fmt.Errorf("%s: waiting for input: %w", name, err)
 	}
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
@@ -171,7 +178,7 @@ func openFile(ctx context.Context, path string, mayStall bool) (*os.File, error)
 				o.f.Close()
 			}
 		}()
-		return nil, fmt.Errorf("%s: %w", path, ctx.Err())
+		return nil, fmt.Errorf("%s: waiting for a writer: %w", path, ctx.Err())
 	}
 }
 

@@ -231,7 +231,7 @@ func TestNoSync(t *testing.T) {
 
 // Every connection of a store has the settings storing an archive was
 // measured with: the page cache and the WAL's checkpoint interval (set
-// by the driver, which the DSN cannot carry).
+// by the connector, which the DSN cannot carry).
 func TestConnectionSettings(t *testing.T) {
 	d := open(t, filepath.Join(t.TempDir(), "s.db"))
 	defer d.Close()

@@ -79,7 +79,7 @@ func TestReviewIdleStdinInterrupted(t *testing.T) {
 	go func() { done <- run(ctx, e, []string{"review", "-"}) }()
 	select {
 	case code := <-done:
-		if code != cli.ExitRuntime || !strings.Contains(errb.String(), "stdin: context deadline exceeded") {
+		if code != cli.ExitRuntime || !strings.Contains(errb.String(), "ferrule review: stdin: waiting for input: context deadline exceeded") {
 			t.Errorf("review - interrupted: exit %d, stderr %q", code, errb.String())
 		}
 	case <-time.After(5 * time.Second):

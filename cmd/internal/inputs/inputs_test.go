@@ -1,8 +1,14 @@
 package inputs
 
 import (
+	"context"
+	"io"
+	"path/filepath"
 	"testing"
+	"time"
 
+	"ferrule/cmd/internal/cli"
+	"ferrule/mail"
 	"ferrule/review"
 )
 
@@ -36,5 +42,21 @@ func TestNoPatches(t *testing.T) {
 		if got := NoPatches(c.c); got != c.want {
 			t.Errorf("NoPatches(%+v) = %q, want %q", c.c, got, c.want)
 		}
+	}
+}
+
+// An input that cannot be opened is the user's to fix (exit 2); an
+// interrupt while standard input sends nothing is a runtime error (exit
+// 3), as an interrupted review is.
+func TestFilesErrors(t *testing.T) {
+	if _, err := Files(t.Context(), []string{filepath.Join(t.TempDir(), "missing.mbox")}, nil, mail.MboxRD); cli.Code(err) != cli.ExitUsage {
+		t.Errorf("missing file: %v, exit %d; want %d", err, cli.Code(err), cli.ExitUsage)
+	}
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := Files(ctx, []string{"-"}, r, mail.MboxRD); cli.Code(err) != cli.ExitRuntime {
+		t.Errorf("interrupted stdin: %v, exit %d; want %d", err, cli.Code(err), cli.ExitRuntime)
 	}
 }
