@@ -154,8 +154,7 @@ func mboxFromStream(ctx context.Context, r io.Reader, name string, opts *MboxOpt
 }
 
 // openFile opens path. One that may stall (opening a named pipe waits
-// for a writer) is opened on a goroutine of its own, left behind when ctx
-// ends first; it closes the file if the open succeeds after that.
+// for a writer) is opened by unlessDone, and closed if it opens late.
 func openFile(ctx context.Context, path string, mayStall bool) (*os.File, error) {
 	if !mayStall {
 		return os.Open(path)
@@ -164,43 +163,50 @@ func openFile(ctx context.Context, path string, mayStall bool) (*os.File, error)
 		f   *os.File
 		err error
 	}
-	done := make(chan opened, 1)
-	go func() {
+	o, err := unlessDone(ctx, func() opened {
 		f, err := os.Open(path)
-		done <- opened{f, err}
-	}()
-	select {
-	case o := <-done:
-		return o.f, o.err
-	case <-ctx.Done():
-		go func() {
-			if o := <-done; o.f != nil {
-				o.f.Close()
-			}
-		}()
-		return nil, fmt.Errorf("%s: waiting for a writer: %w", path, ctx.Err())
+		return opened{f, err}
+	}, func(late opened) {
+		if late.f != nil {
+			late.f.Close()
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: waiting for a writer: %w", path, err)
 	}
+	return o.f, o.err
 }
 
 // peek returns br's first n bytes, fewer at the end of the input (a read
 // error is left for the reader that follows). When the input may stall
-// (standard input, a pipe), the read runs on a goroutine of its own and
-// is left behind when ctx ends first.
+// (standard input, a pipe), the read is done by unlessDone.
 func peek(ctx context.Context, br *bufio.Reader, n int, mayStall bool) ([]byte, error) {
-	if !mayStall {
+	read := func() []byte {
 		head, _ := br.Peek(n)
-		return head, nil
+		return head
 	}
-	done := make(chan []byte, 1)
-	go func() {
-		head, _ := br.Peek(n)
-		done <- head
-	}()
+	if !mayStall {
+		return read(), nil
+	}
+	return unlessDone(ctx, read, nil)
+}
+
+// unlessDone returns what f returns, or ctx's error when ctx ends first:
+// f, which may block past any interrupt, runs on a goroutine of its own
+// that is then left behind, and gives what it returns late to drop (when
+// not nil).
+func unlessDone[T any](ctx context.Context, f func() T, drop func(T)) (T, error) {
+	done := make(chan T, 1)
+	go func() { done <- f() }()
 	select {
-	case head := <-done:
-		return head, nil
+	case v := <-done:
+		return v, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		if drop != nil {
+			go func() { drop(<-done) }()
+		}
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 
