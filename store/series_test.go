@@ -42,7 +42,7 @@ PRAGMA user_version = 2;
 // saved review of this version (so the next view reviews again).
 func TestMigratesVersion2(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v2.db")
-	raw := openDB(dsn(path, Options{}))
+	raw := openDB(dsn(path, Options{}, false))
 	if _, err := raw.Exec(schemaV2); err != nil {
 		t.Fatal(err)
 	}

@@ -27,12 +27,19 @@ func openDB(dsn string) *sql.DB { return sql.OpenDB(connector{dsn}) }
 // off, and a page cache of up to 16 MiB (sqlite's default, 2 MiB, is 31
 // of the store's 64 KiB pages: a Writer's batch spilled into the WAL
 // before its commit, and pages it changed again were written again).
-func dsn(path string, o Options) string {
-	sync := "NORMAL"
+//
+// With rollback set, the connection uses a rollback journal instead
+// (Options.Import): synchronous=FULL, since without a WAL each commit is
+// only durable once the journal and the database have reached the disk.
+func dsn(path string, o Options, rollback bool) string {
+	journal, sync := "WAL", "NORMAL"
+	if rollback {
+		journal, sync = "DELETE", "FULL"
+	}
 	if o.NoSync {
 		sync = "OFF"
 	}
-	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=" + sync + "&_txlock=immediate&_cache_size=-16384"
+	return "file:" + path + "?_journal_mode=" + journal + "&_busy_timeout=5000&_foreign_keys=on&_synchronous=" + sync + "&_txlock=immediate&_cache_size=-16384"
 }
 
 // walCheckpointPages is how many pages the WAL may hold before the

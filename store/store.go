@@ -17,7 +17,9 @@
 // migrated in one transaction by the numbered migrations, keyed on PRAGMA
 // user_version; a database newer than the binary is refused. The database
 // runs in WAL mode with a busy timeout so the daemon and the CLI can share
-// it, and every query has a timeout. A checkpoint waits for the disk
+// it, and every query has a timeout; a process filling an empty store
+// from an archive writes it through a rollback journal instead
+// ([Options.Import]). A checkpoint (an import's commit) waits for the disk
 // unless the process opened the store with [Options.NoSync] (a killed
 // process loses nothing either way). A DB is safe for concurrent use.
 package store
@@ -55,6 +57,10 @@ func perRow(ctx context.Context) context.Context { return context.WithoutCancel(
 // DB is an open store.
 type DB struct {
 	db *sql.DB
+	// rollback: opened with Options.Import on an empty store, this
+	// process writes through a rollback journal; Close returns the store
+	// to WAL.
+	rollback bool
 }
 
 // Version is the schema version this binary writes.
@@ -77,6 +83,22 @@ type Options struct {
 	// 1.11-1.30 times a plain review with fsync, 1.11-1.18 without.
 	// Other processes on the same store keep their own setting.
 	NoSync bool
+	// Import is for filling a store from an archive (`review --db`):
+	// when the store holds no message yet, this process writes it
+	// through a rollback journal instead of the WAL, and Close returns it
+	// to WAL. A WAL receives every page a transaction writes and copies
+	// it into the database at the next checkpoint; a rollback journal
+	// keeps only the old content of pages a transaction changes, and
+	// pages added at the end of the database have none: an archive's
+	// messages are written once instead of twice (sqlite's documentation
+	// of WAL: "for transactions larger than about 100 megabytes,
+	// traditional rollback journal modes will likely be faster"). Each
+	// commit then waits for the disk (synchronous=FULL) unless NoSync.
+	// Another process opening the store meanwhile returns it to WAL as
+	// it opens it, and this one follows; one reading it waits for each
+	// commit (the busy timeout). When this process is killed, the next
+	// one to open the store returns it to WAL.
+	Import bool
 }
 
 // OpenWith is Open with options.
@@ -91,13 +113,38 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 			return nil, fmt.Errorf("create store %s: %w", path, err)
 		}
 	}
-	db := openDB(dsn(path, o))
+	db := openDB(dsn(path, o, false))
 	d := &DB{db: db}
 	if err := d.upgrade(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return d, nil
+	if !o.Import {
+		return d, nil
+	}
+	empty, err := d.empty(ctx)
+	if err != nil || !empty {
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		return d, nil
+	}
+	if err := db.Close(); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &DB{db: openDB(dsn(path, o, true)), rollback: true}, nil
+}
+
+// empty reports whether the store holds no message.
+func (d *DB) empty(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var any bool
+	if err := d.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM messages)").Scan(&any); err != nil {
+		return false, fmt.Errorf("count messages: %w", err)
+	}
+	return !any, nil
 }
 
 // newPageSize is the page size of a new store. Messages are blobs of
@@ -156,8 +203,26 @@ func setUp(path string) error {
 	return err
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close closes the database. A store opened for an import is first
+// returned to WAL; when that fails (another process is reading it), the
+// next process to open it does it.
+func (d *DB) Close() error {
+	var err error
+	if d.rollback {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		var mode string
+		err = d.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		if err == nil && mode != "wal" {
+			err = fmt.Errorf("journal mode is still %s", mode)
+		}
+		if err != nil {
+			err = fmt.Errorf("close store: return to WAL: %w", err)
+		}
+		d.rollback = false
+	}
+	return errors.Join(err, d.db.Close())
+}
 
 func (d *DB) upgrade(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)

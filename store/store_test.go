@@ -90,7 +90,7 @@ func TestFreshAndMigratedSchemasAgree(t *testing.T) {
 	}
 	// A database created by the first ferrule: version 1, then upgraded.
 	oldPath := filepath.Join(dir, "old.db")
-	raw := openDB(dsn(oldPath, Options{}))
+	raw := openDB(dsn(oldPath, Options{}, false))
 	if _, err := raw.Exec(schemaV1); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	verbose := fs.Bool("verbose", false, "text: print every reason, not the first five")
 	limit := fs.Int("limit", 0, "show at most this many series")
 	dbPath := fs.String("db", "", "sqlite store: ingest the inputs into it, review everything it holds and save the results; without inputs (and without -c, --tree, --since, -rust=false) print the saved results")
-	noFsync := fs.Bool("no-fsync", false, "with --db: do not wait for the disk at WAL checkpoints (as public-inbox-index --no-fsync), for a first import of an archive: safe if ferrule is killed, but a kernel crash or power loss can corrupt the store")
+	noFsync := fs.Bool("no-fsync", false, "with --db: do not wait for the disk when writing the store (as public-inbox-index --no-fsync), for a first import of an archive: safe if ferrule is killed, but a kernel crash or power loss can corrupt the store")
 	if code, ok := cli.ParseFlags(fs, args); !ok {
 		return code
 	}

@@ -64,7 +64,8 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 		}
 		return cut, j.print(review.BuildReport(res, &j.Printed))
 	}
-	db, err := Ingest(ctx, j.DBPath, store.Options{NoSync: j.NoSync}, nil)
+	// New inputs into an empty store are an import (store.Options).
+	db, err := Ingest(ctx, j.DBPath, store.Options{NoSync: j.NoSync, Import: src != nil}, nil)
 	if errors.Is(err, ErrNoStorePath) {
 		return nil, err
 	} else if err != nil {
