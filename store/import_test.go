@@ -86,6 +86,7 @@ func TestImportNotClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := open(t, path)
+	importer.db.SetMaxIdleConns(0) // the importer's statements below on new connections
 	if mode := journalMode(t, next); mode != "wal" {
 		t.Errorf("next process: journal_mode %s, want wal", mode)
 	}
@@ -100,5 +101,34 @@ func TestImportNotClosed(t *testing.T) {
 	}
 	if mode := journalMode(t, next); mode != "wal" {
 		t.Errorf("after the importer closed: journal_mode %s, want wal", mode)
+	}
+}
+
+// A process that has the empty store open already (a daemon started on
+// it) holds it in WAL mode: the import then writes through the WAL, as
+// without Options.Import, instead of failing to switch.
+func TestImportWhileOpenElsewhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	daemon := open(t, path)
+	if n, err := daemon.CountMessages(t.Context()); n != 0 || err != nil {
+		t.Fatalf("daemon: %d messages, %v", n, err)
+	}
+	d, err := OpenWith(t.Context(), path, Options{Import: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.db.SetMaxIdleConns(0) // every statement below on a new connection
+	if mode := journalMode(t, d); mode != "wal" {
+		t.Errorf("import while the store is open elsewhere: journal_mode %s, want wal", mode)
+	}
+	if _, err := d.AddMessages(t.Context(), someMessages(0, 5)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := daemon.CountMessages(t.Context()); n != 5 || err != nil {
+		t.Errorf("daemon sees %d messages, %v; want 5", n, err)
+	}
+	if err := d.Close(); err != nil {
+		t.Errorf("close: %v", err)
 	}
 }

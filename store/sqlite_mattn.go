@@ -20,26 +20,29 @@ var sqliteDriver = &sqlite3.SQLiteDriver{}
 func openDB(dsn string) *sql.DB { return sql.OpenDB(connector{dsn}) }
 
 // dsn and connector hold every connection setting in one place. The DSN
-// has WAL so the daemon and the CLI can share the file, a busy timeout
-// instead of "database is locked", foreign keys, immediate write
-// transactions (no deadlocks upgrading a read lock), synchronous=NORMAL
-// (a checkpoint is fsynced, a commit is not) unless o.NoSync turns fsync
-// off, and a page cache of up to 16 MiB (sqlite's default, 2 MiB, is 31
-// of the store's 64 KiB pages: a Writer's batch spilled into the WAL
-// before its commit, and pages it changed again were written again).
-//
-// With rollback set, the connection uses a rollback journal instead
-// (Options.Import): synchronous=FULL, since without a WAL each commit is
-// only durable once the journal and the database have reached the disk.
+// has a busy timeout instead of "database is locked", foreign keys,
+// immediate write transactions (no deadlocks upgrading a read lock), a
+// page cache of up to 16 MiB (sqlite's default, 2 MiB, is 31 of the
+// store's 64 KiB pages: a Writer's batch spilled into the WAL before its
+// commit, and pages it changed again were written again) and, unless
+// o.NoSync turns fsync off:
+//   - normally, WAL mode, so that the daemon and the CLI can share the
+//     file, with synchronous=NORMAL (a checkpoint is fsynced, a commit is
+//     not);
+//   - with rollback set (an import, Options.Import), no journal mode:
+//     the connection follows the file's, which OpenWith has switched to a
+//     rollback journal, and synchronous=FULL, so that a power loss cannot
+//     corrupt the store (the last commit may still be rolled back: only
+//     EXTRA syncs the directory after deleting the journal).
 func dsn(path string, o Options, rollback bool) string {
-	journal, sync := "WAL", "NORMAL"
+	journal, sync := "&_journal_mode=WAL", "NORMAL"
 	if rollback {
-		journal, sync = "DELETE", "FULL"
+		journal, sync = "", "FULL"
 	}
 	if o.NoSync {
 		sync = "OFF"
 	}
-	return "file:" + path + "?_journal_mode=" + journal + "&_busy_timeout=5000&_foreign_keys=on&_synchronous=" + sync + "&_txlock=immediate&_cache_size=-16384"
+	return "file:" + path + "?_busy_timeout=5000" + journal + "&_foreign_keys=on&_synchronous=" + sync + "&_txlock=immediate&_cache_size=-16384"
 }
 
 // walCheckpointPages is how many pages the WAL may hold before the

@@ -33,6 +33,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -59,8 +60,9 @@ type DB struct {
 	db *sql.DB
 	// rollback: opened with Options.Import on an empty store, this
 	// process writes through a rollback journal; Close returns the store
-	// to WAL.
-	rollback bool
+	// to WAL, once.
+	rollback  bool
+	backToWAL sync.Once
 }
 
 // Version is the schema version this binary writes.
@@ -94,10 +96,15 @@ type Options struct {
 	// of WAL: "for transactions larger than about 100 megabytes,
 	// traditional rollback journal modes will likely be faster"). Each
 	// commit then waits for the disk (synchronous=FULL) unless NoSync.
-	// Another process opening the store meanwhile returns it to WAL as
-	// it opens it, and this one follows; one reading it waits for each
-	// commit (the busy timeout). When this process is killed, the next
-	// one to open the store returns it to WAL.
+	// When another process has the store open already (a daemon started
+	// on it), it holds a lock that forbids the switch, and the import
+	// goes through the WAL. Another ferrule process opening the store
+	// during the import returns it to WAL, waiting (up to the busy
+	// timeout) for a moment between two commits, and this one follows. A
+	// process reading the store with a DSN of its own (the sqlite3 shell)
+	// waits for each commit, and each commit waits for its reads, up to
+	// the busy timeout, after which the import fails. When this process
+	// is killed, the next one to open the store returns it to WAL.
 	Import bool
 }
 
@@ -123,28 +130,48 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		return d, nil
 	}
 	empty, err := d.empty(ctx)
-	if err != nil || !empty {
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("open store %s: %w", path, err)
-		}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if !empty {
 		return d, nil
 	}
+	// Each connection of this pool would return the store to WAL as it
+	// opens: an import has a pool of its own, whose connections follow
+	// the file's journal mode, switched once here.
 	if err := db.Close(); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &DB{db: openDB(dsn(path, o, true)), rollback: true}, nil
+	imp := &DB{db: openDB(dsn(path, o, true)), rollback: true}
+	if imp.toRollbackJournal(ctx) {
+		return imp, nil
+	}
+	imp.db.Close()
+	return &DB{db: openDB(dsn(path, o, false))}, nil
 }
 
 // empty reports whether the store holds no message.
 func (d *DB) empty(ctx context.Context) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	var any bool
-	if err := d.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM messages)").Scan(&any); err != nil {
+	var found bool
+	if err := d.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM messages)").Scan(&found); err != nil {
 		return false, fmt.Errorf("count messages: %w", err)
 	}
-	return !any, nil
+	return !found, nil
+}
+
+// toRollbackJournal switches the store's file from WAL to a rollback
+// journal. It reports false when the switch is refused: another process
+// having the store open in WAL mode holds a lock that forbids it (sqlite
+// does not wait for that lock), and the import then goes through the WAL.
+func (d *DB) toRollbackJournal(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var mode string
+	err := d.db.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode)
+	return err == nil && mode == "delete"
 }
 
 // newPageSize is the page size of a new store. Messages are blobs of
@@ -204,24 +231,30 @@ func setUp(path string) error {
 }
 
 // Close closes the database. A store opened for an import is first
-// returned to WAL; when that fails (another process is reading it), the
-// next process to open it does it.
+// returned to WAL; when that fails (another process is reading it, beyond
+// the busy timeout), the store stays in rollback mode until the next
+// process opens it, and the error says so.
 func (d *DB) Close() error {
 	var err error
 	if d.rollback {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
-		var mode string
-		err = d.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
-		if err == nil && mode != "wal" {
-			err = fmt.Errorf("journal mode is still %s", mode)
-		}
-		if err != nil {
-			err = fmt.Errorf("close store: return to WAL: %w", err)
-		}
-		d.rollback = false
+		d.backToWAL.Do(func() { err = d.toWAL() })
 	}
 	return errors.Join(err, d.db.Close())
+}
+
+// toWAL switches the store's file back to WAL after an import.
+func (d *DB) toWAL() error {
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	defer cancel()
+	var mode string
+	err := d.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+	if err == nil && mode != "wal" {
+		err = fmt.Errorf("journal mode is still %s", mode)
+	}
+	if err != nil {
+		return fmt.Errorf("close store: return to WAL: %w", err)
+	}
+	return nil
 }
 
 func (d *DB) upgrade(ctx context.Context) error {

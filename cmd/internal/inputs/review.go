@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"ferrule/cmd/internal/results"
 	"ferrule/mail"
@@ -71,7 +72,13 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	} else if err != nil {
 		return nil, runtime("store", err)
 	}
-	defer db.Close()
+	defer func() {
+		// After an import, Close returns the store to WAL; when it
+		// cannot, the next process to open the store does.
+		if err := db.Close(); err != nil {
+			slog.Warn("closing the store", "err", err)
+		}
+	}()
 	if src == nil && j.UseSaved {
 		rep, ok, err := results.Stored(ctx, db, j.Printed.Filter, j.Printed.Limit)
 		if err != nil {

@@ -40,9 +40,9 @@ func TestReviewJob(t *testing.T) {
 	if err != nil || len(stored.Series) != len(plain.Series) {
 		t.Fatalf("review --db: %v, %d series, want %d", err, len(stored.Series), len(plain.Series))
 	}
-	// It was an import (store.Options.Import), and the store is back in
-	// WAL mode: bytes 18 and 19 of the file (its read and write
-	// versions) are 2 for WAL, 1 for a rollback journal.
+	// The store is back in WAL mode after the import (store.Options.Import):
+	// bytes 18 and 19 of the file (its read and write versions) are 2 for
+	// WAL, 1 for a rollback journal.
 	if header, err := os.ReadFile(dbPath); err != nil || len(header) < 20 || header[18] != 2 || header[19] != 2 {
 		t.Errorf("store after review --db: not in WAL mode (%v)", err)
 	}
