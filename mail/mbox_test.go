@@ -218,3 +218,57 @@ func TestOpenIdleNamedPipe(t *testing.T) {
 		w.Close()
 	}
 }
+
+// A named pipe whose writer sends a message, part of the next, and then
+// nothing: the read waiting for the rest ends with OpenContext's ctx
+// (the pipe is closed under it), and Next says it was interrupted.
+func TestNamedPipeStallsAfterData(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	writer := make(chan *os.File, 1)
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+			writer <- nil
+			return
+		}
+		io.WriteString(w, "From a Mon Jan  1 00:00:00 2024\nMessage-ID: <1@x>\nSubject: one\n\nbody\n\n"+
+			"From a Mon Jan  1 00:00:00 2024\nMessage-ID: <2@x>\nSub")
+		writer <- w // kept open: the rest never comes
+	}()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ms, err := OpenContext(ctx, []string{fifo}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ms.Close()
+	defer func() {
+		if w := <-writer; w != nil {
+			w.Close()
+		}
+	}()
+	if r, err := ms.Next(ctx); err != nil || !bytes.Contains(r.Bytes, []byte("<1@x>")) {
+		t.Fatalf("first message: %v", err)
+	}
+	time.AfterFunc(50*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := ms.Next(ctx)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Next on a stalled pipe after the interrupt = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Next still waiting on the stalled pipe 5 s after its context ended")
+	}
+	if err := ms.Close(); err != nil {
+		t.Errorf("Close after the interrupt: %v", err)
+	}
+}

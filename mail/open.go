@@ -35,9 +35,12 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 // from a plain mbox reads an input's first bytes, and standard input or a
 // named pipe may be a terminal or a pipe nobody writes to (opening a
 // named pipe even waits for a writer): those waits end with ctx, and
-// OpenContext returns ctx's error. Only these first waits are bounded
-// here: reading an input that stalls later is the reader's to bound
-// (review.Feed gives up on a stuck source).
+// OpenContext returns ctx's error. A named pipe (any input that is not a
+// regular file, given by path) is closed when ctx ends, so that a read
+// waiting on one that stalls later ends too, and the source's Next then
+// returns ctx's error. Standard input cannot be closed under a pending
+// read: reading it after it stalls is the reader's to bound (review.Feed
+// gives up on a stuck source).
 //
 // What was waiting is left behind, for a process that is about to exit:
 // a read of standard input may still be pending (the caller must not read
@@ -97,12 +100,24 @@ func OpenContext(ctx context.Context, paths []string, opts *OpenOptions) (*Multi
 		} else if err != nil {
 			return fail(fmt.Errorf("open input: %w", err))
 		}
+		closeFile := f.Close
+		if kind == pipe {
+			// A pipe can stall after sending some bytes: closing it when
+			// ctx ends ends a read waiting there.
+			stop := context.AfterFunc(ctx, func() { f.Close() })
+			closeFile = func() error {
+				if !stop() {
+					return nil // closed when ctx ended
+				}
+				return f.Close()
+			}
+		}
 		s, c, err := mboxFromStream(ctx, f, p, &o.Mbox, kind)
 		if err != nil {
-			_ = f.Close()
+			_ = closeFile()
 			return fail(err)
 		}
-		closers = append(closers, func() error { cerr := c(); ferr := f.Close(); return errors.Join(cerr, ferr) })
+		closers = append(closers, func() error { cerr := c(); ferr := closeFile(); return errors.Join(cerr, ferr) })
 		sources = append(sources, s)
 		if mr, ok := s.(*MboxReader); ok && mr.compressed {
 			sized = false

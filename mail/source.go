@@ -75,6 +75,9 @@ func (m *MultiSource) Next(ctx context.Context) (*Raw, error) {
 			return r, nil
 		}
 		if !isEOF(err) {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, cerr // a pipe closed under its read (OpenContext)
+			}
 			return nil, err
 		}
 		m.cur++
