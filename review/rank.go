@@ -377,6 +377,11 @@ type Filter struct {
 	States []State
 }
 
+// keepsAll reports whether f (which may be nil) keeps every series.
+func (f *Filter) keepsAll() bool {
+	return f == nil || (len(f.Paths) == 0 && f.Maintainer == "" && f.Since.IsZero() && f.Tier == "" && len(f.States) == 0)
+}
+
 // matchState reports whether st passes the States filter.
 func (f *Filter) matchState(st State) bool {
 	if len(f.States) == 0 {

@@ -3,6 +3,7 @@ package review
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +18,8 @@ type Report struct {
 	Messages Counts           `json:"messages"`
 	Series   []SeriesReport   `json:"series"`
 	Unparsed []UnparsedReport `json:"unparsed"`
+
+	shared *sharedJSON // see ShareJSON
 }
 
 // SeriesReport is one series revision.
@@ -109,6 +112,15 @@ type ReportOptions struct {
 	// Interdiff fills each SeriesReport's Interdiff (the posts must have
 	// kept their hunks).
 	Interdiff bool
+}
+
+// Equal reports whether o and p make the same report: the same weights
+// (the same pointer), the same reader, time and interdiffs, and both keep
+// every series (no limit, a filter that keeps all).
+func (o *ReportOptions) Equal(p *ReportOptions) bool {
+	return o.Weights == p.Weights && o.Filter.keepsAll() && p.Filter.keepsAll() &&
+		o.Limit == 0 && p.Limit == 0 && o.Now.Equal(p.Now) &&
+		slices.Equal(o.Me, p.Me) && o.Interdiff == p.Interdiff
 }
 
 // BuildReport converts a result into the report, ranked: the queue first

@@ -26,7 +26,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		jw.raw("[]")
 	default:
 		jw.raw("[")
-		jw.series(r.Series)
+		jw.series(r)
 		jw.raw("\n  ]")
 	}
 	jw.raw(",\n  \"unparsed\": ")
@@ -66,8 +66,9 @@ func (j *jsonWriter) value(v any, prefix string) {
 // after the review, and a batch bounds what is held.
 const seriesBatch = 64
 
-// series writes the elements of the series array.
-func (j *jsonWriter) series(series []SeriesReport) {
+// series writes the elements of r's series array.
+func (j *jsonWriter) series(r *Report) {
+	series := r.Series
 	bufs := make([]bytes.Buffer, min(seriesBatch, len(series)))
 	errs := make([]error, len(bufs))
 	workers := runtime.GOMAXPROCS(0)
@@ -79,7 +80,14 @@ func (j *jsonWriter) series(series []SeriesReport) {
 			wg.Go(func() {
 				for k := int(next.Add(1)) - 1; k < len(batch); k = int(next.Add(1)) - 1 {
 					bufs[k].Reset()
-					errs[k] = indented(&bufs[k], &batch[k], "    ")
+					if r.shared == nil {
+						errs[k] = indented(&bufs[k], &batch[k], "    ")
+						continue
+					}
+					b, err := r.SeriesJSON(start + k)
+					if errs[k] = err; err == nil {
+						bufs[k].Write(appendIndented(bufs[k].AvailableBuffer(), b, "    ", "  "))
+					}
 				}
 			})
 		}
@@ -120,3 +128,31 @@ func indented(buf *bytes.Buffer, v any, prefix string) error {
 
 // compactBuffers hold the compact JSON indented reads from.
 var compactBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// sharedJSON holds the compact JSON of a report's series once encoded.
+type sharedJSON struct {
+	once []sync.Once
+	data [][]byte
+	errs []error
+}
+
+// ShareJSON makes r encode each series' JSON once, for WriteJSON and for
+// the other callers of SeriesJSON alike (a report both printed and saved,
+// `review --db`), and keep it as long as r: the JSON of every series is
+// then held at once. Call it before r is shared between goroutines, and
+// leave r.Series as it is afterwards.
+func (r *Report) ShareJSON() {
+	n := len(r.Series)
+	r.shared = &sharedJSON{once: make([]sync.Once, n), data: make([][]byte, n), errs: make([]error, n)}
+}
+
+// SeriesJSON returns the compact JSON of r.Series[i], as json.Marshal
+// gives it; after ShareJSON each series is encoded once.
+func (r *Report) SeriesJSON(i int) ([]byte, error) {
+	sh := r.shared
+	if sh == nil || len(sh.data) != len(r.Series) {
+		return json.Marshal(&r.Series[i])
+	}
+	sh.once[i].Do(func() { sh.data[i], sh.errs[i] = json.Marshal(&r.Series[i]) })
+	return sh.data[i], sh.errs[i]
+}

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
+	"reflect"
+	"sync"
 	"testing"
+	"time"
 
 	"ferrule/review"
 )
@@ -37,27 +41,104 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 		{"ranking.mbox", full},
 		{"150 series", &many},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var want bytes.Buffer
-			enc := json.NewEncoder(&want)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(tc.rep); err != nil {
-				t.Fatal(err)
+		for _, share := range []bool{false, true} {
+			rep := tc.rep
+			name := tc.name
+			if share { // each series encoded once, for WriteJSON and SeriesJSON
+				shared := *tc.rep
+				shared.ShareJSON()
+				rep, name = &shared, name+" shared"
 			}
-			var got bytes.Buffer
-			if err := tc.rep.WriteJSON(&got); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want.Bytes()) {
-				g, w := got.String(), want.String()
-				i := 0
-				for i < len(g) && i < len(w) && g[i] == w[i] {
-					i++
+			t.Run(name, func(t *testing.T) {
+				var want bytes.Buffer
+				enc := json.NewEncoder(&want)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					t.Fatal(err)
 				}
-				t.Errorf("WriteJSON differs from json.Encoder at byte %d of %d:\ngot  %q\nwant %q",
-					i, len(w), g[max(0, i-40):min(len(g), i+40)], w[max(0, i-40):min(len(w), i+40)])
+				var got bytes.Buffer
+				if err := rep.WriteJSON(&got); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					g, w := got.String(), want.String()
+					i := 0
+					for i < len(g) && i < len(w) && g[i] == w[i] {
+						i++
+					}
+					t.Errorf("WriteJSON differs from json.Encoder at byte %d of %d:\ngot  %q\nwant %q",
+						i, len(w), g[max(0, i-40):min(len(g), i+40)], w[max(0, i-40):min(len(w), i+40)])
+				}
+			})
+		}
+	}
+}
+
+// TestShareJSON: after ShareJSON, SeriesJSON gives json.Marshal's bytes
+// of each series, encoded once however many goroutines ask (WriteJSON
+// among them); without it, each call encodes again.
+func TestShareJSON(t *testing.T) {
+	rep := review.BuildReport(ingestChecked(t, "testdata/ranking.mbox"), nil)
+	first := func(r *review.Report) []*byte {
+		t.Helper()
+		var out []*byte
+		for i := range r.Series {
+			b, err := r.SeriesJSON(i)
+			want, _ := json.Marshal(&r.Series[i])
+			if err != nil || !bytes.Equal(b, want) {
+				t.Fatalf("SeriesJSON(%d) = %q, %v; want json.Marshal's %q", i, b, err, want)
 			}
-		})
+			out = append(out, &b[0])
+		}
+		return out
+	}
+	a, b := first(rep), first(rep)
+	if a[0] == b[0] {
+		t.Error("without ShareJSON, two calls gave the same bytes")
+	}
+	rep.ShareJSON()
+	var wg sync.WaitGroup
+	wg.Go(func() { rep.WriteJSON(io.Discard) })
+	var c []*byte
+	wg.Go(func() { c = first(rep) })
+	wg.Wait()
+	for i, p := range first(rep) {
+		if p != c[i] {
+			t.Errorf("after ShareJSON, series %d was encoded twice", i)
+		}
+	}
+}
+
+// ReportOptions.Equal: the same report only when nothing narrows either
+// and every other option agrees.
+func TestReportOptionsEqual(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	base := func() review.ReportOptions {
+		return review.ReportOptions{Weights: &review.DefaultWeights, Filter: &review.Filter{}, Now: now, Me: []string{"me@x"}}
+	}
+	if o, p := base(), base(); !o.Equal(&p) {
+		t.Error("equal options (an empty filter keeps all) are not Equal")
+	}
+	if o, p := (review.ReportOptions{}), (review.ReportOptions{Me: []string{}}); !o.Equal(&p) {
+		t.Error("zero options with nil and empty Me are not Equal")
+	}
+	for name, change := range map[string]func(*review.ReportOptions){
+		"weights":   func(o *review.ReportOptions) { o.Weights = &review.Weights{} },
+		"filter":    func(o *review.ReportOptions) { o.Filter = &review.Filter{Tier: review.MustLook} },
+		"limit":     func(o *review.ReportOptions) { o.Limit = 5 },
+		"now":       func(o *review.ReportOptions) { o.Now = now.Add(time.Second) },
+		"me":        func(o *review.ReportOptions) { o.Me = append(o.Me, "you@x") },
+		"interdiff": func(o *review.ReportOptions) { o.Interdiff = true },
+	} {
+		o, p := base(), base()
+		change(&p)
+		if o.Equal(&p) || p.Equal(&o) {
+			t.Errorf("options differing in %s are Equal", name)
+		}
+	}
+	// A new option must be compared (or said not to matter) in Equal.
+	if n := reflect.TypeFor[review.ReportOptions]().NumField(); n != 6 {
+		t.Errorf("ReportOptions has %d fields, Equal and this test know 6", n)
 	}
 }
 

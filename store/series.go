@@ -24,6 +24,10 @@ type Review struct {
 	// Members are the Message-IDs of each series' messages (cover,
 	// patches, replies), by series id.
 	Members map[string][]string
+	// SeriesJSON, when set, gives the JSON saved for Series[i] (that of
+	// json.Marshal): a report printed too encodes each series once for
+	// both (review.Report.ShareJSON).
+	SeriesJSON func(i int) ([]byte, error)
 }
 
 // SaveReview replaces the stored review results with r, in one
@@ -62,8 +66,12 @@ func (d *DB) SaveReview(ctx context.Context, r *Review) error {
 	}
 	defer stmt.Close()
 	row := perRow(ctx)
+	encode := r.SeriesJSON
+	if encode == nil {
+		encode = func(i int) ([]byte, error) { return json.Marshal(&r.Series[i]) }
+	}
 	for i, s := range r.Series {
-		b, err := json.Marshal(s)
+		b, err := encode(i)
 		if err != nil {
 			return fmt.Errorf("save review: %w", err)
 		}

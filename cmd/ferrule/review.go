@@ -86,11 +86,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	if !*rust {
 		opts.Checkers = nil
 	}
+	now := e.clock() // one time for both reports, which can then be one
 	job := &inputs.ReviewJob{Paths: fs.Args(), Stdin: e.stdin, Quoting: quoting, DBPath: *dbPath, Options: opts,
-		NoSync:   *noFsync,
-		UseSaved: *configPath == "" && *tree == "" && *rust && which.Since == "",
-		Printed:  review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: e.clock(), Me: me},
-		Saved:    review.ReportOptions{Weights: cfg.Weights, Now: e.clock(), Me: cfg.Me}}
+		NoSync:     *noFsync,
+		UseSaved:   *configPath == "" && *tree == "" && *rust && which.Since == "",
+		Printed:    review.ReportOptions{Weights: cfg.Weights, Filter: filter, Limit: *limit, Now: now, Me: me},
+		Saved:      review.ReportOptions{Weights: cfg.Weights, Now: now, Me: cfg.Me},
+		PrintsJSON: *format == "json"}
 	if e.stderrTTY { // a progress bar once the review takes more than a second
 		job.Progress = func(src mail.Source) (func(int), func()) {
 			sizer, _ := src.(render.Sizer)

@@ -137,7 +137,7 @@ func reviewFile(b *testing.B, ctx context.Context, path, dbPath string, noSync b
 	opts.DropRecipients = true
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	job := &inputs.ReviewJob{Paths: []string{path}, DBPath: dbPath, NoSync: noSync, Options: opts,
-		Printed: review.ReportOptions{Now: now}, Saved: review.ReportOptions{Now: now},
+		Printed: review.ReportOptions{Now: now}, Saved: review.ReportOptions{Now: now}, PrintsJSON: true,
 		Print: func(rep *review.Report) error { return render.JSON(io.Discard, rep, render.Style{}) }}
 	if cut, err := job.Run(ctx); err != nil || cut != nil {
 		b.Fatalf("review: %v, cut %v", err, cut)

@@ -34,8 +34,12 @@ type ReviewJob struct {
 	// and returns the review's progress hook and what clears it.
 	Progress func(src mail.Source) (hook func(done int), clear func())
 	// Print writes the report (Printed's); with a store, while the
-	// results are being saved.
+	// results are being saved. When Printed and Saved make the same
+	// report, Print is given the one being saved: it must not change it.
 	Print func(*review.Report) error
+	// PrintsJSON says that Print writes the report's JSON: a report both
+	// printed and saved then encodes each series once for both.
+	PrintsJSON bool
 }
 
 // Run reviews and prints the report. cut is the error of an input that
@@ -100,11 +104,20 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 		return nil, runtime("store", cerr)
 	}
 	// The store keeps every series' full report (the filter only shapes
-	// what is printed), saved while the other is built and printed.
+	// what is printed), saved while the other is built and printed; when
+	// nothing narrows the printed one, it is the same report.
 	all := review.BuildReport(res, &j.Saved)
+	same := j.Printed.Equal(&j.Saved)
+	if same && j.PrintsJSON {
+		all.ShareJSON()
+	}
 	saved := make(chan error, 1)
 	go func() { saved <- results.Save(ctx, db, res, all) }()
-	perr := j.print(review.BuildReport(res, &j.Printed))
+	printed := all
+	if !same {
+		printed = review.BuildReport(res, &j.Printed)
+	}
+	perr := j.print(printed)
 	if err := <-saved; err != nil {
 		return cut, runtime("save review", err)
 	}

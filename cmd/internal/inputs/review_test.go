@@ -7,8 +7,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"ferrule/cmd/internal/results"
 	"ferrule/review"
@@ -119,5 +121,48 @@ func TestAm(t *testing.T) {
 	out.Reset()
 	if _, err := Am(ctx, &out, "nobody@example.org", []string{example}, nil, "", &am.Options{}); err == nil || out.Len() != 0 {
 		t.Errorf("unknown id: err %v, %d bytes written", err, out.Len())
+	}
+}
+
+// review --db --format json prints and saves one report, each series
+// encoded once for both (PrintsJSON): what it prints is a plain review's
+// JSON, and what it saves is what a narrowed print (not shared) saves.
+func TestReviewJobSharedJSON(t *testing.T) {
+	ctx := context.Background()
+	example := "../../../examples/rust-pwm-demo.mbox"
+	now := review.ReportOptions{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	run := func(db string, printed review.ReportOptions, printsJSON bool) (out []byte, saved []review.SeriesReport) {
+		t.Helper()
+		var buf bytes.Buffer
+		_, err := (&ReviewJob{Paths: []string{example}, DBPath: db, Options: &review.IngestOptions{},
+			Printed: printed, Saved: now, PrintsJSON: printsJSON,
+			Print: func(r *review.Report) error { return r.WriteJSON(&buf) }}).Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db == "" {
+			return buf.Bytes(), nil
+		}
+		store, err := OpenStore(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		rep, ok, err := results.Stored(ctx, store, nil, 0)
+		if !ok || err != nil {
+			t.Fatalf("no saved review: %v", err)
+		}
+		return buf.Bytes(), rep.Series
+	}
+	plain, _ := run("", now, true)
+	shared, savedShared := run(filepath.Join(t.TempDir(), "a.db"), now, true)
+	if !bytes.Equal(shared, plain) {
+		t.Errorf("review --db printed\n%s\nwant a plain review's\n%s", shared, plain)
+	}
+	narrowed := now
+	narrowed.Limit = 1
+	_, savedApart := run(filepath.Join(t.TempDir(), "b.db"), narrowed, true)
+	if len(savedShared) == 0 || !reflect.DeepEqual(savedShared, savedApart) {
+		t.Errorf("saved with a shared report:\n%+v\nwant as when printed apart:\n%+v", savedShared, savedApart)
 	}
 }

@@ -29,7 +29,8 @@ import (
 // Save stores rep, the full report of res (no filter, no limit), as the
 // store's last review.
 func Save(ctx context.Context, db *store.DB, res *review.Result, rep *review.Report) error {
-	return db.SaveReview(ctx, &store.Review{Messages: rep.Messages, Unparsed: rep.Unparsed, Series: rep.Series, Members: Members(res)})
+	return db.SaveReview(ctx, &store.Review{Messages: rep.Messages, Unparsed: rep.Unparsed, Series: rep.Series, Members: Members(res),
+		SeriesJSON: rep.SeriesJSON})
 }
 
 // Members are the Message-IDs of each series' cover, patches and replies,
