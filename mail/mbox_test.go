@@ -254,12 +254,13 @@ func TestNamedPipeStallsAfterData(t *testing.T) {
 	if r, err := ms.Next(ctx); err != nil || !bytes.Contains(r.Bytes, []byte("<1@x>")) {
 		t.Fatalf("first message: %v", err)
 	}
-	time.AfterFunc(50*time.Millisecond, cancel)
 	done := make(chan error, 1)
 	go func() {
 		_, err := ms.Next(ctx)
 		done <- err
 	}()
+	time.Sleep(50 * time.Millisecond) // Next is waiting in a read by now
+	cancel()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {

@@ -35,12 +35,14 @@ func Open(paths []string, opts *OpenOptions) (*MultiSource, error) {
 // from a plain mbox reads an input's first bytes, and standard input or a
 // named pipe may be a terminal or a pipe nobody writes to (opening a
 // named pipe even waits for a writer): those waits end with ctx, and
-// OpenContext returns ctx's error. A named pipe (any input that is not a
-// regular file, given by path) is closed when ctx ends, so that a read
-// waiting on one that stalls later ends too, and the source's Next then
-// returns ctx's error. Standard input cannot be closed under a pending
-// read: reading it after it stalls is the reader's to bound (review.Feed
-// gives up on a stuck source).
+// OpenContext returns ctx's error. An input given by path that is not a
+// regular file is closed when ctx ends: for a named pipe or a terminal
+// (on Linux, where Go's poller takes them) that ends a read waiting on
+// one that stalls later, and the source's Next, given a ctx that has
+// ended too, returns its error. Other devices, and standard input, are
+// read in blocking mode, which a close does not end: reading one after
+// it stalls is the reader's to bound (review.Feed gives up on a stuck
+// source).
 //
 // What was waiting is left behind, for a process that is about to exit:
 // a read of standard input may still be pending (the caller must not read

@@ -75,8 +75,10 @@ func (m *MultiSource) Next(ctx context.Context) (*Raw, error) {
 			return r, nil
 		}
 		if !isEOF(err) {
+			// A pipe closed under its read when ctx ended (OpenContext):
+			// the error is ctx's, when the ctx given here has ended too.
 			if cerr := ctx.Err(); cerr != nil {
-				return nil, cerr // a pipe closed under its read (OpenContext)
+				return nil, cerr
 			}
 			return nil, err
 		}

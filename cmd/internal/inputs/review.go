@@ -109,7 +109,7 @@ func (j *ReviewJob) Run(ctx context.Context) (cut error, err error) {
 	all := review.BuildReport(res, &j.Saved)
 	same := j.Printed.Equal(&j.Saved)
 	if same && j.PrintsJSON {
-		all.ShareJSON()
+		all.ShareJSON(2) // the printer and the saver
 	}
 	saved := make(chan error, 1)
 	go func() { saved <- results.Save(ctx, db, res, all) }()

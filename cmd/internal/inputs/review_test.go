@@ -131,12 +131,17 @@ func TestReviewJobSharedJSON(t *testing.T) {
 	ctx := context.Background()
 	example := "../../../examples/rust-pwm-demo.mbox"
 	now := review.ReportOptions{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
-	run := func(db string, printed review.ReportOptions, printsJSON bool) (out []byte, saved []review.SeriesReport) {
+	run := func(db string, printed review.ReportOptions, share bool) (out []byte, saved []review.SeriesReport) {
 		t.Helper()
 		var buf bytes.Buffer
 		_, err := (&ReviewJob{Paths: []string{example}, DBPath: db, Options: &review.IngestOptions{},
-			Printed: printed, Saved: now, PrintsJSON: printsJSON,
-			Print: func(r *review.Report) error { return r.WriteJSON(&buf) }}).Run(ctx)
+			Printed: printed, Saved: now, PrintsJSON: true,
+			Print: func(r *review.Report) error {
+				if r.SharesJSON() != share {
+					t.Errorf("store %q, limit %d: printed report shares its JSON: %v, want %v", db, printed.Limit, !share, share)
+				}
+				return r.WriteJSON(&buf)
+			}}).Run(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,14 +159,14 @@ func TestReviewJobSharedJSON(t *testing.T) {
 		}
 		return buf.Bytes(), rep.Series
 	}
-	plain, _ := run("", now, true)
+	plain, _ := run("", now, false)
 	shared, savedShared := run(filepath.Join(t.TempDir(), "a.db"), now, true)
 	if !bytes.Equal(shared, plain) {
 		t.Errorf("review --db printed\n%s\nwant a plain review's\n%s", shared, plain)
 	}
 	narrowed := now
 	narrowed.Limit = 1
-	_, savedApart := run(filepath.Join(t.TempDir(), "b.db"), narrowed, true)
+	_, savedApart := run(filepath.Join(t.TempDir(), "b.db"), narrowed, false)
 	if len(savedShared) == 0 || !reflect.DeepEqual(savedShared, savedApart) {
 		t.Errorf("saved with a shared report:\n%+v\nwant as when printed apart:\n%+v", savedShared, savedApart)
 	}
