@@ -82,7 +82,7 @@ type Options struct {
 	// but a kernel crash or a power loss can lose or corrupt the store.
 	// It is for filling a store from an archive, which can be done
 	// again: in BenchmarkReviewDB on linux-pwm, `review --db` takes
-	// 1.11-1.30 times a plain review with fsync, 1.11-1.18 without.
+	// 1.12-1.25 times a plain review with fsync, 1.03-1.13 without.
 	// Other processes on the same store keep their own setting.
 	NoSync bool
 	// Import is for filling a store from an archive (`review --db`):
