@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"ferrule/cmd/internal/cli"
+	"ferrule/review"
 
 	gomail "github.com/emersion/go-message/mail"
 )
@@ -50,6 +51,10 @@ func TestReplyGolden(t *testing.T) {
 		// A cover letter: the whole series' findings; the series id and a
 		// lore URL name it.
 		{"https://lore.kernel.org/r/20261010-pwm-demo-v2-0-bbbb@example.org", "reply-v2-cover.golden", "ada@example.org",
+			"linux-pwm@vger.kernel.org,rust-for-linux@vger.kernel.org,rita@example.net",
+			"<20261001-pwm-demo-v1-0-aaaa@example.org> <20261010-pwm-demo-v2-0-bbbb@example.org>"},
+		// The short id the queue prints names the same cover letter.
+		{review.ShortID("20261010-pwm-demo-v2-0-bbbb@example.org"), "reply-v2-cover.golden", "ada@example.org",
 			"linux-pwm@vger.kernel.org,rust-for-linux@vger.kernel.org,rita@example.net",
 			"<20261001-pwm-demo-v1-0-aaaa@example.org> <20261010-pwm-demo-v2-0-bbbb@example.org>"},
 	} {

@@ -115,3 +115,43 @@ func TestJobRun(t *testing.T) {
 		}
 	}
 }
+
+// PickMessage answers a patch or cover letter named by its Message-ID,
+// and the first of them for the series' id, full or short (as the queue
+// prints it); a reply is refused.
+func TestPickMessage(t *testing.T) {
+	f, err := os.Open("../../../examples/rust-pwm-demo.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := review.Ingest(context.Background(), fmail.NewMboxReader(f, "demo.mbox", nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s *review.Series
+	for _, c := range res.Series {
+		if len(c.Replies) > 0 && len(c.Posts()) > 1 {
+			s = c
+		}
+	}
+	if s == nil {
+		t.Fatal("no series with replies and two posts in the example")
+	}
+	first, second := s.Posts()[0], s.Posts()[1]
+	for _, tc := range []struct {
+		id   string
+		want *review.Post
+	}{
+		{second.MessageID, second},
+		{s.ID, first},
+		{review.ShortID(s.ID), first},
+		{s.Replies[0].MessageID, nil},
+		{review.ShortID(second.MessageID), nil},
+	} {
+		got, err := PickMessage(s, tc.id)
+		if got != tc.want || (err == nil) != (tc.want != nil) {
+			t.Errorf("PickMessage(%q) = %v, %v; want %v", tc.id, got, err, tc.want)
+		}
+	}
+}

@@ -58,16 +58,17 @@ func NewTarget(s *review.Series, id string, pick func(*review.Series, string) (*
 	return &Target{Series: s, Post: p, Text: texts(p.MessageID)}, nil
 }
 
-// PickMessage answers the message id names; a series id names its cover
-// or first patch. Replies are not answered: a review draft answers a
-// patch or a cover letter.
+// PickMessage answers the message id names; a series id, full or short
+// (as the queue prints it), names its cover or first patch. Replies are
+// not answered: a review draft answers a patch or a cover letter.
 func PickMessage(s *review.Series, id string) (*review.Post, error) {
 	for _, p := range s.Posts() {
 		if p.MessageID == id {
 			return p, nil
 		}
 	}
-	if s.ID == id && len(s.Posts()) > 0 {
+	names := s.ID == id || (review.IsShortID(id) && review.ShortID(s.ID) == id)
+	if names && len(s.Posts()) > 0 {
 		return s.Posts()[0], nil
 	}
 	return nil, fmt.Errorf("<%s> is a reply in the thread of %q; give the Message-ID of the patch or cover letter to answer", id, s.Title)
