@@ -69,7 +69,7 @@ const seriesBatch = 64
 
 // series writes the elements of r's series array.
 func (j *jsonWriter) series(r *Report) {
-	series := r.Series
+	series, shared := r.Series, r.SharesJSON()
 	bufs := make([]bytes.Buffer, min(seriesBatch, len(series)))
 	errs := make([]error, len(bufs))
 	workers := runtime.GOMAXPROCS(0)
@@ -81,7 +81,7 @@ func (j *jsonWriter) series(r *Report) {
 			wg.Go(func() {
 				for k := int(next.Add(1)) - 1; k < len(batch); k = int(next.Add(1)) - 1 {
 					bufs[k].Reset()
-					if !r.SharesJSON() {
+					if !shared {
 						errs[k] = indented(&bufs[k], &batch[k], "    ")
 						continue
 					}

@@ -68,16 +68,7 @@ func TestQuoteHead(t *testing.T) {
 // A Job drafts the reply to stdout; a failure to write is a runtime
 // error, an ID the series lacks and a bad template directory are not.
 func TestJobRun(t *testing.T) {
-	f, err := os.Open("../../../examples/rust-pwm-demo.mbox")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := review.Ingest(context.Background(), fmail.NewMboxReader(f, "demo.mbox", nil), nil)
-	if err != nil || len(res.Series) == 0 {
-		t.Fatalf("ingest: %v, %d series", err, len(res.Series))
-	}
-	s := res.Series[0]
+	s := example(t).Series[0]
 	id := s.Posts()[0].MessageID
 	job := func(mod func(*Job)) *Job {
 		j := &Job{Series: s, ID: id, Pick: PickMessage, Texts: func(string) string { return "" }, From: "Me <me@example.org>",
@@ -120,17 +111,8 @@ func TestJobRun(t *testing.T) {
 // and the first of them for the series' id, full or short (as the queue
 // prints it); a reply is refused.
 func TestPickMessage(t *testing.T) {
-	f, err := os.Open("../../../examples/rust-pwm-demo.mbox")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := review.Ingest(context.Background(), fmail.NewMboxReader(f, "demo.mbox", nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var s *review.Series
-	for _, c := range res.Series {
+	for _, c := range example(t).Series {
 		if len(c.Replies) > 0 && len(c.Posts()) > 1 {
 			s = c
 		}
@@ -154,4 +136,19 @@ func TestPickMessage(t *testing.T) {
 			t.Errorf("PickMessage(%q) = %v, %v; want %v", tc.id, got, err, tc.want)
 		}
 	}
+}
+
+// example is the review of the example mbox, which has series.
+func example(t *testing.T) *review.Result {
+	t.Helper()
+	f, err := os.Open("../../../examples/rust-pwm-demo.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := review.Ingest(context.Background(), fmail.NewMboxReader(f, "demo.mbox", nil), nil)
+	if err != nil || len(res.Series) == 0 {
+		t.Fatalf("ingest: %v, %d series", err, len(res.Series))
+	}
+	return res
 }
